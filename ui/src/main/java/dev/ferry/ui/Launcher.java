@@ -1,0 +1,2 @@
+package dev.ferry.ui;
+public class Launcher { public static void main(String[] a){ } }
