@@ -1,0 +1,81 @@
+package dev.ferry.app;
+
+import dev.ferry.app.access.AccessProviders;
+import dev.ferry.app.aws.ConsoleFederation;
+import dev.ferry.app.concurrent.Background;
+import dev.ferry.app.concurrent.ThreadPoolBackground;
+import dev.ferry.app.integrations.BrowserLauncher;
+import dev.ferry.app.integrations.SystemBrowserLauncher;
+import dev.ferry.app.settings.FerryPaths;
+import dev.ferry.app.settings.JsonFileStore;
+import dev.ferry.app.settings.Settings;
+import dev.ferry.app.workspace.WorkspaceLoader;
+import dev.ferry.app.workspace.WorkspaceRepository;
+
+import java.net.http.HttpClient;
+import java.time.Duration;
+
+/**
+ * The composition root of Ferry's core: builds every service once, with constructors. The
+ * CLI and the desktop app each make one; nothing else creates services.
+ */
+public final class FerryCore implements AutoCloseable {
+    private final FerryEnvironment env;
+    private final FerryPaths paths;
+    private final JsonFileStore<Settings> settings;
+    private final WorkspaceRepository workspaces;
+    private final AccessProviders providers;
+    private final BrowserLauncher browser;
+    private final Background background;
+
+    public FerryCore(FerryEnvironment env) {
+        this(env, null);
+    }
+
+    /** @param browser a browser launcher to use instead of the system one (tests), or null */
+    public FerryCore(FerryEnvironment env, BrowserLauncher browser) {
+        this.env = env;
+        this.paths = FerryPaths.of(env);
+        this.settings = new JsonFileStore<>(paths.settingsFile(), Settings.class, Settings::new, false);
+        this.workspaces = new WorkspaceRepository(env, paths, settings, new WorkspaceLoader(env.userName()));
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+        this.providers = new AccessProviders(env, new ConsoleFederation(http));
+        this.browser = browser != null ? browser
+                : new SystemBrowserLauncher(env, () -> settings.load().browserCommand);
+        this.background = new ThreadPoolBackground();
+    }
+
+    public FerryEnvironment env() {
+        return env;
+    }
+
+    public FerryPaths paths() {
+        return paths;
+    }
+
+    public JsonFileStore<Settings> settings() {
+        return settings;
+    }
+
+    public WorkspaceRepository workspaces() {
+        return workspaces;
+    }
+
+    public AccessProviders providers() {
+        return providers;
+    }
+
+    public BrowserLauncher browser() {
+        return browser;
+    }
+
+    public Background background() {
+        return background;
+    }
+
+    @Override
+    public void close() {
+        background.close();
+    }
+}

@@ -1,0 +1,36 @@
+package dev.ferry.app.access;
+
+import dev.ferry.app.model.AppResource;
+import dev.ferry.app.model.AwsRole;
+import dev.ferry.app.model.Resource;
+import dev.ferry.app.workspace.Workspace;
+
+import java.net.URI;
+import java.util.List;
+
+/**
+ * Access to one workspace. Standalone AWS and Teleport workspaces implement the same
+ * interface so the UI and the CLI never branch on the workspace kind. Calls may block
+ * (network, processes): callers run them off the UI thread. Errors are
+ * {@link dev.ferry.app.FerryException}s in plain words.
+ */
+public interface AccessProvider extends AutoCloseable {
+
+    Workspace workspace();
+
+    /** Who the user is, checked against the real service (e.g. STS GetCallerIdentity). */
+    Identity identity();
+
+    /** Apps and databases of the workspace. */
+    List<Resource> resources();
+
+    /** The IAM roles the user may pick for an AWS console app, only of the app's account. */
+    List<AwsRole> awsRoles(AppResource app);
+
+    /** A URL that opens the AWS console for the app as the role, signed in. Contains a secret token. */
+    URI consoleUrl(AppResource app, AwsRole role);
+
+    @Override
+    default void close() {
+    }
+}

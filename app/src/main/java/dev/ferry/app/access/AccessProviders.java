@@ -1,0 +1,25 @@
+package dev.ferry.app.access;
+
+import dev.ferry.app.FerryEnvironment;
+import dev.ferry.app.aws.AwsSetup;
+import dev.ferry.app.aws.ConsoleFederation;
+import dev.ferry.app.standalone.StandaloneAwsProvider;
+import dev.ferry.app.workspace.Workspace;
+
+/** Makes the {@link AccessProvider} for a workspace, by its kind. */
+public final class AccessProviders {
+    private final FerryEnvironment env;
+    private final ConsoleFederation federation;
+
+    public AccessProviders(FerryEnvironment env, ConsoleFederation federation) {
+        this.env = env;
+        this.federation = federation;
+    }
+
+    public AccessProvider open(Workspace workspace) {
+        return switch (workspace.kind()) {
+            case STANDALONE_AWS -> new StandaloneAwsProvider(workspace, new AwsSetup(env, workspace.aws()), federation);
+            case TELEPORT -> throw new UnsupportedOperationException("Teleport workspaces are not available yet");
+        };
+    }
+}

@@ -1,0 +1,65 @@
+package dev.ferry.app.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ferry.app.model.AppResource;
+import dev.ferry.app.model.AwsRole;
+import dev.ferry.app.settings.JsonFileStore;
+import dev.ferry.app.workspace.Workspace;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+import java.util.Map;
+import java.util.stream.Collectors;
+
+@Command(name = "apps", description = "Apps of the workspace.", subcommands = AppsCommand.Ls.class)
+final class AppsCommand {
+    @ParentCommand
+    FerryCli root;
+
+    @Command(name = "ls", description = "List apps.")
+    static final class Ls implements Runnable {
+        @ParentCommand
+        AppsCommand apps;
+
+        @Option(names = "--format", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE})")
+        OutputFormat format;
+
+        @Override
+        public void run() {
+            Workspace ws = apps.root.workspace();
+            var out = apps.root.spec.commandLine().getOut();
+            if (format == OutputFormat.json) {
+                var mapper = JsonFileStore.mapper();
+                ArrayNode arr = mapper.createArrayNode();
+                for (AppResource a : ws.apps()) {
+                    ObjectNode o = arr.addObject();
+                    o.put("name", a.name());
+                    o.put("description", a.description());
+                    o.put("uri", a.uri());
+                    o.put("public_addr", a.publicAddr());
+                    o.put("type", a.typeName());
+                    o.put("aws_console", a.isAwsConsole());
+                    o.set("labels", mapper.valueToTree(a.labels()));
+                    ArrayNode roles = o.putArray("aws_roles");
+                    for (AwsRole r : ws.awsRolesFor(a)) {
+                        roles.addObject().put("arn", r.arn()).put("name", r.name()).put("path", r.path())
+                                .put("account_id", r.accountId()).put("display", r.displayName());
+                    }
+                }
+                out.println(arr.toPrettyString());
+                return;
+            }
+            Table t = new Table("Application", "Description", "Type", "Public Address", "Labels");
+            for (AppResource a : ws.apps()) {
+                t.row(a.name(), a.description(), a.typeName(), a.publicAddr(), labels(a.labels()));
+            }
+            out.print(t.render());
+        }
+    }
+
+    static String labels(Map<String, String> labels) {
+        return labels.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
+    }
+}

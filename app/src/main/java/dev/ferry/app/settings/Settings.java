@@ -1,0 +1,54 @@
+package dev.ferry.app.settings;
+
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * User settings, saved as JSON in the config folder. Fields Ferry does not know (written by
+ * a newer version) are kept and written back unchanged.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public final class Settings {
+
+    public enum Theme { SYSTEM, LIGHT, DARK }
+
+    /** Light, dark, or follow the OS. */
+    public Theme theme = Theme.SYSTEM;
+
+    /** A command that opens a URL, containing {@code {url}}; empty: the system default browser. */
+    public String browserCommand = "";
+
+    /** Workspace files opened from elsewhere than the config folder, most recent first. */
+    public List<String> recentWorkspaceFiles = new ArrayList<>();
+
+    /** The workspace file in use when Ferry last closed. */
+    public String lastWorkspaceFile;
+
+    private final Map<String, Object> unknown = new LinkedHashMap<>();
+
+    @JsonAnySetter
+    public void setUnknown(String key, Object value) {
+        unknown.put(key, value);
+    }
+
+    @JsonAnyGetter
+    public Map<String, Object> unknown() {
+        return unknown;
+    }
+
+    public Settings copy() {
+        Settings s = new Settings();
+        s.theme = theme;
+        s.browserCommand = browserCommand;
+        s.recentWorkspaceFiles = new ArrayList<>(recentWorkspaceFiles);
+        s.lastWorkspaceFile = lastWorkspaceFile;
+        s.unknown.putAll(unknown);
+        return s;
+    }
+}

@@ -1,0 +1,199 @@
+package dev.ferry.app.standalone;
+
+import dev.ferry.app.FerryException;
+import dev.ferry.app.access.AccessProvider;
+import dev.ferry.app.access.Identity;
+import dev.ferry.app.aws.AwsErrors;
+import dev.ferry.app.aws.AwsSetup;
+import dev.ferry.app.aws.ConsoleFederation;
+import dev.ferry.app.aws.RoleSessionName;
+import dev.ferry.app.model.AppResource;
+import dev.ferry.app.model.AwsRole;
+import dev.ferry.app.model.Resource;
+import dev.ferry.app.workspace.Workspace;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.services.sts.model.AssumeRoleRequest;
+import software.amazon.awssdk.services.sts.model.AssumeRoleResponse;
+import software.amazon.awssdk.services.sts.model.Credentials;
+import software.amazon.awssdk.services.sts.model.GetCallerIdentityResponse;
+import software.amazon.awssdk.services.sts.model.StsException;
+
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * A standalone AWS workspace: Ferry does federation itself with the user's own AWS
+ * credentials (profile or default chain).
+ */
+public final class StandaloneAwsProvider implements AccessProvider {
+    private static final Logger LOG = LoggerFactory.getLogger(StandaloneAwsProvider.class);
+    static final int MAX_DURATION = 12 * 3600;
+    static final int CHAINED_DURATION = 3600;
+
+    private final Workspace workspace;
+    private final AwsSetup aws;
+    private final ConsoleFederation federation;
+
+    public StandaloneAwsProvider(Workspace workspace, AwsSetup aws, ConsoleFederation federation) {
+        this.workspace = workspace;
+        this.aws = aws;
+        this.federation = federation;
+    }
+
+    @Override
+    public Workspace workspace() {
+        return workspace;
+    }
+
+    public AwsSetup aws() {
+        return aws;
+    }
+
+    @Override
+    public Identity identity() {
+        AwsCredentialsProvider base = aws.baseCredentials();
+        AwsCredentials creds = aws.resolveBaseCredentials(base);
+        try (StsClient sts = sts(StaticCredentialsProvider.create(creds))) {
+            GetCallerIdentityResponse me = sts.getCallerIdentity();
+            Optional<Instant> expiry = creds.expirationTime();
+            String detail = "profile " + aws.profileName() + ", " + aws.region().id()
+                    + (creds instanceof AwsSessionCredentials ? ", temporary credentials" : ", long-term keys");
+            return new Identity(me.arn(), me.account(), detail, expiry);
+        } catch (StsException e) {
+            throw stsError(e, null, () -> "you");
+        } catch (SdkClientException e) {
+            throw unreachable(e);
+        }
+    }
+
+    @Override
+    public List<Resource> resources() {
+        return workspace.resources();
+    }
+
+    @Override
+    public List<AwsRole> awsRoles(AppResource app) {
+        return workspace.awsRolesFor(app);
+    }
+
+    /** Session credentials for a role, and the duration they were granted for. */
+    public record RoleSession(AwsSessionCredentials credentials, int durationSeconds, boolean chained) {
+    }
+
+    /**
+     * AssumeRole: RoleSessionName from the workspace user, the app's external id, 12 hours
+     * (1 hour when the base credentials are temporary, i.e. role chaining). If the role's
+     * maximum session is shorter, retries once with 1 hour.
+     */
+    public RoleSession assumeRole(AwsRole role, String externalId) {
+        AwsCredentials base = aws.resolveBaseCredentials(aws.baseCredentials());
+        boolean chained = base instanceof AwsSessionCredentials;
+        int duration = chained ? CHAINED_DURATION : MAX_DURATION;
+        String sessionName = RoleSessionName.of(workspace.user());
+        try (StsClient sts = sts(StaticCredentialsProvider.create(base))) {
+            AssumeRoleResponse r;
+            try {
+                r = sts.assumeRole(request(role, externalId, sessionName, duration));
+            } catch (StsException e) {
+                if (duration > CHAINED_DURATION && isDurationTooLong(e)) {
+                    duration = CHAINED_DURATION;
+                    r = sts.assumeRole(request(role, externalId, sessionName, duration));
+                } else {
+                    throw e;
+                }
+            }
+            Credentials c = r.credentials();
+            LOG.info("Assumed {} as session {}", role.arn(), sessionName);
+            return new RoleSession(AwsSessionCredentials.builder().accessKeyId(c.accessKeyId())
+                    .secretAccessKey(c.secretAccessKey()).sessionToken(c.sessionToken())
+                    .expirationTime(c.expiration()).build(), duration, chained);
+        } catch (StsException e) {
+            throw stsError(e, role, () -> callerArn(base));
+        } catch (SdkClientException e) {
+            throw unreachable(e);
+        }
+    }
+
+    @Override
+    public URI consoleUrl(AppResource app, AwsRole role) {
+        if (!app.isAwsConsole()) {
+            throw new FerryException("'" + app.name() + "' is not an AWS console app.");
+        }
+        if (awsRoles(app).stream().noneMatch(r -> r.arn().equals(role.arn()))) {
+            throw new FerryException("The role " + role.arn() + " is not allowed for '" + app.name() + "'.",
+                    "Pick one of the roles the workspace grants for this app's account.");
+        }
+        RoleSession session = assumeRole(role, app.awsExternalId());
+        URI endpoint = workspace.aws().signinEndpoint().isEmpty()
+                ? app.partition().federationEndpoint() : URI.create(workspace.aws().signinEndpoint());
+        OptionalInt sessionDuration = session.chained() ? OptionalInt.empty() : OptionalInt.of(session.durationSeconds());
+        String token = federation.signinToken(endpoint, session.credentials(), sessionDuration);
+        return federation.loginUrl(endpoint, token, app.uri());
+    }
+
+    private AssumeRoleRequest request(AwsRole role, String externalId, String sessionName, int duration) {
+        AssumeRoleRequest.Builder b = AssumeRoleRequest.builder().roleArn(role.arn())
+                .roleSessionName(sessionName).durationSeconds(duration);
+        if (externalId != null && !externalId.isEmpty()) {
+            b.externalId(externalId);
+        }
+        return b.build();
+    }
+
+    private StsClient sts(AwsCredentialsProvider creds) {
+        return aws.configure(StsClient.builder(), "STS").credentialsProvider(creds).build();
+    }
+
+    private String callerArn(AwsCredentials base) {
+        try (StsClient sts = sts(StaticCredentialsProvider.create(base))) {
+            return sts.getCallerIdentity().arn();
+        } catch (RuntimeException e) {
+            return "your AWS identity";
+        }
+    }
+
+    private static boolean isDurationTooLong(StsException e) {
+        String msg = AwsErrors.parse(e).message();
+        return msg.contains("DurationSeconds") || msg.toLowerCase(Locale.ROOT).contains("maxsessionduration");
+    }
+
+    private FerryException stsError(StsException e, AwsRole role, java.util.function.Supplier<String> caller) {
+        AwsErrors.Parsed err = AwsErrors.parse(e);
+        String code = err.code();
+        String msg = err.message();
+        if (code.startsWith("ExpiredToken") || code.equals("RequestExpired")) {
+            return new FerryException("Your AWS credentials have expired (profile " + aws.profileName() + ").",
+                    "Sign in again, e.g. `aws sso login --profile " + aws.profileName() + "`, then retry.", e);
+        }
+        if (code.equals("InvalidClientTokenId") || code.equals("SignatureDoesNotMatch")
+                || code.equals("UnrecognizedClientException")) {
+            return new FerryException("AWS does not accept your credentials (" + code + ", profile "
+                    + aws.profileName() + ").", "Check the access keys of the profile, or sign in again.", e);
+        }
+        if (code.equals("AccessDenied") && role != null) {
+            return new FerryException("AWS refused to let " + caller.get() + " assume " + role.arn()
+                    + ": " + msg, "Check the role's trust policy (and the app's aws.external_id), "
+                    + "or ask your AWS administrator for access.", e);
+        }
+        if (code.isEmpty()) {
+            return new FerryException("AWS STS refused the request (HTTP " + e.statusCode() + ").", "", e);
+        }
+        return new FerryException("AWS STS failed: " + code + ": " + msg, "", e);
+    }
+
+    private FerryException unreachable(SdkClientException e) {
+        return new FerryException("AWS STS could not be reached: " + e.getMessage(),
+                "Check your network connection and AWS endpoint settings.", e);
+    }
+}

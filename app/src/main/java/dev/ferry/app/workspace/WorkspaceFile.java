@@ -1,0 +1,120 @@
+package dev.ferry.app.workspace;
+
+import com.fasterxml.jackson.annotation.JsonAlias;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The YAML shape of a workspace file, field for field. Names follow Teleport's
+ * {@code app_service.apps}, {@code db_service.databases} and role {@code spec.allow}, so
+ * pieces of a teleport.yaml or a role can be pasted in. Unknown fields are errors.
+ */
+public final class WorkspaceFile {
+    public String name;
+    public String user;
+    public Aws aws;
+    public List<App> apps = new ArrayList<>();
+    public List<Database> databases = new ArrayList<>();
+    public List<Role> roles = new ArrayList<>();
+
+    public static final class Aws {
+        public String profile;
+        public String region;
+        @JsonProperty("signin_endpoint")
+        public String signinEndpoint;
+    }
+
+    public static final class App {
+        public String name;
+        public String uri;
+        @JsonProperty("public_addr")
+        public String publicAddr;
+        public String description;
+        public Map<String, String> labels = new LinkedHashMap<>();
+        public String cloud;
+        public AppAws aws;
+    }
+
+    public static final class AppAws {
+        @JsonProperty("external_id")
+        public String externalId;
+    }
+
+    public static final class Database {
+        public String name;
+        public String description;
+        public String protocol;
+        public String uri;
+        @JsonAlias("static_labels")
+        public Map<String, String> labels = new LinkedHashMap<>();
+        public DbAws aws;
+        public Tls tls;
+    }
+
+    public static final class DbAws {
+        public String region;
+        @JsonProperty("account_id")
+        public String accountId;
+        @JsonProperty("assume_role_arn")
+        public String assumeRoleArn;
+        @JsonProperty("external_id")
+        public String externalId;
+        public Redshift redshift;
+        @JsonProperty("redshift_serverless")
+        public RedshiftServerless redshiftServerless;
+        public Rds rds;
+        @JsonProperty("secret_store")
+        public SecretStore secretStore;
+    }
+
+    public static final class Redshift {
+        @JsonProperty("cluster_id")
+        public String clusterId;
+    }
+
+    public static final class RedshiftServerless {
+        @JsonProperty("workgroup_name")
+        public String workgroupName;
+    }
+
+    public static final class Rds {
+        @JsonProperty("instance_id")
+        public String instanceId;
+        @JsonProperty("cluster_id")
+        public String clusterId;
+    }
+
+    public static final class SecretStore {
+        @JsonProperty("secret_id")
+        public String secretId;
+    }
+
+    public static final class Tls {
+        public String mode;
+        @JsonProperty("ca_cert_file")
+        public String caCertFile;
+    }
+
+    public static final class Role {
+        public String name;
+        public Allow allow;
+    }
+
+    public static final class Allow {
+        /** Values are a string or a list of strings. */
+        @JsonProperty("app_labels")
+        public Map<String, Object> appLabels = new LinkedHashMap<>();
+        @JsonProperty("aws_role_arns")
+        public List<String> awsRoleArns = new ArrayList<>();
+        @JsonProperty("db_labels")
+        public Map<String, Object> dbLabels = new LinkedHashMap<>();
+        @JsonProperty("db_users")
+        public List<String> dbUsers = new ArrayList<>();
+        @JsonProperty("db_names")
+        public List<String> dbNames = new ArrayList<>();
+    }
+}

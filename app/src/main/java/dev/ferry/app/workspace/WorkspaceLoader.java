@@ -1,0 +1,415 @@
+package dev.ferry.app.workspace;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.ferry.app.model.AppResource;
+import dev.ferry.app.model.AwsPartition;
+import dev.ferry.app.model.AwsRole;
+import dev.ferry.app.model.DatabaseResource;
+import dev.ferry.app.model.Labels;
+import dev.ferry.app.model.RoleSpec;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads and validates a workspace file. Either the whole file loads or a
+ * {@link WorkspaceException} lists every problem with file, line and field; nothing is
+ * half-loaded.
+ */
+public final class WorkspaceLoader {
+
+    static final Set<String> PROTOCOLS = Set.of("postgres");
+    static final Set<String> TLS_MODES = Set.of("verify-full", "verify-ca", "insecure");
+    private static final Pattern ACCOUNT_ID = Pattern.compile("\\d{12}");
+    private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d+");
+
+    private final ObjectMapper yaml;
+    private final String defaultUser;
+
+    /** @param defaultUser the session name used when a workspace has no {@code user} (the OS user) */
+    public WorkspaceLoader(String defaultUser) {
+        this.defaultUser = defaultUser;
+        YAMLFactory factory = YAMLFactory.builder().build();
+        factory.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        this.yaml = new ObjectMapper(factory)
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+    }
+
+    public Workspace load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new WorkspaceException(List.of(new WorkspaceException.Problem(file, 0, "", "file not found")));
+        } catch (IOException e) {
+            throw new WorkspaceException(List.of(new WorkspaceException.Problem(file, 0, "",
+                    "cannot be read: " + e.getMessage())));
+        }
+        return parse(file, text);
+    }
+
+    /** Parses workspace text; {@code file} is used in messages only. */
+    public Workspace parse(Path file, String text) {
+        WorkspaceFile raw;
+        try {
+            raw = text.isBlank() ? null : yaml.readValue(text, WorkspaceFile.class);
+        } catch (JsonProcessingException e) {
+            throw new WorkspaceException(List.of(toProblem(file, e)));
+        }
+        if (raw == null) {
+            throw new WorkspaceException(List.of(new WorkspaceException.Problem(file, 0, "",
+                    "the file is empty; a workspace needs at least a name")));
+        }
+        return new Validation(file, new YamlLocator(text)).validate(raw);
+    }
+
+    private static WorkspaceException.Problem toProblem(Path file, JsonProcessingException e) {
+        JsonLocation loc = e.getLocation();
+        int line = loc == null ? 0 : loc.getLineNr();
+        String field = "";
+        String message = e.getOriginalMessage();
+        if (e instanceof JsonMappingException m) {
+            field = fieldPath(m.getPath());
+            if (e instanceof UnrecognizedPropertyException u) {
+                Set<String> known = new java.util.TreeSet<>();
+                u.getKnownPropertyIds().forEach(k -> known.add(String.valueOf(k)));
+                message = "unknown field '" + u.getPropertyName() + "' (known fields here: "
+                        + String.join(", ", known) + ")";
+            } else {
+                message = plainMappingMessage(message);
+            }
+        } else if (message != null && message.startsWith("Duplicate field")) {
+            message = message.replace("Duplicate field", "duplicate key");
+        }
+        return new WorkspaceException.Problem(file, line, field, message);
+    }
+
+    private static String plainMappingMessage(String message) {
+        if (message == null) {
+            return "invalid value";
+        }
+        if (message.contains("Cannot deserialize value of type `java.util.ArrayList")
+                || message.contains("Cannot deserialize value of type `java.util.List")) {
+            return "expected a list";
+        }
+        if (message.contains("Cannot deserialize value of type `java.util.LinkedHashMap")
+                || message.contains("Cannot deserialize value of type `java.util.Map")) {
+            return "expected a mapping of key: value";
+        }
+        if (message.contains("Cannot deserialize value of type `java.lang.String` from Object")
+                || message.contains("from Array value")) {
+            return "expected a single value, not a mapping or a list";
+        }
+        if (message.contains("Cannot coerce empty String")) {
+            return "is empty; expected a mapping of fields (or remove the line)";
+        }
+        if (message.contains("Cannot construct instance of")) {
+            return "expected a mapping of fields";
+        }
+        int cut = message.indexOf('\n');
+        return cut > 0 ? message.substring(0, cut) : message;
+    }
+
+    private static String fieldPath(List<JsonMappingException.Reference> path) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonMappingException.Reference r : path) {
+            if (r.getFieldName() != null) {
+                if (sb.length() > 0) {
+                    sb.append('.');
+                }
+                sb.append(r.getFieldName());
+            } else if (r.getIndex() >= 0) {
+                sb.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return sb.toString();
+    }
+
+    /** Checks made after binding; collects every problem before failing. */
+    private final class Validation {
+        private final Path file;
+        private final YamlLocator locator;
+        private final List<WorkspaceException.Problem> problems = new ArrayList<>();
+
+        Validation(Path file, YamlLocator locator) {
+            this.file = file;
+            this.locator = locator;
+        }
+
+        Workspace validate(WorkspaceFile raw) {
+            required("/name", raw.name);
+            WorkspaceFile.Aws aws = raw.aws == null ? new WorkspaceFile.Aws() : raw.aws;
+            if (aws.region != null && !REGION.matcher(aws.region).matches()) {
+                problem("/aws/region", "'" + aws.region + "' is not an AWS region (e.g. us-east-1)");
+            }
+            if (aws.signinEndpoint != null) {
+                absoluteHttpUri("/aws/signin_endpoint", aws.signinEndpoint);
+            }
+            String user = raw.user == null || raw.user.isBlank() ? defaultUser : raw.user;
+
+            List<RoleSpec> roles = roles(raw.roles);
+            List<AppResource> apps = apps(raw.apps);
+            List<DatabaseResource> dbs = databases(raw.databases, roles);
+            if (!problems.isEmpty()) {
+                throw new WorkspaceException(problems);
+            }
+            return new Workspace(file, Workspace.Kind.STANDALONE_AWS, raw.name, user,
+                    new Workspace.AwsSettings(aws.profile, aws.region, aws.signinEndpoint), apps, dbs, roles);
+        }
+
+        private List<AppResource> apps(List<WorkspaceFile.App> raw) {
+            List<AppResource> out = new ArrayList<>();
+            Set<String> names = new HashSet<>();
+            for (int i = 0; i < raw.size(); i++) {
+                WorkspaceFile.App a = raw.get(i);
+                String at = "/apps/" + i;
+                if (a == null) {
+                    problem(at, "empty entry");
+                    continue;
+                }
+                required(at + "/name", a.name);
+                required(at + "/uri", a.uri);
+                unique(names, a.name, at + "/name", "app");
+                accountLabel(at + "/labels/aws_account_id", a.labels);
+                String externalId = a.aws == null ? null : a.aws.externalId;
+                boolean declaredAws = "AWS".equalsIgnoreCase(a.cloud) || externalId != null
+                        || a.labels.containsKey(AppResource.ACCOUNT_LABEL);
+                if (a.uri != null) {
+                    if (AwsPartition.ofConsoleUri(a.uri).isEmpty()) {
+                        if (declaredAws) {
+                            problem(at + "/uri", "'" + a.uri + "' is not an AWS console URL (expected "
+                                    + "https://console.aws.amazon.com/..., https://console.amazonaws-us-gov.com/... "
+                                    + "or https://console.amazonaws.cn/...)");
+                        } else {
+                            absoluteHttpUri(at + "/uri", a.uri);
+                        }
+                    }
+                }
+                if (a.cloud != null && !a.cloud.isEmpty() && !"AWS".equalsIgnoreCase(a.cloud)) {
+                    problem(at + "/cloud", "'" + a.cloud + "' is not supported (only AWS)");
+                }
+                out.add(new AppResource(a.name, a.description, a.uri, a.publicAddr, a.labels, a.cloud, externalId));
+            }
+            return out;
+        }
+
+        private List<DatabaseResource> databases(List<WorkspaceFile.Database> raw, List<RoleSpec> roles) {
+            List<DatabaseResource> out = new ArrayList<>();
+            Set<String> names = new HashSet<>();
+            for (int i = 0; i < raw.size(); i++) {
+                WorkspaceFile.Database d = raw.get(i);
+                String at = "/databases/" + i;
+                if (d == null) {
+                    problem(at, "empty entry");
+                    continue;
+                }
+                required(at + "/name", d.name);
+                required(at + "/protocol", d.protocol);
+                required(at + "/uri", d.uri);
+                unique(names, d.name, at + "/name", "database");
+                if (d.protocol != null && !PROTOCOLS.contains(d.protocol)) {
+                    problem(at + "/protocol", "'" + d.protocol + "' is not supported; supported: "
+                            + String.join(", ", PROTOCOLS) + " (Redshift speaks postgres)");
+                }
+                if (d.uri != null && !validHostPort(d.uri)) {
+                    problem(at + "/uri", "'" + d.uri + "' is not host:port");
+                }
+                accountLabel(at + "/labels/aws_account_id", d.labels);
+                DatabaseResource.Aws aws = DatabaseResource.Aws.NONE;
+                if (d.aws != null) {
+                    WorkspaceFile.DbAws x = d.aws;
+                    if (x.region != null && !REGION.matcher(x.region).matches()) {
+                        problem(at + "/aws/region", "'" + x.region + "' is not an AWS region (e.g. us-east-1)");
+                    }
+                    if (x.accountId != null && !ACCOUNT_ID.matcher(x.accountId).matches()) {
+                        problem(at + "/aws/account_id", "'" + x.accountId
+                                + "' is not a 12-digit AWS account id (quote it in YAML to keep leading zeros)");
+                    }
+                    if (x.assumeRoleArn != null && AwsRole.tryParse(x.assumeRoleArn).isEmpty()) {
+                        problem(at + "/aws/assume_role_arn", malformedArn(x.assumeRoleArn));
+                    }
+                    aws = new DatabaseResource.Aws(x.region, x.accountId, x.assumeRoleArn, x.externalId,
+                            x.redshift == null ? null : x.redshift.clusterId,
+                            x.redshiftServerless == null ? null : x.redshiftServerless.workgroupName,
+                            x.rds == null ? null : x.rds.instanceId,
+                            x.rds == null ? null : x.rds.clusterId,
+                            x.secretStore == null ? null : x.secretStore.secretId);
+                }
+                DatabaseResource.Tls tls = DatabaseResource.Tls.DEFAULT;
+                if (d.tls != null) {
+                    if (d.tls.mode != null && !TLS_MODES.contains(d.tls.mode)) {
+                        problem(at + "/tls/mode", "'" + d.tls.mode + "' is not a TLS mode; use one of "
+                                + "verify-full, verify-ca, insecure");
+                    }
+                    if (d.tls.caCertFile != null && !Files.isReadable(resolve(d.tls.caCertFile))) {
+                        problem(at + "/tls/ca_cert_file", "'" + d.tls.caCertFile + "' cannot be read");
+                    }
+                    tls = new DatabaseResource.Tls(d.tls.mode,
+                            d.tls.caCertFile == null ? null : resolve(d.tls.caCertFile).toString());
+                }
+                Set<String> users = new LinkedHashSet<>();
+                Set<String> dbNames = new LinkedHashSet<>();
+                for (RoleSpec r : roles) {
+                    if (Labels.matches(r.dbLabels(), d.labels)) {
+                        users.addAll(r.dbUsers());
+                        dbNames.addAll(r.dbNames());
+                    }
+                }
+                out.add(new DatabaseResource(d.name, d.description, d.protocol, d.uri, d.labels, aws, tls,
+                        List.copyOf(users), List.copyOf(dbNames)));
+            }
+            return out;
+        }
+
+        private List<RoleSpec> roles(List<WorkspaceFile.Role> raw) {
+            List<RoleSpec> out = new ArrayList<>();
+            Set<String> names = new HashSet<>();
+            for (int i = 0; i < raw.size(); i++) {
+                WorkspaceFile.Role r = raw.get(i);
+                String at = "/roles/" + i;
+                if (r == null) {
+                    problem(at, "empty entry");
+                    continue;
+                }
+                required(at + "/name", r.name);
+                unique(names, r.name, at + "/name", "role");
+                if (r.allow == null) {
+                    problem(at + "/allow", "missing required field 'allow'");
+                    continue;
+                }
+                for (int j = 0; j < r.allow.awsRoleArns.size(); j++) {
+                    String arn = r.allow.awsRoleArns.get(j);
+                    if (AwsRole.tryParse(arn).isEmpty()) {
+                        problem(at + "/allow/aws_role_arns/" + j, malformedArn(arn));
+                    }
+                }
+                out.add(new RoleSpec(r.name, selector(at + "/allow/app_labels", r.allow.appLabels),
+                        r.allow.awsRoleArns, selector(at + "/allow/db_labels", r.allow.dbLabels),
+                        r.allow.dbUsers, r.allow.dbNames));
+            }
+            return out;
+        }
+
+        private Map<String, List<String>> selector(String at, Map<String, Object> raw) {
+            Map<String, List<String>> out = new LinkedHashMap<>();
+            raw.forEach((k, v) -> {
+                if (v instanceof List<?> list) {
+                    List<String> values = new ArrayList<>();
+                    for (Object o : list) {
+                        if (o instanceof Map<?, ?> || o instanceof List<?> || o == null) {
+                            problem(at + "/" + k, "label values must be strings");
+                        } else {
+                            values.add(String.valueOf(o));
+                        }
+                    }
+                    out.put(k, values);
+                } else if (v instanceof Map<?, ?> || v == null) {
+                    problem(at + "/" + k, "expected a label value or a list of values");
+                } else {
+                    out.put(k, List.of(String.valueOf(v)));
+                }
+                for (String value : out.getOrDefault(k, List.of())) {
+                    if (value.startsWith("^") && value.endsWith("$")) {
+                        try {
+                            Pattern.compile(value);
+                        } catch (Exception e) {
+                            problem(at + "/" + k, "'" + value + "' is not a valid regular expression");
+                        }
+                    }
+                }
+            });
+            return out;
+        }
+
+        private String malformedArn(String arn) {
+            return "'" + arn + "' is not an IAM role ARN (expected arn:aws:iam::123456789012:role/NAME, "
+                    + "or arn:aws-us-gov:… / arn:aws-cn:…)";
+        }
+
+        private void accountLabel(String at, Map<String, String> labels) {
+            String v = labels.get(AppResource.ACCOUNT_LABEL);
+            if (v != null && !ACCOUNT_ID.matcher(v).matches()) {
+                problem(at, "'" + v + "' is not a 12-digit AWS account id (quote it in YAML to keep leading zeros)");
+            }
+        }
+
+        private void unique(Set<String> seen, String name, String at, String what) {
+            if (name != null && !seen.add(name)) {
+                problem(at, "duplicate " + what + " name '" + name + "'");
+            }
+        }
+
+        private void required(String at, String value) {
+            if (value == null || value.isBlank()) {
+                String field = at.substring(at.lastIndexOf('/') + 1);
+                problem(at, "missing required field '" + field + "'");
+            }
+        }
+
+        private void absoluteHttpUri(String at, String value) {
+            try {
+                URI u = new URI(value);
+                if (u.getScheme() == null || u.getHost() == null
+                        || !(u.getScheme().equals("https") || u.getScheme().equals("http"))) {
+                    problem(at, "'" + value + "' is not an http(s) URL");
+                }
+            } catch (Exception e) {
+                problem(at, "'" + value + "' is not an http(s) URL");
+            }
+        }
+
+        private boolean validHostPort(String uri) {
+            try {
+                URI u = new URI(uri.contains("://") ? uri : "tcp://" + uri);
+                return u.getHost() != null;
+            } catch (Exception e) {
+                return false;
+            }
+        }
+
+        private Path resolve(String p) {
+            Path path = Path.of(p.startsWith("~/") ? System.getProperty("user.home") + p.substring(1) : p);
+            Path dir = file.toAbsolutePath().getParent();
+            return path.isAbsolute() || dir == null ? path : dir.resolve(path);
+        }
+
+        private void problem(String pointer, String message) {
+            problems.add(new WorkspaceException.Problem(file, locator.lineOf(pointer), display(pointer), message));
+        }
+
+        private String display(String pointer) {
+            StringBuilder sb = new StringBuilder();
+            for (String part : pointer.substring(1).split("/")) {
+                if (part.chars().allMatch(Character::isDigit) && !part.isEmpty() && sb.length() > 0) {
+                    sb.append('[').append(part).append(']');
+                } else {
+                    if (sb.length() > 0) {
+                        sb.append('.');
+                    }
+                    sb.append(part);
+                }
+            }
+            return sb.toString();
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package dev.ferry.app.workspace;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Finds the line of each node of a YAML document by its JSON pointer
+ * ({@code /apps/1/uri}), so that checks made after binding can still name a line.
+ */
+final class YamlLocator {
+    private final Map<String, Integer> lines = new HashMap<>();
+
+    YamlLocator(String yaml) {
+        try (JsonParser p = new YAMLFactory().createParser(yaml)) {
+            JsonToken t;
+            while ((t = p.nextToken()) != null) {
+                String pointer = p.getParsingContext().pathAsPointer().toString();
+                int line = p.currentTokenLocation().getLineNr();
+                if (t == JsonToken.FIELD_NAME || t.isScalarValue() || t.isStructStart()) {
+                    lines.putIfAbsent(pointer, line);
+                }
+            }
+        } catch (IOException e) {
+            // The document was already parsed once; a failure here only loses line numbers.
+        }
+    }
+
+    /** The line of the node, or of its nearest ancestor that has one; 0 when unknown. */
+    int lineOf(String pointer) {
+        String p = pointer;
+        while (true) {
+            Integer line = lines.get(p);
+            if (line != null) {
+                return line;
+            }
+            int slash = p.lastIndexOf('/');
+            if (slash <= 0) {
+                return lines.getOrDefault("", 0);
+            }
+            p = p.substring(0, slash);
+        }
+    }
+}
