@@ -100,7 +100,12 @@ public final class AwsSetup {
 
     /** Applies region and the configured endpoint (env vars first, then the profile) to a client builder. */
     public <B extends AwsClientBuilder<B, ?>> B configure(B builder, String serviceEnvName) {
-        builder.region(region());
+        return configure(builder, serviceEnvName, region());
+    }
+
+    /** As {@link #configure(AwsClientBuilder, String)} with an explicit region (e.g. a database's). */
+    public <B extends AwsClientBuilder<B, ?>> B configure(B builder, String serviceEnvName, Region region) {
+        builder.region(region);
         builder.overrideConfiguration(o -> o.defaultProfileFile(profileFile).defaultProfileName(profileName));
         endpointFor(serviceEnvName).ifPresent(builder::endpointOverride);
         return builder;
