@@ -165,7 +165,7 @@ public final class DbAuth implements AutoCloseable {
 
     DbLogin secret(DatabaseResource db, Region region, String dbUser) {
         String id = db.aws().secretId();
-        DbLogin login = cached("secret|" + db.name(), Duration.ofMinutes(5), () -> call(db, "Secrets Manager GetSecretValue", () -> {
+        DbLogin login = cached("secret|" + db.name() + "|" + id, Duration.ofMinutes(5), () -> call(db, "Secrets Manager GetSecretValue", () -> {
             try (SecretsManagerClient sm = aws.configure(SecretsManagerClient.builder(), "SECRETS_MANAGER", region)
                     .credentialsProvider(credentialsFor(db, region)).build()) {
                 String value = sm.getSecretValue(b -> b.secretId(id)).secretString();
