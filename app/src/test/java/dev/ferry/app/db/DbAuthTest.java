@@ -169,6 +169,42 @@ class DbAuthTest {
     }
 
     @Test
+    void redshiftRoleUserAssumesTheRoleThenUsesGetClusterCredentialsWithIam() throws Exception {
+        try (var redshift = new dev.ferry.app.testsupport.RedshiftIamDouble(Map.of("analytics", "IAMR:analyst"))) {
+            DbAuth viaDouble = new DbAuth(new AwsSetup(env.with("AWS_ENDPOINT_URL_REDSHIFT", redshift.endpoint()),
+                    new Workspace.AwsSettings("", "us-east-1", "")), "alice", Clock.systemUTC());
+            DbCredentialSource src = viaDouble.sourceFor(db("analytics.abc.us-east-1.redshift.amazonaws.com:5439",
+                    aws("us-east-1", "111111111111", "", "", "analytics", "", "")));
+            DbLogin login = src.login("role/analyst", "dev");
+            assertThat(login.user()).isEqualTo("IAMR:analyst");
+            assertThat(login.password()).startsWith("iam-");
+            var assumed = moto.state().path("sts").path("AssumedRole").get(0);
+            assertThat(assumed.path("role_arn").asText()).isEqualTo("arn:aws:iam::111111111111:role/analyst");
+            var call = redshift.calls().get(0);
+            assertThat(call.params()).containsEntry("ClusterIdentifier", "analytics").containsEntry("DbName", "dev");
+            assertThat(call.accessKey()).isEqualTo(assumed.path("access_key_id").asText());
+        }
+    }
+
+    @Test
+    void redshiftServerlessGetCredentials() throws Exception {
+        try (var serverless = new dev.ferry.app.testsupport.RedshiftIamDouble(Map.of())) {
+            DbAuth viaDouble = new DbAuth(new AwsSetup(env.with("AWS_ENDPOINT_URL_REDSHIFT_SERVERLESS", serverless.endpoint()),
+                    new Workspace.AwsSettings("", "us-east-1", "")), "alice", Clock.systemUTC());
+            DbCredentialSource src = viaDouble.sourceFor(new DatabaseResource("wg", null, "postgres",
+                    "analytics-wg.111111111111.us-east-1.redshift-serverless.amazonaws.com:5439", null,
+                    new DatabaseResource.Aws("us-east-1", "", "", "", "", "analytics-wg", "", "", ""), null, null, null));
+            assertThat(src.describe()).isEqualTo("Redshift Serverless temporary credentials");
+            DbLogin login = src.login("ignored", "dev");
+            assertThat(login.user()).isEqualTo("IAMR:analytics-wg-user");
+            assertThat(login.password()).startsWith("serverless-");
+            assertThat(serverless.calls().get(0).params()).containsEntry("workgroupName", "analytics-wg")
+                    .containsEntry("dbName", "dev");
+            assertThat(serverless.calls().get(0).accessKey()).isEqualTo(TestWorkspaces.ACCESS_KEY);
+        }
+    }
+
+    @Test
     void plainPostgresNeedsNoAwsCall() {
         DbCredentialSource src = auth.sourceFor(db("127.0.0.1:5432", null));
         assertThat(src.login("alice", "db")).isEqualTo(new DbLogin("alice", null));
