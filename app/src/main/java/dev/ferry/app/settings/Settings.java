@@ -1,20 +1,16 @@
 package dev.ferry.app.settings;
 
-import com.fasterxml.jackson.annotation.JsonAnyGetter;
-import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * User settings, saved as JSON in the config folder. Fields Ferry does not know (written by
  * a newer version) are kept and written back unchanged.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public final class Settings {
+public final class Settings extends KeepsUnknownFields {
 
     public enum Theme { SYSTEM, LIGHT, DARK }
 
@@ -30,17 +26,6 @@ public final class Settings {
     /** The workspace file in use when Ferry last closed. */
     public String lastWorkspaceFile;
 
-    private final Map<String, Object> unknown = new LinkedHashMap<>();
-
-    @JsonAnySetter
-    public void setUnknown(String key, Object value) {
-        unknown.put(key, value);
-    }
-
-    @JsonAnyGetter
-    public Map<String, Object> unknown() {
-        return unknown;
-    }
 
     public Settings copy() {
         Settings s = new Settings();
@@ -48,7 +33,7 @@ public final class Settings {
         s.browserCommand = browserCommand;
         s.recentWorkspaceFiles = new ArrayList<>(recentWorkspaceFiles);
         s.lastWorkspaceFile = lastWorkspaceFile;
-        s.unknown.putAll(unknown);
+        s.unknown().putAll(unknown());
         return s;
     }
 }
