@@ -62,6 +62,8 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
 
     private enum State { IDLE, BUFFERING, STREAMING, DISCARDING }
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ApiHandler.class);
+
     private static final Set<String> NOT_FORWARDED = Set.of("host", "authorization", "x-amz-date",
             "x-amz-security-token", "x-amz-content-sha256", "connection", "keep-alive", "proxy-connection",
             "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "expect", "content-length");
@@ -183,6 +185,8 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
         }
         boolean chunked = false;
         long length = HttpUtil.getContentLength(request, -1L);
+        LOG.debug("{} {} s3 payload {}", request.method(), view.rawPath(),
+                payloadHash.length() == 64 ? "sha256-hex" : payloadHash);
         switch (payloadHash) {
             case SigV4Verifier.UNSIGNED_PAYLOAD -> check = BodyCheck.passThrough();
             case SigV4Verifier.STREAMING_SIGNED, SigV4Verifier.STREAMING_SIGNED_TRAILER,
@@ -649,13 +653,8 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
     private void reject(SigV4Exception e) {
         stats.requestRejected(e.getMessage());
         boolean s3 = auth != null ? auth.isS3() : looksLikeS3();
-        HttpResponseStatus status = e.reason() == Reason.MALFORMED && s3 ? HttpResponseStatus.BAD_REQUEST
-                : HttpResponseStatus.FORBIDDEN;
-        if (e.reason() == Reason.BAD_DIGEST && s3) {
-            status = HttpResponseStatus.BAD_REQUEST;
-        }
         resetUpstream();
-        respondError(status, AwsErrors.code(e.reason(), s3), e.getMessage(), s3);
+        respondError(HttpResponseStatus.FORBIDDEN, AwsErrors.code(e.reason(), s3), e.getMessage(), s3);
         afterError();
     }
 
