@@ -1,0 +1,22 @@
+package dev.ferry.tunnel.aws;
+
+/** A request failed SigV4 verification. The message is safe to show (no secrets). */
+public final class SigV4Exception extends Exception {
+
+    /** Why, mapped to an AWS error code by the proxy. */
+    public enum Reason {
+        MISSING_AUTHENTICATION, MALFORMED, INVALID_ACCESS_KEY, SIGNATURE_MISMATCH, TIME_SKEWED, EXPIRED,
+        BAD_DIGEST, UNSUPPORTED
+    }
+
+    private final Reason reason;
+
+    public SigV4Exception(Reason reason, String message) {
+        super(message, null, false, false);
+        this.reason = reason;
+    }
+
+    public Reason reason() {
+        return reason;
+    }
+}

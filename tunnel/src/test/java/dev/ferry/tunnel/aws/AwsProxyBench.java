@@ -1,0 +1,129 @@
+package dev.ferry.tunnel.aws;
+
+import dev.ferry.tunnel.ca.LocalCa;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Random;
+import javax.net.ssl.TrustManagerFactory;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.core.sync.ResponseTransformer;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * Benchmark (not a test): DynamoDB GetItem latency and 50 MB S3 GET throughput, through
+ * the proxy (endpoint-URL mode, TLS) versus straight to moto, measured in the same run.
+ * Run with bench/aws-proxy.sh.
+ */
+public final class AwsProxyBench {
+
+    public static void main(String[] args) throws Exception {
+        int n = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
+        Path tmp = Files.createTempDirectory("ferry-bench");
+        try (MotoServer moto = MotoServer.start()) {
+            LocalCa ca = LocalCa.loadOrCreate(tmp.resolve("ca"));
+            LocalCredentials local = LocalCredentials.random();
+            try (AwsProxy proxy = AwsProxy.start(new AwsProxyConfig(0, ProxyMode.ENDPOINT_URL, local,
+                    () -> AwsCredentialsIdentity.create("testing", "testing"), UpstreamResolver.fixed(moto.uri()), ca))) {
+                KeyStore ks = KeyStore.getInstance("PKCS12");
+                ks.load(null, null);
+                ks.setCertificateEntry("ferry", ca.certificate());
+                TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                tmf.init(ks);
+                SdkHttpClient http = UrlConnectionHttpClient.builder().tlsTrustManagersProvider(tmf::getTrustManagers).build();
+                var testing = StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"));
+                var viaProxy = StaticCredentialsProvider.create(AwsBasicCredentials.create(local.accessKeyId(),
+                        local.secretAccessKey()));
+                DynamoDbClient direct = DynamoDbClient.builder().endpointOverride(moto.uri()).region(Region.US_EAST_1)
+                        .credentialsProvider(testing).httpClient(http).build();
+                DynamoDbClient proxied = DynamoDbClient.builder().endpointOverride(URI.create(proxy.endpointUrl()))
+                        .region(Region.US_EAST_1).credentialsProvider(viaProxy).httpClient(http).build();
+                direct.createTable(b -> b.tableName("bench").billingMode(BillingMode.PAY_PER_REQUEST)
+                        .attributeDefinitions(AttributeDefinition.builder().attributeName("id")
+                                .attributeType(ScalarAttributeType.S).build())
+                        .keySchema(KeySchemaElement.builder().attributeName("id").keyType(KeyType.HASH).build()));
+                direct.putItem(b -> b.tableName("bench").item(Map.of("id", AttributeValue.fromS("k"),
+                        "v", AttributeValue.fromS("small value"))));
+
+                double[] d = getItemLoop(direct, n);
+                double[] p = getItemLoop(proxied, n);
+                double[] d2 = getItemLoop(direct, n);
+                double[] p2 = getItemLoop(proxied, n);
+                double dP50 = Math.min(d[1], d2[1]);
+                double pP50 = Math.min(p[1], p2[1]);
+                System.out.printf("DynamoDB GetItem x%d  direct: %.0f req/s p50 %.2f ms | proxy: %.0f req/s p50 %.2f ms"
+                                + " | p50 overhead %.2f ms (target <= 2 ms), throughput ratio %.2f%n",
+                        n, Math.max(d[0], d2[0]), dP50, Math.max(p[0], p2[0]), pP50, pP50 - dP50,
+                        Math.max(p[0], p2[0]) / Math.max(d[0], d2[0]));
+
+                S3Client s3Direct = S3Client.builder().endpointOverride(moto.uri()).region(Region.US_EAST_1)
+                        .forcePathStyle(true).credentialsProvider(testing).httpClient(http).build();
+                S3Client s3Proxy = S3Client.builder().endpointOverride(URI.create(proxy.endpointUrl()))
+                        .region(Region.US_EAST_1).forcePathStyle(true).credentialsProvider(viaProxy).httpClient(http).build();
+                s3Direct.createBucket(b -> b.bucket("bench"));
+                byte[] big = new byte[50 * 1024 * 1024];
+                new Random(7).nextBytes(big);
+                s3Direct.putObject(b -> b.bucket("bench").key("big"), RequestBody.fromBytes(big));
+                double bestDirect = 0;
+                double bestProxy = 0;
+                for (int i = 0; i < 3; i++) {
+                    bestDirect = Math.max(bestDirect, s3Get(s3Direct, big.length));
+                    bestProxy = Math.max(bestProxy, s3Get(s3Proxy, big.length));
+                }
+                System.out.printf("S3 GET 50 MB  direct: %.1f MB/s | proxy: %.1f MB/s | ratio %.2f (target >= 0.80)%n",
+                        bestDirect, bestProxy, bestProxy / bestDirect);
+                System.out.printf("proxy counters: %s%n", proxy.stats().snapshot());
+            }
+        }
+    }
+
+    /** @return {requests per second, p50 ms} */
+    static double[] getItemLoop(DynamoDbClient c, int n) {
+        for (int i = 0; i < Math.min(300, n); i++) {
+            c.getItem(b -> b.tableName("bench").key(Map.of("id", AttributeValue.fromS("k"))));
+        }
+        long[] lat = new long[n];
+        long start = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            long t = System.nanoTime();
+            c.getItem(b -> b.tableName("bench").key(Map.of("id", AttributeValue.fromS("k"))));
+            lat[i] = System.nanoTime() - t;
+        }
+        double secs = (System.nanoTime() - start) / 1e9;
+        Arrays.sort(lat);
+        return new double[] {n / secs, lat[n / 2] / 1e6};
+    }
+
+    static double s3Get(S3Client c, long expected) throws Exception {
+        long t = System.nanoTime();
+        long total = 0;
+        try (InputStream in = c.getObject(b -> b.bucket("bench").key("big"), ResponseTransformer.toInputStream())) {
+            byte[] buf = new byte[256 * 1024];
+            int r;
+            while ((r = in.read(buf)) > 0) {
+                total += r;
+            }
+        }
+        if (total != expected) {
+            throw new IllegalStateException("S3 GET returned " + total + " bytes, expected " + expected);
+        }
+        return total / 1e6 / ((System.nanoTime() - t) / 1e9);
+    }
+}
