@@ -9,9 +9,15 @@ import dev.ferry.app.integrations.SystemBrowserLauncher;
 import dev.ferry.app.settings.FerryPaths;
 import dev.ferry.app.settings.JsonFileStore;
 import dev.ferry.app.settings.Settings;
+import dev.ferry.app.tunnels.TunnelManager;
+import dev.ferry.app.tunnels.TunnelState;
+import dev.ferry.app.tunnels.WorkspaceTunnelOpener;
 import dev.ferry.app.workspace.WorkspaceLoader;
 import dev.ferry.app.workspace.WorkspaceRepository;
 
+import dev.ferry.tunnel.ca.LocalCa;
+
+import java.io.IOException;
 import java.net.http.HttpClient;
 import java.time.Duration;
 
@@ -27,6 +33,8 @@ public final class FerryCore implements AutoCloseable {
     private final AccessProviders providers;
     private final BrowserLauncher browser;
     private final Background background;
+    private final TunnelManager tunnels;
+    private LocalCa ca;
 
     public FerryCore(FerryEnvironment env) {
         this(env, null);
@@ -40,10 +48,30 @@ public final class FerryCore implements AutoCloseable {
         this.workspaces = new WorkspaceRepository(env, paths, settings, new WorkspaceLoader(env.userName()));
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
                 .followRedirects(HttpClient.Redirect.NEVER).build();
-        this.providers = new AccessProviders(env, new ConsoleFederation(http));
+        this.providers = new AccessProviders(env, new ConsoleFederation(http), this::ca);
         this.browser = browser != null ? browser
                 : new SystemBrowserLauncher(env, () -> settings.load().browserCommand);
         this.background = new ThreadPoolBackground();
+        this.tunnels = new TunnelManager(new WorkspaceTunnelOpener(workspaces, providers),
+                new JsonFileStore<>(paths.stateDir().resolve("tunnels.json"), TunnelState.class, TunnelState::new, false),
+                background);
+    }
+
+    /** Ferry's local CA (for AWS API proxies), created on first use under the data folder. */
+    public synchronized LocalCa ca() {
+        if (ca == null) {
+            try {
+                ca = LocalCa.loadOrCreate(paths.dataDir().resolve("ca"));
+            } catch (IOException e) {
+                throw new FerryException(e.getMessage(), "Ferry left the files as they are; move them aside "
+                        + "to let Ferry create a new local CA.", e);
+            }
+        }
+        return ca;
+    }
+
+    public TunnelManager tunnels() {
+        return tunnels;
     }
 
     public FerryEnvironment env() {
@@ -76,6 +104,7 @@ public final class FerryCore implements AutoCloseable {
 
     @Override
     public void close() {
+        tunnels.close();
         background.close();
     }
 }

@@ -2,9 +2,13 @@ package dev.ferry.app.access;
 
 import dev.ferry.app.model.AppResource;
 import dev.ferry.app.model.AwsRole;
+import dev.ferry.app.model.DatabaseResource;
 import dev.ferry.app.model.Resource;
+import dev.ferry.app.tunnels.TunnelOpener;
 import dev.ferry.app.workspace.Workspace;
+import dev.ferry.tunnel.aws.ProxyMode;
 
+import java.io.IOException;
 import java.net.URI;
 import java.util.List;
 
@@ -29,6 +33,20 @@ public interface AccessProvider extends AutoCloseable {
 
     /** A URL that opens the AWS console for the app as the role, signed in. Contains a secret token. */
     URI consoleUrl(AppResource app, AwsRole role);
+
+    /**
+     * Starts a local AWS API proxy for the role on 127.0.0.1:port: clients sign with random
+     * local credentials, the proxy re-signs with the role's real (refreshed) credentials. The
+     * details hold what clients need: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
+     * AWS_CA_BUNDLE, HTTPS_PROXY or AWS_ENDPOINT_URL, AWS_DEFAULT_REGION.
+     */
+    TunnelOpener.Opened openAwsProxy(AppResource app, AwsRole role, ProxyMode mode, int port) throws IOException;
+
+    /**
+     * Starts a database tunnel on 127.0.0.1:port: clients connect without a password, the
+     * tunnel logs in upstream as dbUser with IAM-based credentials.
+     */
+    TunnelOpener.Opened openDatabaseTunnel(DatabaseResource db, String dbUser, String dbName, int port) throws IOException;
 
     @Override
     default void close() {

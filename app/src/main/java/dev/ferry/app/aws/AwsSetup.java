@@ -43,6 +43,10 @@ public final class AwsSetup {
                 : env.get("AWS_PROFILE").or(() -> env.get("AWS_DEFAULT_PROFILE")).orElse("default");
     }
 
+    public FerryEnvironment env() {
+        return env;
+    }
+
     /** The profile in use ("default" when none is named). */
     public String profileName() {
         return profileName;

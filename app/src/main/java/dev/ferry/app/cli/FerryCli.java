@@ -21,7 +21,7 @@ import java.util.Optional;
 @Command(name = "ferry", mixinStandardHelpOptions = true, versionProvider = FerryCli.Version.class,
         description = "Secure access to AWS consoles, AWS APIs and AWS databases.",
         subcommands = {StatusCommand.class, AppsCommand.class, DbCommand.class, ConsoleCommand.class,
-                CommandLine.HelpCommand.class})
+                ProxyCommand.class, CredentialsCommand.class, CommandLine.HelpCommand.class})
 public final class FerryCli implements Runnable {
 
     @Option(names = {"--workspace-file", "-w"}, scope = ScopeType.INHERIT, paramLabel = "FILE",
@@ -33,9 +33,20 @@ public final class FerryCli implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     final FerryCore core;
+    final java.util.concurrent.CountDownLatch stop;
 
-    FerryCli(FerryCore core) {
+    FerryCli(FerryCore core, java.util.concurrent.CountDownLatch stop) {
         this.core = core;
+        this.stop = stop;
+    }
+
+    /** Blocks a foreground command (a tunnel) until Ctrl-C / SIGTERM, or the caller's stop signal. */
+    void awaitStop() {
+        try {
+            stop.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override
@@ -55,15 +66,33 @@ public final class FerryCli implements Runnable {
 
     public static void main(String[] args) {
         int code;
+        java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stop.countDown();
+            try {
+                finished.await(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "ferry-shutdown"));
         try (FerryCore core = new FerryCore(FerryEnvironment.system())) {
-            code = run(core, args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+            code = run(core, args, new PrintWriter(System.out, true), new PrintWriter(System.err, true), stop);
+        } finally {
+            finished.countDown();
         }
         System.exit(code);
     }
 
-    /** Runs one command line against a core; returns the exit status. */
+    /** Runs one command line against a core; returns the exit status. Foreground commands run until interrupted. */
     public static int run(FerryCore core, String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cl = new CommandLine(new FerryCli(core));
+        return run(core, args, out, err, new java.util.concurrent.CountDownLatch(0));
+    }
+
+    /** As {@link #run(FerryCore, String[], PrintWriter, PrintWriter)}; foreground commands end when {@code stop} opens. */
+    public static int run(FerryCore core, String[] args, PrintWriter out, PrintWriter err,
+                          java.util.concurrent.CountDownLatch stop) {
+        CommandLine cl = new CommandLine(new FerryCli(core, stop));
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {

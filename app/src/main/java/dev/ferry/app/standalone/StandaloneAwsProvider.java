@@ -4,12 +4,15 @@ import dev.ferry.app.FerryException;
 import dev.ferry.app.access.AccessProvider;
 import dev.ferry.app.access.Identity;
 import dev.ferry.app.aws.AwsErrors;
+import dev.ferry.app.aws.AwsProxyDetails;
 import dev.ferry.app.aws.AwsSetup;
 import dev.ferry.app.aws.ConsoleFederation;
 import dev.ferry.app.aws.RoleSessionName;
 import dev.ferry.app.model.AppResource;
 import dev.ferry.app.model.AwsRole;
+import dev.ferry.app.model.DatabaseResource;
 import dev.ferry.app.model.Resource;
+import dev.ferry.app.tunnels.TunnelOpener;
 import dev.ferry.app.workspace.Workspace;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +28,17 @@ import software.amazon.awssdk.services.sts.model.Credentials;
 import software.amazon.awssdk.services.sts.model.GetCallerIdentityResponse;
 import software.amazon.awssdk.services.sts.model.StsException;
 
+import dev.ferry.tunnel.aws.AwsProxy;
+import dev.ferry.tunnel.aws.AwsProxyConfig;
+import dev.ferry.tunnel.aws.LocalCredentials;
+import dev.ferry.tunnel.aws.ProxyMode;
+import dev.ferry.tunnel.aws.UpstreamResolver;
+import dev.ferry.tunnel.ca.LocalCa;
+import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
+
+import java.io.IOException;
 import java.net.URI;
+import java.util.function.Supplier;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -44,11 +57,13 @@ public final class StandaloneAwsProvider implements AccessProvider {
     private final Workspace workspace;
     private final AwsSetup aws;
     private final ConsoleFederation federation;
+    private final Supplier<LocalCa> ca;
 
-    public StandaloneAwsProvider(Workspace workspace, AwsSetup aws, ConsoleFederation federation) {
+    public StandaloneAwsProvider(Workspace workspace, AwsSetup aws, ConsoleFederation federation, Supplier<LocalCa> ca) {
         this.workspace = workspace;
         this.aws = aws;
         this.federation = federation;
+        this.ca = ca;
     }
 
     @Override
@@ -140,6 +155,58 @@ public final class StandaloneAwsProvider implements AccessProvider {
         OptionalInt sessionDuration = session.chained() ? OptionalInt.empty() : OptionalInt.of(session.durationSeconds());
         String token = federation.signinToken(endpoint, session.credentials(), sessionDuration);
         return federation.loginUrl(endpoint, token, app.uri());
+    }
+
+    @Override
+    public TunnelOpener.Opened openAwsProxy(AppResource app, AwsRole role, ProxyMode mode, int port) throws IOException {
+        if (awsRoles(app).stream().noneMatch(r -> r.arn().equals(role.arn()))) {
+            throw new FerryException("The role " + role.arn() + " is not allowed for '" + app.name() + "'.",
+                    "Pick one of the roles the workspace grants for this app's account.");
+        }
+        // Fail early, in plain words, when the role cannot be assumed at all.
+        assumeRole(role, app.awsExternalId());
+        AwsCredentialsProvider base = aws.baseCredentials();
+        StsClient sts = aws.configure(StsClient.builder(), "STS").credentialsProvider(base).build();
+        StsAssumeRoleCredentialsProvider roleCredentials = StsAssumeRoleCredentialsProvider.builder().stsClient(sts)
+                .asyncCredentialUpdateEnabled(true)
+                .refreshRequest(r -> {
+                    r.roleArn(role.arn()).roleSessionName(RoleSessionName.of(workspace.user())).durationSeconds(CHAINED_DURATION);
+                    if (!app.awsExternalId().isEmpty()) {
+                        r.externalId(app.awsExternalId());
+                    }
+                }).build();
+        AwsProxy proxy;
+        try {
+            proxy = AwsProxy.start(new AwsProxyConfig(port, mode, localCredentials(), roleCredentials::resolveCredentials,
+                    upstream(), ca.get()));
+        } catch (IOException | RuntimeException e) {
+            roleCredentials.close();
+            sts.close();
+            throw e;
+        }
+        return new TunnelOpener.Opened(new ClosingTunnel(proxy, roleCredentials, sts),
+                AwsProxyDetails.of(proxy, aws.region().id(), role.arn()));
+    }
+
+    @Override
+    public TunnelOpener.Opened openDatabaseTunnel(DatabaseResource db, String dbUser, String dbName, int port) {
+        throw new FerryException("Database tunnels are not available yet.");
+    }
+
+    /** Local credentials: FERRY_AWS_ACCESS_KEY_ID / FERRY_AWS_SECRET_ACCESS_KEY, else random per tunnel. */
+    private LocalCredentials localCredentials() {
+        var key = aws.env().get("FERRY_AWS_ACCESS_KEY_ID");
+        var secret = aws.env().get("FERRY_AWS_SECRET_ACCESS_KEY");
+        if (key.isPresent() && secret.isPresent()) {
+            return new LocalCredentials(key.get(), secret.get());
+        }
+        return LocalCredentials.random();
+    }
+
+    /** Upstream endpoints follow the SDK configuration (AWS_ENDPOINT_URL_<SERVICE>, AWS_ENDPOINT_URL), else the real host. */
+    private UpstreamResolver upstream() {
+        return (service, region, host) -> aws.endpointFor(service.toUpperCase(Locale.ROOT).replace('-', '_'))
+                .orElseGet(() -> URI.create("https://" + host));
     }
 
     private AssumeRoleRequest request(AwsRole role, String externalId, String sessionName, int duration) {

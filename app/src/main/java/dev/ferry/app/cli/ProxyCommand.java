@@ -1,0 +1,80 @@
+package dev.ferry.app.cli;
+
+import dev.ferry.app.FerryException;
+import dev.ferry.app.access.RoleChooser;
+import dev.ferry.app.aws.AwsProxyDetails;
+import dev.ferry.app.model.AppResource;
+import dev.ferry.app.model.AwsRole;
+import dev.ferry.app.tunnels.Tunnel;
+import dev.ferry.app.tunnels.TunnelSpec;
+import dev.ferry.app.workspace.Workspace;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+import java.io.PrintWriter;
+import java.util.Map;
+
+@Command(name = "proxy", description = "Run a local tunnel in the foreground until Ctrl-C.",
+        subcommands = {ProxyCommand.Aws.class})
+final class ProxyCommand {
+    @ParentCommand
+    FerryCli root;
+
+    /** Opens a tunnel, prints what clients need, waits for Ctrl-C / SIGTERM, stops it. */
+    static void runInForeground(FerryCli root, TunnelSpec spec, java.util.function.Consumer<Tunnel> describe) {
+        Tunnel t = root.core.tunnels().openNow(spec);
+        try {
+            describe.accept(t);
+            root.spec.commandLine().getOut().flush();
+            root.awaitStop();
+        } finally {
+            root.core.tunnels().stop(t.id());
+            root.spec.commandLine().getErr().println("Stopped " + t.spec().title() + ".");
+        }
+    }
+
+    @Command(name = "aws", description = "Local AWS API proxy for an IAM role: the AWS CLI, SDKs and "
+            + "JDBC/ODBC tools reach AWS as the role.")
+    static final class Aws implements Runnable {
+        @ParentCommand
+        ProxyCommand proxy;
+
+        @Option(names = "--app", required = true, paramLabel = "APP", description = "The AWS app (see `ferry apps ls`).")
+        String appName;
+
+        @Option(names = "--aws-role", paramLabel = "ROLE", description = "IAM role: name, path/name or ARN.")
+        String role;
+
+        @Option(names = "--port", defaultValue = "0", description = "Local port (default: the last one used, or a free one).")
+        int port;
+
+        @Option(names = "--endpoint-url", description = "Serve an HTTPS endpoint (AWS_ENDPOINT_URL) instead of an HTTPS_PROXY.")
+        boolean endpointUrl;
+
+        @Override
+        public void run() {
+            FerryCli root = proxy.root;
+            Workspace ws = root.workspace();
+            AppResource app = ws.app(appName).orElseThrow(() -> new FerryException("No app named '" + appName
+                    + "' in workspace '" + ws.name() + "'.", "List apps with `ferry apps ls`."));
+            AwsRole chosen;
+            try (var p = root.core.providers().open(ws)) {
+                chosen = RoleChooser.choose(app, p.awsRoles(app), ws.awsRolesAnyAccount(app), role);
+            }
+            TunnelSpec spec = TunnelSpec.awsProxy(ws.source().toAbsolutePath().toString(), app.name(), chosen.arn(),
+                    endpointUrl ? "endpoint_url" : "https_proxy", port);
+            runInForeground(root, spec, t -> {
+                PrintWriter out = root.spec.commandLine().getOut();
+                PrintWriter err = root.spec.commandLine().getErr();
+                err.println("Started AWS API proxy for " + chosen.arn() + " on " + t.localAddress().getHostString()
+                        + ":" + t.localAddress().getPort() + ". Use these settings, then press Ctrl-C to stop:");
+                for (Map.Entry<String, String> e : t.details().entrySet()) {
+                    if (!e.getKey().equals(AwsProxyDetails.ROLE)) {
+                        out.println("export " + e.getKey() + "=\"" + e.getValue() + "\"");
+                    }
+                }
+            });
+        }
+    }
+}
