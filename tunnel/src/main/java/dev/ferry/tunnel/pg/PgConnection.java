@@ -69,7 +69,9 @@ final class PgConnection implements Runnable {
                     return;
                 }
                 try {
-                    startSession(conn.ssl(), startup.packet(tunnel.stripRedshiftParameters()));
+                    if (!startSession(conn.ssl(), startup.packet(tunnel.stripRedshiftParameters()))) {
+                        return; // the database refused; its error went to the client unchanged
+                    }
                     ssl = conn.ssl();
                 } catch (RedshiftParameterRejected e) {
                     Upstream.closeQuietly(conn.plain());
@@ -173,8 +175,10 @@ final class PgConnection implements Runnable {
      * Sends the startup packet, authenticates, and forwards the server's greeting until
      * ReadyForQuery. The greeting is held back until then (or an error), so that a retry
      * after {@link RedshiftParameterRejected} shows the client one clean greeting.
+     *
+     * @return true when ready for queries, false when the database sent an error (forwarded)
      */
-    private void startSession(SSLSocket ssl, byte[] startup)
+    private boolean startSession(SSLSocket ssl, byte[] startup)
             throws IOException, TunnelFailure, RedshiftParameterRejected {
         OutputStream up = ssl.getOutputStream();
         InputStream upIn = ssl.getInputStream();
@@ -218,15 +222,15 @@ final class PgConnection implements Runnable {
                         throw new RedshiftParameterRejected(message);
                     }
                     // The database's own error (wrong password, unknown database...): unchanged.
+                    stats.error("ferry: the database refused the connection: " + m.field('C') + " " + message);
                     toClient.write(m.encode());
                     client.getOutputStream().write(toClient.toByteArray());
-                    stats.error("ferry: the database refused the connection: " + m.field('C') + " " + m.field('M'));
-                    throw new EOFException("refused by the database");
+                    return false;
                 }
                 case 'Z' -> {
                     toClient.write(m.encode());
                     client.getOutputStream().write(toClient.toByteArray());
-                    return;
+                    return true;
                 }
                 default -> toClient.write(m.encode()); // ParameterStatus, Notice, NegotiateProtocolVersion
             }
@@ -253,8 +257,8 @@ final class PgConnection implements Runnable {
         try {
             int n;
             while ((n = in.read(buf)) >= 0) {
-                out.write(buf, 0, n);
                 counter.accept(n);
+                out.write(buf, 0, n);
             }
         } catch (IOException e) {
             // one side went away: close() ends the other direction
