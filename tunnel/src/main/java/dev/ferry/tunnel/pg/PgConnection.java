@@ -55,6 +55,7 @@ final class PgConnection implements Runnable {
         boolean relaying = false;
         try {
             client.setTcpNoDelay(true);
+            client.setSendBufferSize(Upstream.SOCKET_BUFFER);
             client.setSoTimeout(timeoutMillis());
             Startup startup = readStartup();
             if (startup == null) {

@@ -39,6 +39,8 @@ import javax.net.ssl.X509TrustManager;
 final class Upstream {
 
     static final String RDS_BUNDLE = "aws-rds-ca-bundle.pem";
+    /** Large socket buffers keep bulk results streaming while the relay thread decrypts. */
+    static final int SOCKET_BUFFER = 1 << 20;
 
     private final SSLContext context;
     private final TlsMode mode;
@@ -76,6 +78,8 @@ final class Upstream {
         Socket plain = new Socket();
         try {
             plain.setTcpNoDelay(true);
+            plain.setReceiveBufferSize(SOCKET_BUFFER);
+            plain.setSendBufferSize(SOCKET_BUFFER);
             plain.connect(address, timeoutMillis);
             plain.setSoTimeout(timeoutMillis);
         } catch (SocketTimeoutException e) {

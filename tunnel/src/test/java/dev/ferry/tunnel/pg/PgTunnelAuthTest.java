@@ -71,11 +71,7 @@ class PgTunnelAuthTest {
     @Test
     void wrongPasswordErrorPassesThroughUnchanged() throws Exception {
         try (PgTunnel t = PgTunnel.start(fx.config(PostgresServer.SCRAM_USER, PasswordSupplier.fixed("wrong")))) {
-            assertThatThrownBy(() -> TunnelFixture.jdbc(t, "").close())
-                    .isInstanceOfSatisfying(SQLException.class, e -> {
-                        assertThat(e.getSQLState()).isEqualTo("28P01");
-                        assertThat(e.getMessage()).contains("password authentication failed for user \"u_scram\"");
-                    });
+            TunnelFixture.assertRefused(t, "28P01", "password authentication failed for user \"u_scram\"");
             assertThat(t.stats().snapshot().lastError()).contains("28P01");
         }
     }
@@ -86,12 +82,8 @@ class PgTunnelAuthTest {
             throw new CredentialException("the AWS session expired; sign in again");
         };
         try (PgTunnel t = PgTunnel.start(fx.config(PostgresServer.MD5_USER, failing))) {
-            assertThatThrownBy(() -> TunnelFixture.jdbc(t, "").close())
-                    .isInstanceOfSatisfying(SQLException.class, e -> {
-                        assertThat(e.getSQLState()).isEqualTo("28000");
-                        assertThat(e.getMessage()).contains(
-                                "ferry: credentials could not be obtained: the AWS session expired; sign in again");
-                    });
+            TunnelFixture.assertRefused(t, "28000",
+                    "ferry: credentials could not be obtained: the AWS session expired; sign in again");
             var r = TunnelFixture.run(TunnelFixture.psql(t.localAddress().getPort(), "a", "b", "-c", "select 1"),
                     null, 60);
             assertThat(r.exit()).isNotZero();
@@ -102,11 +94,7 @@ class PgTunnelAuthTest {
     @Test
     void missingPasswordIsExplained() throws Exception {
         try (PgTunnel t = PgTunnel.start(fx.config(PostgresServer.PASSWORD_USER, PasswordSupplier.none()))) {
-            assertThatThrownBy(() -> TunnelFixture.jdbc(t, "").close())
-                    .isInstanceOfSatisfying(SQLException.class, e -> {
-                        assertThat(e.getSQLState()).isEqualTo("28000");
-                        assertThat(e.getMessage()).contains("none is configured for user u_password");
-                    });
+            TunnelFixture.assertRefused(t, "28000", "none is configured for user u_password");
         }
     }
 

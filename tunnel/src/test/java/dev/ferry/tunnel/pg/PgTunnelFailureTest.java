@@ -31,11 +31,7 @@ class PgTunnelFailureTest {
         var config = new PgTunnelConfig(0, "127.0.0.1", deadPort, TlsMode.VERIFY_FULL, List.of(),
                 "u", "d", PasswordSupplier.none(), Duration.ofSeconds(5));
         try (PgTunnel t = PgTunnel.start(config)) {
-            assertThatThrownBy(() -> TunnelFixture.jdbc(t, "").close())
-                    .isInstanceOfSatisfying(SQLException.class, e -> {
-                        assertThat(e.getSQLState()).isEqualTo("08001");
-                        assertThat(e.getMessage()).contains("ferry: upstream unreachable (127.0.0.1:" + deadPort + ")");
-                    });
+            TunnelFixture.assertRefused(t, "08001", "ferry: upstream unreachable (127.0.0.1:" + deadPort + ")");
             var r = TunnelFixture.run(TunnelFixture.psql(t.localAddress().getPort(), "a", "b", "-c", "select 1"),
                     null, 60);
             assertThat(r.exit()).isNotZero();
@@ -52,11 +48,7 @@ class PgTunnelFailureTest {
         var config = new PgTunnelConfig(0, "no-such-host.invalid", 5432, TlsMode.VERIFY_FULL, List.of(),
                 "u", "d", PasswordSupplier.none(), Duration.ofSeconds(5));
         try (PgTunnel t = PgTunnel.start(config)) {
-            assertThatThrownBy(() -> TunnelFixture.jdbc(t, "").close())
-                    .isInstanceOfSatisfying(SQLException.class, e -> {
-                        assertThat(e.getSQLState()).isEqualTo("08001");
-                        assertThat(e.getMessage()).contains("unknown host no-such-host.invalid");
-                    });
+            TunnelFixture.assertRefused(t, "08001", "unknown host no-such-host.invalid");
         }
     }
 
@@ -64,12 +56,8 @@ class PgTunnelFailureTest {
     void untrustedServerCertificateFailsVerification() throws Exception {
         var config = fx.config(PostgresServer.TRUST_USER, PasswordSupplier.none()).withTls(TlsMode.VERIFY_FULL, List.of());
         try (PgTunnel t = PgTunnel.start(config)) {
-            assertThatThrownBy(() -> TunnelFixture.jdbc(t, "").close())
-                    .isInstanceOfSatisfying(SQLException.class, e -> {
-                        assertThat(e.getSQLState()).isEqualTo("08006");
-                        assertThat(e.getMessage()).contains("ferry: TLS verification failed (127.0.0.1:" + fx.pg.port()
-                                + "): the server certificate is not signed by a trusted CA");
-                    });
+            TunnelFixture.assertRefused(t, "08006", "ferry: TLS verification failed (127.0.0.1:" + fx.pg.port()
+                    + "): the server certificate is not signed by a trusted CA");
         }
         // VERIFY_CA does not help without the CA either; INSECURE connects
         try (PgTunnel t = PgTunnel.start(config.withTls(TlsMode.VERIFY_CA, List.of()))) {
@@ -86,12 +74,8 @@ class PgTunnelFailureTest {
         var config = new PgTunnelConfig(0, "127.0.0.2", fx.pg.port(), TlsMode.VERIFY_FULL, List.of(fx.pg.caPem()),
                 PostgresServer.TRUST_USER, PostgresServer.DATABASE, PasswordSupplier.none(), Duration.ofSeconds(5));
         try (PgTunnel t = PgTunnel.start(config)) {
-            assertThatThrownBy(() -> TunnelFixture.jdbc(t, "").close())
-                    .isInstanceOfSatisfying(SQLException.class, e -> {
-                        assertThat(e.getSQLState()).isEqualTo("08006");
-                        assertThat(e.getMessage()).contains("ferry: TLS verification failed (127.0.0.2:")
-                                .contains("does not match the host name 127.0.0.2");
-                    });
+            TunnelFixture.assertRefused(t, "08006", "ferry: TLS verification failed (127.0.0.2:",
+                    "does not match the host name 127.0.0.2");
         }
         try (PgTunnel t = PgTunnel.start(config.withTls(TlsMode.VERIFY_CA, List.of(fx.pg.caPem())))) {
             assertQueryWorks(t);
@@ -120,11 +104,7 @@ class PgTunnelFailureTest {
             var config = new PgTunnelConfig(0, "127.0.0.1", fake.getLocalPort(), TlsMode.VERIFY_FULL, List.of(),
                     "u", "d", PasswordSupplier.none(), Duration.ofSeconds(5));
             try (PgTunnel t = PgTunnel.start(config)) {
-                assertThatThrownBy(() -> TunnelFixture.jdbc(t, "").close())
-                        .isInstanceOfSatisfying(SQLException.class, e -> {
-                            assertThat(e.getSQLState()).isEqualTo("08001");
-                            assertThat(e.getMessage()).contains("does not accept TLS connections");
-                        });
+                TunnelFixture.assertRefused(t, "08001", "does not accept TLS connections");
             }
             server.join(10_000);
         }

@@ -36,6 +36,15 @@ final class TunnelFixture {
                 + "/clientdb?user=clientuser&connectTimeout=20" + extra);
     }
 
+    /** Connecting through the tunnel fails with this SQLSTATE and a message holding all fragments. */
+    static void assertRefused(PgTunnel t, String sqlState, String... fragments) {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> jdbc(t, "").close())
+                .isInstanceOfSatisfying(SQLException.class, e -> {
+                    org.assertj.core.api.Assertions.assertThat(e.getSQLState()).as(e.getMessage()).isEqualTo(sqlState);
+                    org.assertj.core.api.Assertions.assertThat(e.getMessage()).contains(fragments);
+                });
+    }
+
     /** Result of a finished process. */
     record Result(int exit, String out, String err) {
     }
