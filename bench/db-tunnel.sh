@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# Benchmark of the PostgreSQL tunnel (tunnel/ dev.ferry.tunnel.pg.PgTunnel) against a private
+# PostgreSQL 15 with TLS, measured in the same run against: direct plaintext, direct TLS
+# (sslmode=require, the same TLS work the tunnel does upstream) and socat (plaintext relay).
+#
+# Prerequisite: mvn -B -q -o -DskipTests install   (or: mvn -B -q -o -pl tunnel -am test-compile)
+# Usage: bash bench/db-tunnel.sh      env: SECONDS_PER_RUN (10), BULK_ROWS (150000), CONNECTS (100)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+T=${SECONDS_PER_RUN:-10}
+ROWS=${BULK_ROWS:-150000}
+CONNECTS=${CONNECTS:-100}
+
+for tool in psql pgbench socat java mvn; do
+  command -v "$tool" >/dev/null || { echo "missing: $tool (install it, e.g. apt-get install -y socat)"; exit 2; }
+done
+[ -d tunnel/target/test-classes/dev/ferry/tunnel/pg ] || {
+  echo "tunnel is not built: run  mvn -B -q -o -DskipTests install  first"; exit 2; }
+
+WORK=$(mktemp -d)
+PEERS_PID=""; SOCAT_PID=""
+cleanup() {
+  [ -n "$SOCAT_PID" ] && kill "$SOCAT_PID" 2>/dev/null || true
+  [ -n "$PEERS_PID" ] && { exec 9>&- 2>/dev/null || true; wait "$PEERS_PID" 2>/dev/null || true; }
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+mvn -B -q -o -pl tunnel dependency:build-classpath -Dmdep.outputFile="$WORK/cp" >/dev/null
+CP="tunnel/target/classes:tunnel/target/test-classes:$(cat "$WORK/cp")"
+
+mkfifo "$WORK/in"
+java -cp "$CP" dev.ferry.tunnel.pg.DbTunnelBenchPeers <"$WORK/in" >"$WORK/peers.out" 2>"$WORK/peers.err" &
+PEERS_PID=$!
+exec 9>"$WORK/in"
+for _ in $(seq 600); do grep -q READY "$WORK/peers.out" 2>/dev/null && break; sleep 0.1; done
+grep -q READY "$WORK/peers.out" || { echo "peers did not start:"; cat "$WORK/peers.err"; exit 1; }
+PG=$(sed -n 's/.*pg=\([0-9]*\).*/\1/p' "$WORK/peers.out")
+TUN=$(sed -n 's/.*tunnel=\([0-9]*\).*/\1/p' "$WORK/peers.out")
+SOC=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+socat TCP-LISTEN:"$SOC",bind=127.0.0.1,reuseaddr,fork TCP:127.0.0.1:"$PG" &
+SOCAT_PID=$!
+for _ in $(seq 100); do pg_isready -q -h 127.0.0.1 -p "$SOC" && break; sleep 0.05; done
+
+DB=ferrydb
+direct_plain="host=127.0.0.1 port=$PG user=postgres dbname=$DB sslmode=disable"
+direct_tls="host=127.0.0.1 port=$PG user=postgres dbname=$DB sslmode=require"
+via_tunnel="host=127.0.0.1 port=$TUN user=whoever dbname=whatever sslmode=disable"
+via_socat="host=127.0.0.1 port=$SOC user=postgres dbname=$DB sslmode=disable"
+NAMES=(direct_plain direct_tls via_tunnel via_socat)
+
+echo "PostgreSQL 15 on 127.0.0.1:$PG (ssl=on), tunnel on :$TUN (TLS upstream, VERIFY_FULL), socat on :$SOC (plaintext)"
+echo "machine: $(nproc) cores; $(java -version 2>&1 | head -1)"
+pgbench -q -i -s 10 "$direct_plain" >/dev/null 2>&1
+
+tps() { pgbench -S -c 8 -j 2 -T "$T" -n "$1" 2>/dev/null | awk '/^tps/ {print $3; exit}'; }
+max() { awk -v a="$1" -v b="$2" 'BEGIN { print (a > b ? a : b) }'; }
+declare -A TPS MBS P50
+SQL="select repeat('x', 1000) from generate_series(1, $ROWS)"
+echo
+echo "warm-up (JIT of the tunnel's relay and TLS code; every path gets the same): 3 bulk reads + 5 s pgbench each"
+for n in "${NAMES[@]}"; do
+  for _ in 1 2 3; do psql -X -At "${!n}" -c "$SQL" >/dev/null; done
+  pgbench -S -c 8 -j 2 -T 5 -n "${!n}" >/dev/null 2>&1
+done
+echo
+echo "== pgbench select-only: -S -c 8 -j 2 -T $T, best of 2 interleaved rounds =="
+for n in "${NAMES[@]}"; do TPS[$n]=0; done
+for _ in 1 2; do for n in "${NAMES[@]}"; do TPS[$n]=$(max "${TPS[$n]}" "$(tps "${!n}")"); done; done
+for n in "${NAMES[@]}"; do printf '  %-13s %10.0f tps\n' "$n" "${TPS[$n]}"; done
+
+echo
+echo "== bulk read: psql, $ROWS rows x 1 kB to /dev/null, best of 5 interleaved rounds =="
+bytes=$(psql -X -At "$direct_plain" -c "$SQL" | wc -c)
+declare -A BEST
+for n in "${NAMES[@]}"; do BEST[$n]=999999; done
+for _ in 1 2 3 4 5; do
+  for n in "${NAMES[@]}"; do
+    s=$(date +%s%N); psql -X -At "${!n}" -c "$SQL" >/dev/null; e=$(date +%s%N)
+    ms=$(( (e - s) / 1000000 )); [ "$ms" -lt "${BEST[$n]}" ] && BEST[$n]=$ms
+  done
+done
+for n in "${NAMES[@]}"; do
+  MBS[$n]=$(awk -v b="$bytes" -v ms="${BEST[$n]}" 'BEGIN { printf "%.1f", b / 1e6 / (ms / 1000) }')
+  printf '  %-13s %8s MB/s  (%d MB in %d ms)\n' "$n" "${MBS[$n]}" $((bytes / 1000000)) "${BEST[$n]}"
+done
+
+echo
+echo "== connect + 'select 1' with psql, $CONNECTS times, p50 =="
+for n in direct_tls via_tunnel; do
+  : >"$WORK/lat"
+  for _ in $(seq "$CONNECTS"); do
+    s=$(date +%s%N); psql -X -At "${!n}" -c 'select 1' >/dev/null; e=$(date +%s%N)
+    echo $(( (e - s) / 1000 )) >>"$WORK/lat"
+  done
+  P50[$n]=$(sort -n "$WORK/lat" | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+  printf '  %-13s p50 %6.2f ms\n' "$n" "$(awk -v u="${P50[$n]}" 'BEGIN{print u/1000}')"
+done
+
+r() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+echo
+echo "== ratios (tunnel: plaintext client -> tunnel -> TLS -> PostgreSQL) =="
+echo "  TPS   tunnel / direct TLS      = $(r "${TPS[via_tunnel]}" "${TPS[direct_tls]}")   (target >= 0.90)"
+echo "  TPS   tunnel / direct plain    = $(r "${TPS[via_tunnel]}" "${TPS[direct_plain]}")"
+echo "  TPS   socat  / direct plain    = $(r "${TPS[via_socat]}" "${TPS[direct_plain]}")   (reference relay)"
+echo "  bulk  tunnel / socat           = $(r "${MBS[via_tunnel]}" "${MBS[via_socat]}")   (target >= 0.95; socat relays plaintext, the tunnel decrypts TLS)"
+echo "  bulk  tunnel / direct TLS      = $(r "${MBS[via_tunnel]}" "${MBS[direct_tls]}")"
+echo "  bulk  tunnel / direct plain    = $(r "${MBS[via_tunnel]}" "${MBS[direct_plain]}")"
+echo "  connect latency added (p50)    = $(awk -v a="${P50[via_tunnel]}" -v b="${P50[direct_tls]}" 'BEGIN { printf "%.2f ms", (a - b) / 1000 }') (tunnel vs direct TLS, psql process start included in both)"

@@ -1,0 +1,303 @@
+package dev.ferry.tunnel.pg;
+
+import dev.ferry.tunnel.TunnelStats;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongConsumer;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * One client connection: reads the client's startup packet, opens the verified TLS
+ * connection upstream, authenticates as the tunnel's db user, swaps the backend key and
+ * then relays bytes both ways.
+ *
+ * <p>Blocking I/O with two threads per connection (startup on the first, then one per
+ * direction): the startup handshake reads as straight-line code, back-pressure is the
+ * blocking write itself, and bench/db-tunnel.sh shows it on par with socat.
+ */
+final class PgConnection implements Runnable {
+    private static final int RELAY_BUFFER = 64 * 1024;
+    private static final int MAX_NEGOTIATION_REQUESTS = 4;
+    /**
+     * Startup parameters the Amazon Redshift JDBC/ODBC drivers always send. Redshift knows
+     * them; PostgreSQL refuses the connection, so the tunnel drops them after a refusal.
+     */
+    static final Set<String> REDSHIFT_ONLY = Set.of("driver_version", "os_version", "plugin_name",
+            "client_protocol_version", "idp_type", "provider_name", "token_type", "idc_client_display_name");
+
+    private final PgTunnel tunnel;
+    private final PgTunnelConfig config;
+    private final Socket client;
+    private final TunnelStats stats;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile Socket upstream;
+    private volatile PgTunnel.CancelKey cancelKey;
+
+    PgConnection(PgTunnel tunnel, Socket client) {
+        this.tunnel = tunnel;
+        this.config = tunnel.config();
+        this.client = client;
+        this.stats = tunnel.stats();
+    }
+
+    @Override
+    public void run() {
+        boolean relaying = false;
+        try {
+            client.setTcpNoDelay(true);
+            client.setSendBufferSize(Upstream.SOCKET_BUFFER);
+            client.setSoTimeout(timeoutMillis());
+            Startup startup = readStartup();
+            if (startup == null) {
+                return;
+            }
+            SSLSocket ssl = null;
+            for (int attempt = 0; ssl == null; attempt++) {
+                Upstream.Connection conn = tunnel.upstream().open();
+                upstream = conn.plain();
+                if (closed.get()) {
+                    Upstream.closeQuietly(conn.plain());
+                    return;
+                }
+                try {
+                    if (!startSession(conn.ssl(), startup.packet(tunnel.stripRedshiftParameters()))) {
+                        return; // the database refused; its error went to the client unchanged
+                    }
+                    ssl = conn.ssl();
+                } catch (RedshiftParameterRejected e) {
+                    Upstream.closeQuietly(conn.plain());
+                    if (attempt > 0) {
+                        throw e.failure;
+                    }
+                    tunnel.upstreamRejectsRedshiftParameters();
+                }
+            }
+            relaying = true;
+            relay(ssl);
+        } catch (TunnelFailure f) {
+            stats.error(f.getMessage());
+            sendToClient(PgWire.fatal(f.sqlState(), f.getMessage()));
+        } catch (IOException e) {
+            if (!relaying && !closed.get()) {
+                String message = "ferry: connection to " + config.upstream() + " failed: " + e.getMessage();
+                stats.error(message);
+                sendToClient(PgWire.fatal(TunnelFailure.CONNECTION_FAILURE, message));
+            }
+        } finally {
+            close();
+        }
+    }
+
+    /**
+     * Answers SSL/GSSAPI encryption requests with 'N', handles a CancelRequest, and returns
+     * the upstream startup packet for a v3 StartupMessage (null when the connection ends).
+     */
+    private Startup readStartup() throws IOException {
+        InputStream in = client.getInputStream();
+        for (int i = 0; i < MAX_NEGOTIATION_REQUESTS; i++) {
+            int len;
+            try {
+                len = PgWire.readInt(in);
+            } catch (EOFException e) {
+                return null; // port probe or a client that gave up
+            }
+            if (len < 8 || len > PgWire.MAX_STARTUP_LENGTH) {
+                return rejectStartup("invalid startup packet length " + len);
+            }
+            byte[] body = PgWire.readFully(in, len - 4);
+            int code = ByteBuffer.wrap(body).getInt();
+            if (code == PgWire.SSL_REQUEST || code == PgWire.GSSENC_REQUEST) {
+                client.getOutputStream().write('N');
+                continue;
+            }
+            if (code == PgWire.CANCEL_REQUEST) {
+                if (len < 16) {
+                    return rejectStartup("invalid cancel request length " + len);
+                }
+                tunnel.cancel(ByteBuffer.wrap(body).getInt(4), Arrays.copyOfRange(body, 8, body.length));
+                return null;
+            }
+            if (code >>> 16 != 3) {
+                return rejectStartup("unsupported protocol version " + (code >>> 16) + "." + (code & 0xffff));
+            }
+            List<PgWire.Param> params;
+            try {
+                params = PgWire.startupParams(body, 4);
+            } catch (IOException e) {
+                return rejectStartup(e.getMessage());
+            }
+            List<PgWire.Param> upstreamParams = new ArrayList<>();
+            upstreamParams.add(new PgWire.Param("user", bytes(config.dbUser())));
+            upstreamParams.add(new PgWire.Param("database", bytes(config.dbName())));
+            for (PgWire.Param p : params) {
+                if (!p.key().equals("user") && !p.key().equals("database")) {
+                    upstreamParams.add(p);
+                }
+            }
+            return new Startup(code, upstreamParams);
+        }
+        return rejectStartup("too many encryption requests");
+    }
+
+    private Startup rejectStartup(String why) {
+        stats.error("ferry: closed a client connection with a malformed startup packet (" + why + ")");
+        return null;
+    }
+
+    /** The client's startup request, with user and database already replaced. */
+    private record Startup(int protocol, List<PgWire.Param> params) {
+        byte[] packet(boolean stripRedshift) {
+            return PgWire.startupPacket(protocol, stripRedshift
+                    ? params.stream().filter(p -> !REDSHIFT_ONLY.contains(p.key())).toList() : params);
+        }
+    }
+
+    /** PostgreSQL refused a Redshift driver's informational startup parameter; retry without them. */
+    private static final class RedshiftParameterRejected extends Exception {
+        final TunnelFailure failure;
+
+        RedshiftParameterRejected(String message) {
+            super(message, null, false, false);
+            failure = new TunnelFailure("42704", message);
+        }
+    }
+
+    /**
+     * Sends the startup packet, authenticates, and forwards the server's greeting until
+     * ReadyForQuery. The greeting is held back until then (or an error), so that a retry
+     * after {@link RedshiftParameterRejected} shows the client one clean greeting.
+     *
+     * @return true when ready for queries, false when the database sent an error (forwarded)
+     */
+    private boolean startSession(SSLSocket ssl, byte[] startup)
+            throws IOException, TunnelFailure, RedshiftParameterRejected {
+        OutputStream up = ssl.getOutputStream();
+        InputStream upIn = ssl.getInputStream();
+        ByteArrayOutputStream toClient = new ByteArrayOutputStream();
+        up.write(startup);
+        UpstreamAuth auth = new UpstreamAuth(config, ssl.getSession().getPeerCertificates());
+        boolean authenticated = false;
+        while (true) {
+            PgWire.Message m;
+            try {
+                m = PgWire.read(upIn, PgWire.MAX_STARTUP_MESSAGE);
+            } catch (EOFException e) {
+                throw new TunnelFailure(TunnelFailure.CONNECTION_FAILURE, "ferry: the database at "
+                        + config.upstream() + " closed the connection during startup");
+            }
+            switch (m.type()) {
+                case 'R' -> {
+                    if (authenticated) {
+                        throw new TunnelFailure(TunnelFailure.PROTOCOL_VIOLATION,
+                                "ferry: the database sent an authentication request after authentication");
+                    }
+                    byte[] answer = auth.answer(m);
+                    if (answer != null) {
+                        up.write(answer);
+                    } else if (m.intAt(0) == UpstreamAuth.OK) {
+                        authenticated = true;
+                        toClient.write(m.encode());
+                    }
+                }
+                case 'K' -> {
+                    byte[] body = m.body();
+                    cancelKey = tunnel.register(ByteBuffer.wrap(body).getInt(),
+                            Arrays.copyOfRange(body, 4, body.length));
+                    toClient.write(PgWire.message((byte) 'K', ByteBuffer.allocate(8)
+                            .putInt(cancelKey.pid()).putInt(cancelKey.secret()).array()));
+                }
+                case 'E' -> {
+                    String message = m.field('M');
+                    if ("42704".equals(m.field('C')) && message != null && REDSHIFT_ONLY.stream()
+                            .anyMatch(p -> message.contains("\"" + p + "\""))) {
+                        throw new RedshiftParameterRejected(message);
+                    }
+                    // The database's own error (wrong password, unknown database...): unchanged.
+                    stats.error("ferry: the database refused the connection: " + m.field('C') + " " + message);
+                    toClient.write(m.encode());
+                    client.getOutputStream().write(toClient.toByteArray());
+                    return false;
+                }
+                case 'Z' -> {
+                    toClient.write(m.encode());
+                    client.getOutputStream().write(toClient.toByteArray());
+                    return true;
+                }
+                default -> toClient.write(m.encode()); // ParameterStatus, Notice, NegotiateProtocolVersion
+            }
+        }
+    }
+
+    private void relay(SSLSocket ssl) throws IOException {
+        client.setSoTimeout(0);
+        ssl.setSoTimeout(0);
+        InputStream clientIn = client.getInputStream();
+        OutputStream upOut = ssl.getOutputStream();
+        tunnel.execute(() -> {
+            try {
+                pump(clientIn, upOut, stats::addBytesFromClient);
+            } finally {
+                close();
+            }
+        });
+        pump(ssl.getInputStream(), client.getOutputStream(), stats::addBytesToClient);
+    }
+
+    private void pump(InputStream in, OutputStream out, LongConsumer counter) {
+        byte[] buf = new byte[RELAY_BUFFER];
+        try {
+            int n;
+            while ((n = in.read(buf)) >= 0) {
+                counter.accept(n);
+                out.write(buf, 0, n);
+            }
+        } catch (IOException e) {
+            // one side went away: close() ends the other direction
+        }
+    }
+
+    private void sendToClient(byte[] message) {
+        try {
+            OutputStream out = client.getOutputStream();
+            out.write(message);
+            out.flush();
+        } catch (IOException ignored) {
+            // the client is gone already
+        }
+    }
+
+    /** Closes both sides once; safe from any thread. */
+    void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        Upstream.closeQuietly(client);
+        Socket up = upstream;
+        if (up != null) {
+            Upstream.closeQuietly(up);
+        }
+        PgTunnel.CancelKey key = cancelKey;
+        if (key != null) {
+            tunnel.unregister(key);
+        }
+        tunnel.ended(this);
+    }
+
+    private int timeoutMillis() {
+        return (int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis());
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,31 @@
+package dev.ferry.tunnel.pg;
+
+import dev.ferry.tunnel.testsupport.PostgresServer;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Peers for bench/db-tunnel.sh: a private PostgreSQL (TLS on) and a PgTunnel to it
+ * (VERIFY_FULL with the test CA, db user postgres). Prints one line
+ * {@code READY pg=PORT tunnel=PORT} and runs until stdin closes.
+ */
+public final class DbTunnelBenchPeers {
+    private DbTunnelBenchPeers() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        try (PostgresServer pg = PostgresServer.start();
+             PgTunnel tunnel = PgTunnel.start(new PgTunnelConfig(0, "127.0.0.1", pg.port(), TlsMode.VERIFY_FULL,
+                     List.of(pg.caPem()), PostgresServer.SUPERUSER, PostgresServer.DATABASE,
+                     PasswordSupplier.none(), Duration.ofSeconds(10)))) {
+            System.out.println("READY pg=" + pg.port() + " tunnel=" + tunnel.localAddress().getPort());
+            System.out.flush();
+            while (System.in.read() >= 0) {
+                // wait for stdin to close
+            }
+            var s = tunnel.stats().snapshot();
+            System.err.println("tunnel stats: connections " + s.totalConnections() + ", bytes to client "
+                    + s.bytesToClient() + ", last error " + s.lastError());
+        }
+    }
+}
