@@ -1,0 +1,149 @@
+package dev.ferry.app.integrations;
+
+import dev.ferry.app.FerryException;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.io.DataInputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Every connection string is fed to the real client against a real PostgreSQL 15 server. */
+class ConnectionStringsTest {
+    @RegisterExtension
+    static PostgresServer pg = new PostgresServer();
+
+    /** Names with quotes, spaces, shell and URL metacharacters, and non-ASCII letters. */
+    static final String USER = "o'brien \"x\" $HOME `id` \\ 100%";
+    static final String DB = "my db;&|=?#/é";
+    static final String APP = "ferry tunnel's";
+    static final String QUERY = "select current_user||'|'||current_database()||'|'||current_setting('application_name')";
+    static final String EXPECTED = USER + "|" + DB + "|" + APP;
+
+    static DatabaseEndpoint endpoint;
+
+    @BeforeAll
+    static void createRoleAndDatabase() throws Exception {
+        pg.sql("postgres", "CREATE ROLE " + ident(USER) + " LOGIN");
+        pg.sql("postgres", "CREATE DATABASE " + ident(DB) + " OWNER " + ident(USER));
+        endpoint = new DatabaseEndpoint("127.0.0.1", pg.port(), USER, DB, DatabaseEndpoint.Flavour.POSTGRES, APP);
+    }
+
+    static String ident(String s) {
+        return "\"" + s.replace("\"", "\"\"") + "\"";
+    }
+
+    @Test
+    void simpleNamesGiveTheDocumentedForms() {
+        ConnectionStrings cs = new ConnectionStrings(DatabaseEndpoint.loopback(15432, "alice", "orders", DatabaseEndpoint.Flavour.POSTGRES));
+        assertThat(cs.psqlCommand()).isEqualTo("psql \"host=127.0.0.1 port=15432 user=alice dbname=orders sslmode=disable\"");
+        assertThat(cs.libpqUri()).isEqualTo("postgres://alice@127.0.0.1:15432/orders?sslmode=disable");
+        assertThat(cs.jdbcUrl()).isEqualTo("jdbc:postgresql://127.0.0.1:15432/orders?user=alice&sslmode=disable");
+        assertThat(cs.redshiftJdbcUrl()).isEqualTo("jdbc:redshift://127.0.0.1:15432/orders?user=alice&ssl=false");
+        assertThat(cs.environment(ShellKind.UNIX)).isEqualTo("""
+                export PGHOST="127.0.0.1"
+                export PGPORT="15432"
+                export PGUSER="alice"
+                export PGDATABASE="orders"
+                export PGSSLMODE="disable"
+                """);
+        assertThat(cs.environment(ShellKind.POWERSHELL)).startsWith("$Env:PGHOST=\"127.0.0.1\"\n");
+        assertThat(cs.environment(ShellKind.CMD)).contains("set PGPORT=15432\n").contains("set PGSSLMODE=disable\n");
+        assertThat(cs.environment(ShellKind.TEXT)).contains("PGUSER=alice\n");
+    }
+
+    @Test
+    void psqlCommandRunsThroughBash() throws Exception {
+        String command = new ConnectionStrings(endpoint).psqlCommand() + " -X -A -t -w -c " + EnvBlock.posixDoubleQuoted(QUERY);
+        assertThat(PostgresServer.run(List.of("bash", "-c", command), true).strip()).isEqualTo(EXPECTED);
+    }
+
+    @Test
+    void libpqUriIsAcceptedByPsql() throws Exception {
+        String uri = new ConnectionStrings(endpoint).libpqUri();
+        assertThat(PostgresServer.run(List.of("psql", uri, "-X", "-A", "-t", "-w", "-c", QUERY), true).strip()).isEqualTo(EXPECTED);
+    }
+
+    @Test
+    void unixEnvironmentIsUnderstoodByBashAndPsql() throws Exception {
+        String script = new ConnectionStrings(endpoint).environment(ShellKind.UNIX)
+                + "psql -X -A -t -w -c " + EnvBlock.posixDoubleQuoted(QUERY);
+        assertThat(PostgresServer.run(List.of("bash", "-c", script), true).strip()).isEqualTo(EXPECTED);
+    }
+
+    @Test
+    void postgresJdbcUrlConnectsWithTheRealDriver() throws Exception {
+        try (Connection c = DriverManager.getConnection(new ConnectionStrings(endpoint).postgresJdbcUrl());
+             ResultSet rs = c.createStatement().executeQuery(QUERY)) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo(EXPECTED);
+        }
+    }
+
+    @Test
+    void redshiftJdbcUrlSendsTheRightStartupPacketWithoutTls() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            DatabaseEndpoint rs = new DatabaseEndpoint("127.0.0.1", server.getLocalPort(), USER, DB, DatabaseEndpoint.Flavour.REDSHIFT, APP);
+            String url = new ConnectionStrings(rs).jdbcUrl();
+            assertThat(url).startsWith("jdbc:redshift://");
+            CompletableFuture<Void> client = CompletableFuture.runAsync(() -> {
+                try (Connection ignored = DriverManager.getConnection(url + "&loginTimeout=10")) {
+                    // the fake server hangs up after the startup packet
+                } catch (Exception expected) {
+                    // expected
+                }
+            });
+            server.setSoTimeout(20_000);
+            Map<String, String> startup;
+            try (Socket s = server.accept()) {
+                DataInputStream in = new DataInputStream(s.getInputStream());
+                int length = in.readInt();
+                int protocol = in.readInt();
+                assertThat(protocol).as("a StartupMessage (3.0), not an SSLRequest").isEqualTo(196608);
+                byte[] body = in.readNBytes(length - 8);
+                startup = parsePairs(body);
+            }
+            client.get(30, TimeUnit.SECONDS);
+            assertThat(startup).containsEntry("user", USER).containsEntry("database", DB);
+        }
+    }
+
+    @Test
+    void powershellAndCmdQuoting() {
+        assertThat(EnvBlock.line("K", "a\"b$c`d", ShellKind.POWERSHELL)).isEqualTo("$Env:K=\"a`\"b`$c``d\"");
+        assertThat(EnvBlock.line("K", "C:\\Program Files (x86)\\a&b", ShellKind.CMD)).isEqualTo("set K=C:\\Program Files ^(x86^)\\a^&b");
+        assertThatThrownBy(() -> EnvBlock.line("K", "100%", ShellKind.CMD)).isInstanceOf(FerryException.class)
+                .hasMessageContaining("Command Prompt");
+        assertThatThrownBy(() -> EnvBlock.line("K", "a\nb", ShellKind.UNIX)).isInstanceOf(FerryException.class)
+                .hasMessageContaining("line break");
+    }
+
+    private static Map<String, String> parsePairs(byte[] body) {
+        Map<String, String> out = new HashMap<>();
+        int i = 0;
+        while (i < body.length && body[i] != 0) {
+            int k = i;
+            while (body[i] != 0) i++;
+            String key = new String(body, k, i - k, StandardCharsets.UTF_8);
+            int v = ++i;
+            while (body[i] != 0) i++;
+            out.put(key, new String(body, v, i - v, StandardCharsets.UTF_8));
+            i++;
+        }
+        return out;
+    }
+}

@@ -1,0 +1,228 @@
+package dev.ferry.app.integrations;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ferry.app.FerryEnvironment;
+import dev.ferry.app.FerryException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class DBeaverSetupTest {
+    @TempDir
+    Path tmp;
+
+    /** Shaped like a real DBeaver 24 file: folders, an SSH tunnel, other drivers, fields Ferry does not know. */
+    static final String SAMPLE = """
+            {
+            	"folders": {
+            		"Production": {},
+            		"Production/EU": {"parent": "Production", "description": "EU clusters"}
+            	},
+            	"connections": {
+            		"postgres-jdbc-18c3a2b4f1e-6a1d1c2e3f4a5b6c": {
+            			"provider": "postgresql",
+            			"driver": "postgres-jdbc",
+            			"name": "orders (prod)",
+            			"save-password": true,
+            			"show-system-objects": true,
+            			"folder": "Production/EU",
+            			"configuration": {
+            				"host": "orders.cluster-abc.eu-west-1.rds.amazonaws.com",
+            				"port": "5432",
+            				"database": "orders",
+            				"url": "jdbc:postgresql://orders.cluster-abc.eu-west-1.rds.amazonaws.com:5432/orders",
+            				"configurationType": "MANUAL",
+            				"home": "postgresql-14",
+            				"type": "prod",
+            				"closeIdleConnection": true,
+            				"provider-properties": {"@dbeaver-show-non-default-db@": "false"},
+            				"auth-model": "native",
+            				"handlers": {
+            					"ssh_tunnel": {
+            						"type": "TUNNEL",
+            						"enabled": true,
+            						"save-password": true,
+            						"properties": {"host": "bastion.example.com", "port": 22, "authType": "PUBLIC_KEY", "keyPath": "/home/u/.ssh/id_ed25519"}
+            					}
+            				},
+            				"future-field": {"nested": [1, 2.50, 12345678901234567890]}
+            			},
+            			"extensions": {"sql.editor.result.set.max.size": "500"},
+            			"custom-properties": {"resultset.show.oddRows": "true"}
+            		},
+            		"mysql8-17f0e3b1a2c-1d2e3f4a5b6c7d8e": {
+            			"provider": "mysql",
+            			"driver": "mysql8",
+            			"name": "legacy shop",
+            			"configuration": {"host": "localhost", "port": "3306", "database": "shop", "url": "jdbc:mysql://localhost:3306/shop", "type": "dev", "auth-model": "native"}
+            		}
+            	},
+            	"virtual-models": {"postgres-jdbc-18c3a2b4f1e-6a1d1c2e3f4a5b6c": {"orders": {"@properties": {"erd.diagram.state": "{}"}}}},
+            	"connection-types": {
+            		"prod": {"name": "Production", "color": "247,159,129", "auto-commit": false, "confirm-execute": true},
+            		"dev": {"name": "Development", "color": "255,255,255", "auto-commit": true}
+            	},
+            	"some-new-top-level-thing": [true, null, "x"]
+            }
+            """;
+
+    final ObjectMapper mapper = new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+
+    DBeaverSetup setup(Stream<String> processes) {
+        List<String> lines = processes.toList();
+        return new DBeaverSetup(new FerryEnvironment(Map.of("PATH", tmp.resolve("bin").toString()), "Linux", tmp.toString(), "u"),
+                lines::stream);
+    }
+
+    DBeaverSetup.Connection conn(String user, String db, int port) {
+        return new DBeaverSetup.Connection("orders via Ferry", "prod",
+                new DatabaseEndpoint("127.0.0.1", port, user, db, DatabaseEndpoint.Flavour.POSTGRES, null));
+    }
+
+    @Test
+    void addsOnlyFerrysConnectionAndFolderAndKeepsEverythingElse() throws Exception {
+        Path file = DBeaverSetup.dataSourcesFile(tmp.resolve("ws"));
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, SAMPLE);
+        DBeaverSetup s = setup(Stream.empty());
+        DBeaverSetup.Connection c = conn("app_user", "orders", 15432);
+
+        Path backup = s.addOrUpdate(file, c);
+        assertThat(backup).hasContent(SAMPLE);
+
+        ObjectNode after = (ObjectNode) mapper.readTree(file.toFile());
+        String id = DBeaverSetup.connectionId(c);
+        assertThat(id).startsWith("postgres-jdbc-ferry-");
+        JsonNode mine = after.get("connections").get(id);
+        assertThat(mine.get("provider").asText()).isEqualTo("postgresql");
+        assertThat(mine.get("driver").asText()).isEqualTo("postgres-jdbc");
+        assertThat(mine.get("folder").asText()).isEqualTo("Ferry");
+        assertThat(mine.get("save-password").asBoolean()).isFalse();
+        JsonNode cfg = mine.get("configuration");
+        assertThat(cfg.get("host").asText()).isEqualTo("127.0.0.1");
+        assertThat(cfg.get("port").asText()).isEqualTo("15432");
+        assertThat(cfg.get("database").asText()).isEqualTo("orders");
+        assertThat(cfg.get("user").asText()).isEqualTo("app_user");
+        assertThat(cfg.get("url").asText()).isEqualTo("jdbc:postgresql://127.0.0.1:15432/orders?user=app_user&sslmode=disable");
+        assertThat(cfg.get("auth-model").asText()).isEqualTo("native");
+        assertThat(cfg.has("password")).isFalse();
+        assertThat(after.get("folders").get("Ferry").isObject()).isTrue();
+
+        // minus Ferry's entry and folder, the tree is exactly what it was
+        ((ObjectNode) after.get("connections")).remove(id);
+        ((ObjectNode) after.get("folders")).remove("Ferry");
+        assertThat(after).isEqualTo(mapper.readTree(SAMPLE));
+        // and the order of the user's connections is unchanged
+        assertThat(after.get("connections").fieldNames()).toIterable()
+                .containsExactly("postgres-jdbc-18c3a2b4f1e-6a1d1c2e3f4a5b6c", "mysql8-17f0e3b1a2c-1d2e3f4a5b6c7d8e");
+    }
+
+    @Test
+    void secondAddUpdatesInsteadOfDuplicating() throws Exception {
+        Path file = DBeaverSetup.dataSourcesFile(tmp.resolve("ws"));
+        DBeaverSetup s = setup(Stream.empty());
+        assertThat(s.addOrUpdate(file, conn("app_user", "orders", 15432))).isNull();
+        // the user tweaks Ferry's entry in DBeaver; a field Ferry does not own must survive
+        ObjectNode root = (ObjectNode) mapper.readTree(file.toFile());
+        String id = DBeaverSetup.connectionId(conn("app_user", "orders", 15432));
+        ((ObjectNode) root.get("connections").get(id)).put("read-only", true);
+        Files.write(file, mapper.writeValueAsBytes(root));
+
+        s.addOrUpdate(file, conn("app_user", "orders", 16000));
+        JsonNode after = mapper.readTree(file.toFile());
+        assertThat(after.get("connections").size()).isEqualTo(1);
+        assertThat(after.get("connections").get(id).get("configuration").get("port").asText()).isEqualTo("16000");
+        assertThat(after.get("connections").get(id).get("read-only").asBoolean()).isTrue();
+        assertThat(after.get("folders").size()).isEqualTo(1);
+
+        s.addOrUpdate(file, new DBeaverSetup.Connection("dw", "prod",
+                new DatabaseEndpoint("127.0.0.1", 15439, "awsuser", "dev", DatabaseEndpoint.Flavour.REDSHIFT, null)));
+        JsonNode three = mapper.readTree(file.toFile());
+        assertThat(three.get("connections").size()).isEqualTo(2);
+        assertThat(three.get("connections").toString()).contains("\"driver\":\"redshift\"", "jdbc:redshift://127.0.0.1:15439/dev?user=awsuser&ssl=false");
+    }
+
+    @Test
+    void corruptFileIsNeverOverwritten() throws Exception {
+        Path file = DBeaverSetup.dataSourcesFile(tmp.resolve("ws"));
+        Files.createDirectories(file.getParent());
+        String broken = SAMPLE.substring(0, SAMPLE.length() / 2);
+        Files.writeString(file, broken);
+        DBeaverSetup s = setup(Stream.empty());
+        assertThatThrownBy(() -> s.addOrUpdate(file, conn("u", "d", 1)))
+                .isInstanceOf(FerryException.class).hasMessageContaining("could not be read").hasMessageContaining("left it unchanged");
+        assertThat(Files.readString(file)).isEqualTo(broken);
+        Files.writeString(file, "{\"connections\": []}");
+        assertThatThrownBy(() -> s.addOrUpdate(file, conn("u", "d", 1))).isInstanceOf(FerryException.class)
+                .hasMessageContaining("\"connections\" is not an object");
+        assertThat(Files.readString(file)).isEqualTo("{\"connections\": []}");
+        try (var files = Files.list(file.getParent())) {
+            assertThat(files.filter(p -> p.toString().contains("ferry-backup"))).isEmpty();
+        }
+    }
+
+    @Test
+    void conSpecEscapesNothingAndRefusesWhatCannotBeSaid() {
+        DBeaverSetup.Connection c = conn("app_user", "orders", 15432);
+        assertThat(DBeaverSetup.conArguments(Path.of("/usr/bin/dbeaver"), c)).containsExactly("/usr/bin/dbeaver", "-con",
+                "driver=postgres-jdbc|host=127.0.0.1|port=15432|database=orders|user=app_user|name=orders via Ferry|folder=Ferry|save=true|connect=true");
+        for (String bad : List.of("a|b", "a=b", "a\"b", "a\nb")) {
+            assertThatThrownBy(() -> DBeaverSetup.conSpec(conn(bad, "orders", 1))).isInstanceOf(FerryException.class)
+                    .hasMessageContaining("cannot express")
+                    .satisfies(e -> assertThat(((FerryException) e).hint()).contains("Close DBeaver"));
+        }
+        // spaces, quotes of other kinds and non-ASCII pass through as one argument
+        assertThat(DBeaverSetup.conSpec(conn("o'brien", "my db é", 1))).contains("user=o'brien|", "database=my db é|");
+    }
+
+    @Test
+    void runningDBeaverGetsTheCommandLineNotTheFile() throws Exception {
+        Path bin = Files.createDirectories(tmp.resolve("bin"));
+        Path exe = bin.resolve("dbeaver");
+        Path marker = tmp.resolve("args.txt");
+        Files.writeString(exe, "#!/bin/sh\nprintf '%s\\n' \"$@\" > " + marker + "\n");
+        Files.setPosixFilePermissions(exe, PosixFilePermissions.fromString("rwx------"));
+        DBeaverSetup running = setup(Stream.of("/usr/lib/jvm/java/bin/java -jar x", "/usr/share/dbeaver-ce/dbeaver -vmargs -Xmx1g"));
+        assertThat(running.isRunning()).isTrue();
+        assertThat(running.executable()).contains(exe);
+        DBeaverSetup.Outcome o = running.add(conn("app_user", "orders", 15432), tmp.resolve("ws"));
+        assertThat(o.dataSourcesFile()).isNull();
+        assertThat(o.launched()).startsWith(exe.toString(), "-con");
+        assertThat(DBeaverSetup.dataSourcesFile(tmp.resolve("ws"))).doesNotExist();
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!Files.exists(marker) || Files.readString(marker).isEmpty()) {
+            assertThat(System.nanoTime()).as("fake dbeaver ran").isLessThan(deadline);
+            Thread.sleep(20);
+        }
+        assertThat(Files.readAllLines(marker)).containsExactly("-con", o.launched().get(2));
+
+        DBeaverSetup closed = setup(Stream.of("/usr/bin/bash"));
+        assertThat(closed.isRunning()).isFalse();
+        DBeaverSetup.Outcome written = closed.add(conn("app_user", "orders", 15432), tmp.resolve("ws"));
+        assertThat(written.dataSourcesFile()).exists();
+        assertThat(written.launched()).isEmpty();
+    }
+
+    @Test
+    void workspaceLocationPerOperatingSystem() {
+        assertThat(new DBeaverSetup(new FerryEnvironment(Map.of(), "Linux", "/home/u", "u"), Stream::empty).defaultWorkspace())
+                .isEqualTo(Path.of("/home/u/.local/share/DBeaverData/workspace6"));
+        assertThat(new DBeaverSetup(new FerryEnvironment(Map.of("XDG_DATA_HOME", "/data"), "Linux", "/home/u", "u"), Stream::empty).defaultWorkspace())
+                .isEqualTo(Path.of("/data/DBeaverData/workspace6"));
+        assertThat(new DBeaverSetup(new FerryEnvironment(Map.of(), "Mac OS X", "/Users/u", "u"), Stream::empty).defaultWorkspace())
+                .isEqualTo(Path.of("/Users/u/Library/DBeaverData/workspace6"));
+        assertThat(new DBeaverSetup(new FerryEnvironment(Map.of("APPDATA", "C:\\Users\\u\\AppData\\Roaming"), "Windows 10", "C:\\Users\\u", "u"),
+                Stream::empty).defaultWorkspace().toString()).isEqualTo("C:\\Users\\u\\AppData\\Roaming/DBeaverData/workspace6");
+    }
+}
