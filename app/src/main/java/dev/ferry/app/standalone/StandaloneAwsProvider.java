@@ -28,7 +28,11 @@ import software.amazon.awssdk.services.sts.model.Credentials;
 import software.amazon.awssdk.services.sts.model.GetCallerIdentityResponse;
 import software.amazon.awssdk.services.sts.model.StsException;
 
+import dev.ferry.app.db.DatabaseAccess;
+import dev.ferry.app.db.DbAuth;
+import dev.ferry.app.db.DbCredentialSource;
 import dev.ferry.tunnel.aws.AwsProxy;
+import dev.ferry.tunnel.pg.PgTunnel;
 import dev.ferry.tunnel.aws.AwsProxyConfig;
 import dev.ferry.tunnel.aws.LocalCredentials;
 import dev.ferry.tunnel.aws.ProxyMode;
@@ -38,6 +42,7 @@ import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider
 
 import java.io.IOException;
 import java.net.URI;
+import java.time.Clock;
 import java.util.function.Supplier;
 import java.time.Instant;
 import java.util.List;
@@ -189,8 +194,12 @@ public final class StandaloneAwsProvider implements AccessProvider {
     }
 
     @Override
-    public TunnelOpener.Opened openDatabaseTunnel(DatabaseResource db, String dbUser, String dbName, int port) {
-        throw new FerryException("Database tunnels are not available yet.");
+    public TunnelOpener.Opened openDatabaseTunnel(DatabaseResource db, String dbUser, String dbName, int port)
+            throws IOException {
+        DatabaseAccess.checkAllowed(db, dbUser, dbName);
+        DbCredentialSource source = new DbAuth(aws, workspace.user(), Clock.systemUTC()).sourceFor(db);
+        PgTunnel tunnel = PgTunnel.start(DatabaseAccess.config(db, dbUser, dbName, port, source));
+        return new TunnelOpener.Opened(tunnel, DatabaseAccess.details(db, dbUser, dbName, source));
     }
 
     /** Local credentials: FERRY_AWS_ACCESS_KEY_ID / FERRY_AWS_SECRET_ACCESS_KEY, else random per tunnel. */

@@ -14,6 +14,29 @@ public interface PasswordSupplier {
      */
     String password(String dbUser, String dbName) throws CredentialException;
 
+    /**
+     * The login of one connection, asked before the startup packet is sent. By default the
+     * configured user, with {@link #password} asked only if the server wants one. Suppliers
+     * whose temporary credentials name their own user (Redshift answers {@code IAM:alice}
+     * for {@code alice}) override this and return both at once.
+     */
+    default Session session(String dbUser, String dbName) throws CredentialException {
+        return new Session(dbUser, () -> password(dbUser, dbName));
+    }
+
+    /** The user sent upstream and how to get its password (null: none configured). */
+    record Session(String user, PasswordCall password) {
+        public static Session of(String user, String password) {
+            return new Session(user, () -> password);
+        }
+    }
+
+    /** Gives the password when the server asks for one. */
+    @FunctionalInterface
+    interface PasswordCall {
+        String get() throws CredentialException;
+    }
+
     /** A supplier for servers that need no password (trust). */
     static PasswordSupplier none() {
         return (user, db) -> null;

@@ -61,6 +61,7 @@ final class PgConnection implements Runnable {
             if (startup == null) {
                 return;
             }
+            PasswordSupplier.Session session = session();
             SSLSocket ssl = null;
             for (int attempt = 0; ssl == null; attempt++) {
                 Upstream.Connection conn = tunnel.upstream().open();
@@ -70,7 +71,7 @@ final class PgConnection implements Runnable {
                     return;
                 }
                 try {
-                    if (!startSession(conn.ssl(), startup.packet(tunnel.stripRedshiftParameters()))) {
+                    if (!startSession(conn.ssl(), startup.packet(tunnel.stripRedshiftParameters(), session.user()), session)) {
                         return; // the database refused; its error went to the client unchanged
                     }
                     ssl = conn.ssl();
@@ -154,11 +155,34 @@ final class PgConnection implements Runnable {
         return null;
     }
 
-    /** The client's startup request, with user and database already replaced. */
+    /** Asks the supplier for this connection's login; a failure goes to the client as 28000. */
+    private PasswordSupplier.Session session() throws TunnelFailure {
+        try {
+            PasswordSupplier.Session s = config.passwords().session(config.dbUser(), config.dbName());
+            if (s == null || s.user() == null || s.user().isBlank()) {
+                throw new CredentialException("no database user was given for " + config.dbUser());
+            }
+            return s;
+        } catch (CredentialException e) {
+            throw new TunnelFailure(TunnelFailure.NO_CREDENTIALS, "ferry: credentials could not be obtained: "
+                    + e.getMessage());
+        } catch (RuntimeException e) {
+            throw new TunnelFailure(TunnelFailure.NO_CREDENTIALS, "ferry: credentials could not be obtained: "
+                    + "unexpected " + e.getClass().getSimpleName() + " in the password supplier");
+        }
+    }
+
+    /** The client's startup request, with the database already replaced; the user is set per connection. */
     private record Startup(int protocol, List<PgWire.Param> params) {
-        byte[] packet(boolean stripRedshift) {
-            return PgWire.startupPacket(protocol, stripRedshift
-                    ? params.stream().filter(p -> !REDSHIFT_ONLY.contains(p.key())).toList() : params);
+        byte[] packet(boolean stripRedshift, String user) {
+            List<PgWire.Param> out = new ArrayList<>();
+            for (PgWire.Param p : params) {
+                if (stripRedshift && REDSHIFT_ONLY.contains(p.key())) {
+                    continue;
+                }
+                out.add(p.key().equals("user") ? new PgWire.Param("user", bytes(user)) : p);
+            }
+            return PgWire.startupPacket(protocol, out);
         }
     }
 
@@ -179,13 +203,13 @@ final class PgConnection implements Runnable {
      *
      * @return true when ready for queries, false when the database sent an error (forwarded)
      */
-    private boolean startSession(SSLSocket ssl, byte[] startup)
+    private boolean startSession(SSLSocket ssl, byte[] startup, PasswordSupplier.Session session)
             throws IOException, TunnelFailure, RedshiftParameterRejected {
         OutputStream up = ssl.getOutputStream();
         InputStream upIn = ssl.getInputStream();
         ByteArrayOutputStream toClient = new ByteArrayOutputStream();
         up.write(startup);
-        UpstreamAuth auth = new UpstreamAuth(config, ssl.getSession().getPeerCertificates());
+        UpstreamAuth auth = new UpstreamAuth(config, session, ssl.getSession().getPeerCertificates());
         boolean authenticated = false;
         while (true) {
             PgWire.Message m;

@@ -31,12 +31,14 @@ final class UpstreamAuth {
     private static final int SASL_FINAL = 12;
 
     private final PgTunnelConfig config;
+    private final PasswordSupplier.Session session;
     private final Certificate[] serverCertificates;
     private String password;
     private ScramClient scram;
 
-    UpstreamAuth(PgTunnelConfig config, Certificate[] serverCertificates) {
+    UpstreamAuth(PgTunnelConfig config, PasswordSupplier.Session session, Certificate[] serverCertificates) {
         this.config = config;
+        this.session = session;
         this.serverCertificates = serverCertificates;
     }
 
@@ -63,14 +65,14 @@ final class UpstreamAuth {
             default:
                 throw new TunnelFailure(TunnelFailure.CONNECTION_FAILURE, "ferry: the database asked for an "
                         + "authentication method the tunnel does not support (" + methodName(code)
-                        + "); use password, md5 or scram-sha-256 for user " + config.dbUser());
+                        + "); use password, md5 or scram-sha-256 for user " + session.user());
         }
     }
 
     private String password() throws TunnelFailure {
         if (password == null) {
             try {
-                password = config.passwords().password(config.dbUser(), config.dbName());
+                password = session.password().get();
             } catch (CredentialException e) {
                 throw new TunnelFailure(TunnelFailure.NO_CREDENTIALS,
                         "ferry: credentials could not be obtained: " + e.getMessage());
@@ -81,7 +83,7 @@ final class UpstreamAuth {
             if (password == null) {
                 throw new TunnelFailure(TunnelFailure.NO_CREDENTIALS, "ferry: credentials could not be "
                         + "obtained: the database asked for a password but none is configured for user "
-                        + config.dbUser());
+                        + session.user());
             }
         }
         return password;
@@ -90,7 +92,7 @@ final class UpstreamAuth {
     private String md5(byte[] salt) throws TunnelFailure {
         String pw = password();
         String inner = hexMd5(concat(pw.getBytes(StandardCharsets.UTF_8),
-                config.dbUser().getBytes(StandardCharsets.UTF_8)));
+                session.user().getBytes(StandardCharsets.UTF_8)));
         return "md5" + hexMd5(concat(inner.getBytes(StandardCharsets.US_ASCII), salt));
     }
 

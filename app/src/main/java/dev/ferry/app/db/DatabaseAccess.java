@@ -1,0 +1,97 @@
+package dev.ferry.app.db;
+
+import dev.ferry.app.FerryException;
+import dev.ferry.app.model.DatabaseResource;
+import dev.ferry.tunnel.pg.CredentialException;
+import dev.ferry.tunnel.pg.PasswordSupplier;
+import dev.ferry.tunnel.pg.PgTunnelConfig;
+import dev.ferry.tunnel.pg.TlsMode;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Turns a workspace database and a credential source into a PostgreSQL tunnel config. */
+public final class DatabaseAccess {
+    public static final String UPSTREAM = "Upstream";
+    public static final String AUTH = "Authentication";
+    public static final String DB_USER = "Database user";
+    public static final String DB_NAME = "Database name";
+    public static final String TLS = "TLS";
+
+    private DatabaseAccess() {
+    }
+
+    /** The workspace roles must allow the user and the name ({@code '*'}: any). */
+    public static void checkAllowed(DatabaseResource db, String dbUser, String dbName) {
+        if (dbUser == null || dbUser.isBlank() || dbName == null || dbName.isBlank()) {
+            throw new FerryException("Connecting to " + db.name() + " needs a database user and a database name.");
+        }
+        if (!db.anyUserAllowed() && !db.allowedUsers().contains(dbUser)) {
+            throw new FerryException("The workspace does not allow database user '" + dbUser + "' on " + db.name() + ".",
+                    db.allowedUsers().isEmpty() ? "Add db_users to a role whose db_labels match this database."
+                            : "Allowed users: " + String.join(", ", db.allowedUsers()) + ".");
+        }
+        if (!db.anyNameAllowed() && !db.allowedNames().contains(dbName)) {
+            throw new FerryException("The workspace does not allow database name '" + dbName + "' on " + db.name() + ".",
+                    db.allowedNames().isEmpty() ? "Add db_names to a role whose db_labels match this database."
+                            : "Allowed names: " + String.join(", ", db.allowedNames()) + ".");
+        }
+    }
+
+    public static PgTunnelConfig config(DatabaseResource db, String dbUser, String dbName, int port,
+                                        DbCredentialSource source) {
+        List<Path> extraCas = db.tls().caCertFile().isEmpty() ? List.of() : List.of(Path.of(db.tls().caCertFile()));
+        return new PgTunnelConfig(port, db.host(), db.port(), tlsMode(db.tls().mode()), extraCas, dbUser, dbName,
+                supplier(source), PgTunnelConfig.DEFAULT_CONNECT_TIMEOUT);
+    }
+
+    public static Map<String, String> details(DatabaseResource db, String dbUser, String dbName, DbCredentialSource source) {
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put(DB_USER, dbUser);
+        d.put(DB_NAME, dbName);
+        d.put(UPSTREAM, db.host() + ":" + db.port());
+        d.put(AUTH, source.describe());
+        d.put(TLS, db.tls().mode());
+        return d;
+    }
+
+    static TlsMode tlsMode(String mode) {
+        return switch (mode) {
+            case "verify-ca" -> TlsMode.VERIFY_CA;
+            case "insecure" -> TlsMode.INSECURE;
+            default -> TlsMode.VERIFY_FULL;
+        };
+    }
+
+    /** Adapts a credential source to the tunnel: one login per connection, before its startup packet. */
+    static PasswordSupplier supplier(DbCredentialSource source) {
+        return new PasswordSupplier() {
+            @Override
+            public String password(String dbUser, String dbName) throws CredentialException {
+                return login(dbUser, dbName).password();
+            }
+
+            @Override
+            public Session session(String dbUser, String dbName) throws CredentialException {
+                DbLogin l = login(dbUser, dbName);
+                return Session.of(l.user(), l.password());
+            }
+
+            private DbLogin login(String dbUser, String dbName) throws CredentialException {
+                try {
+                    return source.login(dbUser, dbName);
+                } catch (FerryException e) {
+                    throw new CredentialException(e.getMessage());
+                }
+            }
+        };
+    }
+
+    /** How long a tunnel waits for the database before giving up. */
+    public static Duration connectTimeout() {
+        return PgTunnelConfig.DEFAULT_CONNECT_TIMEOUT;
+    }
+}
