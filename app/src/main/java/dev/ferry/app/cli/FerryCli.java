@@ -10,7 +10,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
+import java.io.BufferedReader;
+import java.io.Console;
+import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -20,7 +25,7 @@ import java.util.Optional;
  */
 @Command(name = "ferry", mixinStandardHelpOptions = true, versionProvider = FerryCli.Version.class,
         description = "Secure access to AWS consoles, AWS APIs and AWS databases.",
-        subcommands = {StatusCommand.class, AppsCommand.class, DbCommand.class, ConsoleCommand.class,
+        subcommands = {StatusCommand.class, LoginCommand.class, LogoutCommand.class, AppsCommand.class, DbCommand.class, ConsoleCommand.class,
                 CommandLine.HelpCommand.class})
 public final class FerryCli implements Runnable {
 
@@ -33,9 +38,14 @@ public final class FerryCli implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     final FerryCore core;
+    final BufferedReader in;
+    /** The terminal for hidden input, or null (tests, pipes). */
+    final Console console;
 
-    FerryCli(FerryCore core) {
+    FerryCli(FerryCore core, BufferedReader in, Console console) {
         this.core = core;
+        this.in = in;
+        this.console = console;
     }
 
     @Override
@@ -56,14 +66,21 @@ public final class FerryCli implements Runnable {
     public static void main(String[] args) {
         int code;
         try (FerryCore core = new FerryCore(FerryEnvironment.system())) {
-            code = run(core, args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+            code = run(core, args, new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)),
+                    System.console(), new PrintWriter(System.out, true), new PrintWriter(System.err, true));
         }
         System.exit(code);
     }
 
     /** Runs one command line against a core; returns the exit status. */
     public static int run(FerryCore core, String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cl = new CommandLine(new FerryCli(core));
+        return run(core, args, new BufferedReader(new StringReader("")), null, out, err);
+    }
+
+    /** Runs one command line; sign-in prompts read {@code in} (or {@code console} when not null). */
+    public static int run(FerryCore core, String[] args, BufferedReader in, Console console, PrintWriter out,
+                          PrintWriter err) {
+        CommandLine cl = new CommandLine(new FerryCli(core, in, console));
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
