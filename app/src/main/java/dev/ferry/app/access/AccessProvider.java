@@ -31,6 +31,27 @@ public interface AccessProvider extends AutoCloseable {
     /** The IAM roles the user may pick for an AWS console app, only of the app's account. */
     List<AwsRole> awsRoles(AppResource app);
 
+    /**
+     * Every IAM role the user holds for the app in any account, so that a role of another
+     * account can be refused with a clear message. Defaults to {@link #awsRoles(AppResource)}.
+     */
+    default List<AwsRole> awsRolesAnyAccount(AppResource app) {
+        return awsRoles(app);
+    }
+
+    /**
+     * Signs in (Teleport: {@code tsh login}); blocks until done or cancelled. Workspaces that
+     * use credentials Ferry does not manage just check them and return who the user is.
+     * Interrupting the calling thread (or the prompter answering nothing) cancels it.
+     */
+    default Identity signIn(LoginPrompter prompter) {
+        return identity();
+    }
+
+    /** Signs out (Teleport: {@code tsh logout}); a no-op where Ferry holds no session. */
+    default void signOut() {
+    }
+
     /** A URL that opens the AWS console for the app as the role, signed in. Contains a secret token. */
     URI consoleUrl(AppResource app, AwsRole role);
 

@@ -61,6 +61,19 @@ public final class RoleChooser {
         throw new FerryException("Unknown role '" + w + "' for '" + app.name() + "'.", choices(offered));
     }
 
+    /**
+     * Checks that a console can be opened for the app as the role: the app is an AWS console
+     * and the role is one of {@code offered}.
+     */
+    public static void requireConsoleRole(AppResource app, AwsRole role, List<AwsRole> offered, String hint) {
+        if (!app.isAwsConsole()) {
+            throw new FerryException("'" + app.name() + "' is not an AWS console app.");
+        }
+        if (offered.stream().noneMatch(r -> r.arn().equals(role.arn()))) {
+            throw new FerryException("The role " + role.arn() + " is not allowed for '" + app.name() + "'.", hint);
+        }
+    }
+
     static String choices(List<AwsRole> roles) {
         return "Valid choices:\n" + roles.stream().map(r -> "  " + r.name() + "  " + r.arn())
                 .collect(Collectors.joining("\n"));

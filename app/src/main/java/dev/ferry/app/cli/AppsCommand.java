@@ -5,11 +5,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.app.model.AppResource;
 import dev.ferry.app.model.AwsRole;
 import dev.ferry.app.settings.JsonFileStore;
-import dev.ferry.app.workspace.Workspace;
+import dev.ferry.app.access.AccessProvider;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -28,12 +29,18 @@ final class AppsCommand {
 
         @Override
         public void run() {
-            Workspace ws = apps.root.workspace();
+            try (AccessProvider p = apps.root.provider()) {
+                print(p, p.resources().stream().filter(AppResource.class::isInstance)
+                        .map(AppResource.class::cast).toList());
+            }
+        }
+
+        private void print(AccessProvider p, List<AppResource> list) {
             var out = apps.root.spec.commandLine().getOut();
             if (format == OutputFormat.json) {
                 var mapper = JsonFileStore.mapper();
                 ArrayNode arr = mapper.createArrayNode();
-                for (AppResource a : ws.apps()) {
+                for (AppResource a : list) {
                     ObjectNode o = arr.addObject();
                     o.put("name", a.name());
                     o.put("description", a.description());
@@ -43,7 +50,7 @@ final class AppsCommand {
                     o.put("aws_console", a.isAwsConsole());
                     o.set("labels", mapper.valueToTree(a.labels()));
                     ArrayNode roles = o.putArray("aws_roles");
-                    for (AwsRole r : ws.awsRolesFor(a)) {
+                    for (AwsRole r : a.isAwsConsole() ? p.awsRoles(a) : List.<AwsRole>of()) {
                         roles.addObject().put("arn", r.arn()).put("name", r.name()).put("path", r.path())
                                 .put("account_id", r.accountId()).put("display", r.displayName());
                     }
@@ -52,7 +59,7 @@ final class AppsCommand {
                 return;
             }
             Table t = new Table("Application", "Description", "Type", "Public Address", "Labels");
-            for (AppResource a : ws.apps()) {
+            for (AppResource a : list) {
                 t.row(a.name(), a.description(), a.typeName(), a.publicAddr(), labels(a.labels()));
             }
             out.print(t.render());

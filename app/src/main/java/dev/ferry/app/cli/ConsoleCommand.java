@@ -31,13 +31,15 @@ final class ConsoleCommand implements Runnable {
     @Override
     public void run() {
         try (AccessProvider p = root.provider()) {
-            AppResource app = p.workspace().app(appName).orElseThrow(() -> new FerryException(
+            AppResource app = p.resources().stream()
+                    .filter(r -> r instanceof AppResource a && a.name().equals(appName))
+                    .map(AppResource.class::cast).findFirst().orElseThrow(() -> new FerryException(
                     "No app named '" + appName + "' in workspace '" + p.workspace().name() + "'.",
                     "List apps with `ferry apps ls`."));
             if (!app.isAwsConsole()) {
                 throw new FerryException("'" + appName + "' is not an AWS console app.");
             }
-            AwsRole chosen = RoleChooser.choose(app, p.awsRoles(app), p.workspace().awsRolesAnyAccount(app), role);
+            AwsRole chosen = RoleChooser.choose(app, p.awsRoles(app), p.awsRolesAnyAccount(app), role);
             URI url = p.consoleUrl(app, chosen);
             if (print) {
                 root.spec.commandLine().getOut().println(url);

@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.app.model.DatabaseResource;
 import dev.ferry.app.settings.JsonFileStore;
-import dev.ferry.app.workspace.Workspace;
+import dev.ferry.app.access.AccessProvider;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
+
+import java.util.List;
 
 @Command(name = "db", description = "Databases of the workspace.", subcommands = DbCommand.Ls.class)
 final class DbCommand {
@@ -24,12 +26,18 @@ final class DbCommand {
 
         @Override
         public void run() {
-            Workspace ws = db.root.workspace();
+            try (AccessProvider p = db.root.provider()) {
+                print(p.resources().stream().filter(DatabaseResource.class::isInstance)
+                        .map(DatabaseResource.class::cast).toList());
+            }
+        }
+
+        private void print(List<DatabaseResource> list) {
             var out = db.root.spec.commandLine().getOut();
             if (format == OutputFormat.json) {
                 var mapper = JsonFileStore.mapper();
                 ArrayNode arr = mapper.createArrayNode();
-                for (DatabaseResource d : ws.databases()) {
+                for (DatabaseResource d : list) {
                     ObjectNode o = arr.addObject();
                     o.put("name", d.name());
                     o.put("description", d.description());
@@ -51,7 +59,7 @@ final class DbCommand {
                 return;
             }
             Table t = new Table("Name", "Description", "Type", "Allowed Users", "Labels");
-            for (DatabaseResource d : ws.databases()) {
+            for (DatabaseResource d : list) {
                 t.row(d.name(), d.description(), d.typeName(), "[" + String.join(" ", d.allowedUsers()) + "]",
                         AppsCommand.labels(d.labels()));
             }

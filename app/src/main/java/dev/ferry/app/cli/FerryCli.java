@@ -10,7 +10,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
+import java.io.BufferedReader;
+import java.io.Console;
+import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -20,8 +25,9 @@ import java.util.Optional;
  */
 @Command(name = "ferry", mixinStandardHelpOptions = true, versionProvider = FerryCli.Version.class,
         description = "Secure access to AWS consoles, AWS APIs and AWS databases.",
-        subcommands = {StatusCommand.class, AppsCommand.class, DbCommand.class, ConsoleCommand.class,
-                ProxyCommand.class, CredentialsCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {StatusCommand.class, LoginCommand.class, LogoutCommand.class, AppsCommand.class,
+                DbCommand.class, ConsoleCommand.class, ProxyCommand.class, CredentialsCommand.class,
+                CommandLine.HelpCommand.class})
 public final class FerryCli implements Runnable {
 
     @Option(names = {"--workspace-file", "-w"}, scope = ScopeType.INHERIT, paramLabel = "FILE",
@@ -33,10 +39,15 @@ public final class FerryCli implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     final FerryCore core;
+    final BufferedReader in;
+    /** The terminal for hidden input, or null (tests, pipes). */
+    final Console console;
     final java.util.concurrent.CountDownLatch stop;
 
-    FerryCli(FerryCore core, java.util.concurrent.CountDownLatch stop) {
+    FerryCli(FerryCore core, BufferedReader in, Console console, java.util.concurrent.CountDownLatch stop) {
         this.core = core;
+        this.in = in;
+        this.console = console;
         this.stop = stop;
     }
 
@@ -77,7 +88,8 @@ public final class FerryCli implements Runnable {
             }
         }, "ferry-shutdown"));
         try (FerryCore core = new FerryCore(FerryEnvironment.system())) {
-            code = run(core, args, new PrintWriter(System.out, true), new PrintWriter(System.err, true), stop);
+            code = run(core, args, new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)),
+                    System.console(), new PrintWriter(System.out, true), new PrintWriter(System.err, true), stop);
         } finally {
             finished.countDown();
         }
@@ -86,13 +98,26 @@ public final class FerryCli implements Runnable {
 
     /** Runs one command line against a core; returns the exit status. Foreground commands run until interrupted. */
     public static int run(FerryCore core, String[] args, PrintWriter out, PrintWriter err) {
-        return run(core, args, out, err, new java.util.concurrent.CountDownLatch(0));
+        return run(core, args, new BufferedReader(new StringReader("")), null, out, err,
+                new java.util.concurrent.CountDownLatch(0));
     }
 
     /** As {@link #run(FerryCore, String[], PrintWriter, PrintWriter)}; foreground commands end when {@code stop} opens. */
     public static int run(FerryCore core, String[] args, PrintWriter out, PrintWriter err,
                           java.util.concurrent.CountDownLatch stop) {
-        CommandLine cl = new CommandLine(new FerryCli(core, stop));
+        return run(core, args, new BufferedReader(new StringReader("")), null, out, err, stop);
+    }
+
+    /** Runs one command line; sign-in prompts read {@code in} (or {@code console} when not null). */
+    public static int run(FerryCore core, String[] args, BufferedReader in, Console console, PrintWriter out,
+                          PrintWriter err) {
+        return run(core, args, in, console, out, err, new java.util.concurrent.CountDownLatch(0));
+    }
+
+    /** The full form: input for prompts, output, and the signal that ends foreground commands. */
+    public static int run(FerryCore core, String[] args, BufferedReader in, Console console, PrintWriter out,
+                          PrintWriter err, java.util.concurrent.CountDownLatch stop) {
+        CommandLine cl = new CommandLine(new FerryCli(core, in, console, stop));
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {

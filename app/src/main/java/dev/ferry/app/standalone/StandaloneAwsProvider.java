@@ -3,6 +3,7 @@ package dev.ferry.app.standalone;
 import dev.ferry.app.FerryException;
 import dev.ferry.app.access.AccessProvider;
 import dev.ferry.app.access.Identity;
+import dev.ferry.app.access.RoleChooser;
 import dev.ferry.app.aws.AwsErrors;
 import dev.ferry.app.aws.AwsProxyDetails;
 import dev.ferry.app.aws.AwsSetup;
@@ -107,6 +108,11 @@ public final class StandaloneAwsProvider implements AccessProvider {
         return workspace.awsRolesFor(app);
     }
 
+    @Override
+    public List<AwsRole> awsRolesAnyAccount(AppResource app) {
+        return workspace.awsRolesAnyAccount(app);
+    }
+
     /** Session credentials for a role, and the duration they were granted for. */
     public record RoleSession(AwsSessionCredentials credentials, int durationSeconds, boolean chained) {
     }
@@ -147,13 +153,8 @@ public final class StandaloneAwsProvider implements AccessProvider {
 
     @Override
     public URI consoleUrl(AppResource app, AwsRole role) {
-        if (!app.isAwsConsole()) {
-            throw new FerryException("'" + app.name() + "' is not an AWS console app.");
-        }
-        if (awsRoles(app).stream().noneMatch(r -> r.arn().equals(role.arn()))) {
-            throw new FerryException("The role " + role.arn() + " is not allowed for '" + app.name() + "'.",
-                    "Pick one of the roles the workspace grants for this app's account.");
-        }
+        RoleChooser.requireConsoleRole(app, role, awsRoles(app),
+                "Pick one of the roles the workspace grants for this app's account.");
         RoleSession session = assumeRole(role, app.awsExternalId());
         URI endpoint = workspace.aws().signinEndpoint().isEmpty()
                 ? app.partition().federationEndpoint() : URI.create(workspace.aws().signinEndpoint());

@@ -19,6 +19,7 @@ import java.util.Optional;
  * Immutable.
  */
 public record Workspace(Path source, Kind kind, String name, String user, AwsSettings aws,
+                        TeleportSettings teleport,
                         List<AppResource> apps, List<DatabaseResource> databases, List<RoleSpec> roles) {
 
     public enum Kind {
@@ -44,7 +45,25 @@ public record Workspace(Path source, Kind kind, String name, String user, AwsSet
         }
     }
 
+    /**
+     * The {@code teleport:} block of a Teleport workspace; empty strings for absent values.
+     * {@code proxy} is host or host:port; {@code teleportHome} as written (resolved later).
+     */
+    public record TeleportSettings(String proxy, String user, String auth, String tsh, String teleportHome) {
+        public static final TeleportSettings NONE = new TeleportSettings("", "", "", "", "");
+
+        public TeleportSettings {
+            proxy = proxy == null ? "" : proxy;
+            user = user == null ? "" : user;
+            auth = auth == null ? "" : auth;
+            tsh = tsh == null ? "" : tsh;
+            teleportHome = teleportHome == null ? "" : teleportHome;
+        }
+    }
+
     public Workspace {
+        aws = aws == null ? new AwsSettings(null, null, null) : aws;
+        teleport = teleport == null ? TeleportSettings.NONE : teleport;
         apps = List.copyOf(apps);
         databases = List.copyOf(databases);
         roles = List.copyOf(roles);

@@ -17,6 +17,7 @@ public final class WorkspaceFile {
     public String name;
     public String user;
     public Aws aws;
+    public Teleport teleport;
     public List<App> apps = new ArrayList<>();
     public List<Database> databases = new ArrayList<>();
     public List<Role> roles = new ArrayList<>();
@@ -26,6 +27,16 @@ public final class WorkspaceFile {
         public String region;
         @JsonProperty("signin_endpoint")
         public String signinEndpoint;
+    }
+
+    /** The {@code teleport:} block: Ferry drives the user's tsh against this cluster. */
+    public static final class Teleport {
+        public String proxy;
+        public String user;
+        public String auth;
+        public String tsh;
+        @JsonProperty("teleport_home")
+        public String teleportHome;
     }
 
     public static final class App {

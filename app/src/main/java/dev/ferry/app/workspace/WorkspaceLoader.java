@@ -166,6 +166,9 @@ public final class WorkspaceLoader {
                 absoluteHttpUri("/aws/signin_endpoint", aws.signinEndpoint);
             }
             String user = raw.user == null || raw.user.isBlank() ? defaultUser : raw.user;
+            if (raw.teleport != null || locator.has("/teleport")) {
+                return teleport(raw, user);
+            }
 
             List<RoleSpec> roles = roles(raw.roles);
             List<AppResource> apps = apps(raw.apps);
@@ -174,7 +177,68 @@ public final class WorkspaceLoader {
                 throw new WorkspaceException(problems);
             }
             return new Workspace(file, Workspace.Kind.STANDALONE_AWS, raw.name, user,
-                    new Workspace.AwsSettings(aws.profile, aws.region, aws.signinEndpoint), apps, dbs, roles);
+                    new Workspace.AwsSettings(aws.profile, aws.region, aws.signinEndpoint),
+                    Workspace.TeleportSettings.NONE, apps, dbs, roles);
+        }
+
+        /**
+         * A Teleport workspace: the cluster says which apps, databases and roles there are, so
+         * the file only names the proxy (and optionally user, connector, tsh and its home).
+         */
+        private Workspace teleport(WorkspaceFile raw, String user) {
+            WorkspaceFile.Teleport t = raw.teleport == null ? new WorkspaceFile.Teleport() : raw.teleport;
+            if (raw.teleport == null) {
+                problem("/teleport", "is empty; a Teleport workspace needs at least 'proxy: host:port'");
+            } else {
+                required("/teleport/proxy", t.proxy);
+            }
+            if (t.proxy != null && !t.proxy.isBlank() && !validProxy(t.proxy)) {
+                problem("/teleport/proxy", "'" + t.proxy + "' is not host:port (e.g. teleport.example.com:443)");
+            }
+            if (raw.aws != null || locator.has("/aws")) {
+                problem("/aws", "a workspace has either 'aws:' (standalone AWS) or 'teleport:' (a Teleport "
+                        + "cluster), not both; remove one of them");
+            }
+            for (String list : List.of("apps", "databases", "roles")) {
+                if (locator.has("/" + list)) {
+                    problem("/" + list, "a Teleport workspace takes its " + list + " from the cluster "
+                            + "(tsh " + (list.equals("databases") ? "db" : list.equals("roles") ? "status" : "apps")
+                            + "); remove this list");
+                }
+            }
+            for (String field : new String[]{"user", "auth", "tsh", "teleport_home"}) {
+                String v = switch (field) {
+                    case "user" -> t.user;
+                    case "auth" -> t.auth;
+                    case "tsh" -> t.tsh;
+                    default -> t.teleportHome;
+                };
+                if (v != null && v.isBlank()) {
+                    problem("/teleport/" + field, "is empty; give a value or remove the line");
+                }
+            }
+            if (!problems.isEmpty()) {
+                throw new WorkspaceException(problems);
+            }
+            String tshPath = t.tsh == null || !(t.tsh.contains("/") || t.tsh.contains("\\"))
+                    ? t.tsh : resolve(t.tsh).toString();
+            String wsUser = t.user != null ? t.user : user;
+            return new Workspace(file, Workspace.Kind.TELEPORT, raw.name, wsUser, null,
+                    new Workspace.TeleportSettings(t.proxy.trim(), t.user, t.auth, tshPath, t.teleportHome),
+                    List.of(), List.of(), List.of());
+        }
+
+        private boolean validProxy(String proxy) {
+            if (proxy.contains("://") || proxy.contains("/")) {
+                return false;
+            }
+            try {
+                URI u = new URI("tcp://" + proxy.trim());
+                return u.getHost() != null && (u.getPort() == -1 || (u.getPort() > 0 && u.getPort() < 65536))
+                        && (u.getPort() != -1 || !proxy.contains(":"));
+            } catch (Exception e) {
+                return false;
+            }
         }
 
         private List<AppResource> apps(List<WorkspaceFile.App> raw) {

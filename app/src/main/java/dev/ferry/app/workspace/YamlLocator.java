@@ -30,6 +30,11 @@ final class YamlLocator {
         }
     }
 
+    /** True when the document has a node at the pointer (e.g. {@code /apps}, even an empty list). */
+    boolean has(String pointer) {
+        return lines.containsKey(pointer);
+    }
+
     /** The line of the node, or of its nearest ancestor that has one; 0 when unknown. */
     int lineOf(String pointer) {
         String p = pointer;

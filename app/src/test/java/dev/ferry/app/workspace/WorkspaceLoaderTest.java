@@ -256,4 +256,99 @@ class WorkspaceLoaderTest {
         assertThat(ws.awsRolesAnyAccount(ws.app("prod").orElseThrow())).extracting(AwsRole::name)
                 .containsExactlyElementsOf(List.of("A", "B", "C"));
     }
+
+    @Test
+    void teleportExampleLoads() {
+        Path example = TestWorkspaces.example().resolveSibling("teleport.yaml");
+        Workspace ws = loader.load(example);
+        assertThat(ws.kind()).isEqualTo(Workspace.Kind.TELEPORT);
+        assertThat(ws.name()).isEqualTo("acme-teleport");
+        assertThat(ws.teleport().proxy()).isEqualTo("teleport.acme.example:443");
+        assertThat(ws.teleport().user()).isEqualTo("alice");
+        assertThat(ws.teleport().auth()).isEqualTo("github");
+        assertThat(ws.teleport().tsh()).isEmpty();
+        assertThat(ws.resources()).isEmpty();
+    }
+
+    @Test
+    void teleportWorkspaceCannotAlsoBeStandalone() {
+        var p = onlyProblem("""
+                name: x
+                aws:
+                  profile: acme
+                teleport:
+                  proxy: teleport.example.com:443
+                """);
+        assertThat(p.line()).isEqualTo(2);
+        assertThat(p.field()).isEqualTo("aws");
+        assertThat(p.message()).contains("either 'aws:'").contains("'teleport:'");
+    }
+
+    @Test
+    void teleportWorkspaceTakesResourcesFromTheCluster() {
+        var e = (WorkspaceException) org.assertj.core.api.Assertions.catchThrowable(() -> loader.parse(file, """
+                name: x
+                teleport:
+                  proxy: teleport.example.com:443
+                apps:
+                  - name: a
+                    uri: https://console.aws.amazon.com/
+                databases: []
+                roles:
+                  - name: r
+                """));
+        assertThat(e.problems()).extracting(WorkspaceException.Problem::field)
+                .containsExactly("apps", "databases", "roles");
+        assertThat(e.problems()).extracting(WorkspaceException.Problem::line).containsExactly(4, 7, 8);
+        assertThat(e.problems().get(0).message()).contains("from the cluster");
+    }
+
+    @Test
+    void teleportProxyIsRequiredAndMustBeHostPort() {
+        var missing = onlyProblem("""
+                name: x
+                teleport:
+                  user: alice
+                """);
+        assertThat(missing.field()).isEqualTo("teleport.proxy");
+        assertThat(missing.line()).isEqualTo(2);
+        assertThat(missing.message()).isEqualTo("missing required field 'proxy'");
+        var url = onlyProblem("""
+                name: x
+                teleport:
+                  proxy: https://teleport.example.com
+                """);
+        assertThat(url.field()).isEqualTo("teleport.proxy");
+        assertThat(url.line()).isEqualTo(3);
+        assertThat(url.message()).contains("is not host:port");
+        var empty = onlyProblem("name: x\nteleport:\n");
+        assertThat(empty.field()).isEqualTo("teleport");
+    }
+
+    @Test
+    void unknownTeleportFieldNamesTheKnownOnes() {
+        var p = onlyProblem("""
+                name: x
+                teleport:
+                  proxy: teleport.example.com:443
+                  connector: github
+                """);
+        assertThat(p.line()).isEqualTo(4);
+        assertThat(p.field()).isEqualTo("teleport.connector");
+        assertThat(p.message()).contains("unknown field 'connector'").contains("auth").contains("teleport_home");
+    }
+
+    @Test
+    void teleportPathsResolveAgainstTheWorkspaceFile() {
+        Workspace ws = loader.parse(file, """
+                name: x
+                teleport:
+                  proxy: teleport.example.com
+                  tsh: bin/tsh
+                  teleport_home: shared
+                """);
+        assertThat(ws.teleport().tsh()).isEqualTo(Path.of("/ws/bin/tsh").toString());
+        assertThat(ws.teleport().teleportHome()).isEqualTo("shared");
+        assertThat(ws.user()).isEqualTo("os-user");
+    }
 }

@@ -1,0 +1,274 @@
+# A stand-in for Teleport's tsh, for Ferry's tests. It reproduces tsh's documented outputs:
+# `--format=json` shapes (tsh status profileInfo, AppV3/DatabaseV3 lists with users.allowed),
+# the "Available AWS roles" table of `tsh apps login`, prompts of `tsh login`, and errors
+# printed as "\x1b[31mERROR: \x1b[0m<message>" on stderr with exit status 1.
+# Driven by a JSON state file named by $TSH_STUB_STATE; the session lives in $TELEPORT_HOME.
+# Every call is appended to $TSH_STUB_LOG (argv and TELEPORT_HOME) when set.
+import datetime
+import http.server
+import json
+import os
+import shutil
+import sys
+import uuid
+
+RED_ERROR = "\x1b[31mERROR: \x1b[0m"
+
+
+def fail(message):
+    sys.stderr.write(RED_ERROR + message + "\n\n")
+    sys.stderr.flush()
+    sys.exit(1)
+
+
+def load_state():
+    with open(os.environ["TSH_STUB_STATE"]) as f:
+        return json.load(f)
+
+
+def home():
+    return os.environ.get("TELEPORT_HOME") or os.path.expanduser("~/.tsh")
+
+
+def flag(args, name):
+    for a in args:
+        if a.startswith("--" + name + "="):
+            return a.split("=", 1)[1]
+    return None
+
+
+def positional(args):
+    return [a for a in args if not a.startswith("--")]
+
+
+def proxy_host(state):
+    return state["proxy"].rsplit(":", 1)[0]
+
+
+def session_file():
+    return os.path.join(home(), "stub-session.json")
+
+
+def read_session():
+    try:
+        with open(session_file()) as f:
+            return json.load(f)
+    except FileNotFoundError:
+        return None
+
+
+def rfc3339(t):
+    return t.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def profile_info(state, session):
+    return {
+        "profile_url": "https://" + state["proxy"],
+        "username": session["username"],
+        "cluster": state["cluster"],
+        "roles": state.get("roles", []),
+        "traits": {"logins": state.get("logins", [])},
+        "logins": state.get("logins", []),
+        "kubernetes_enabled": False,
+        "valid_until": session["valid_until"],
+        "extensions": ["permit-agent-forwarding", "permit-port-forwarding", "permit-pty"],
+    }
+
+
+def require_session(state):
+    session = read_session()
+    if session is None:
+        fail("Not logged in.")
+    valid = datetime.datetime.fromisoformat(session["valid_until"].replace("Z", "+00:00"))
+    if valid <= datetime.datetime.now(datetime.timezone.utc):
+        # tsh's client tries a re-login here; Ferry never lets it get that far.
+        fail("Active profile expired.")
+    return session
+
+
+def cmd_version(state, args):
+    v = state.get("version", "16.4.0")
+    if flag(args, "format") == "json":
+        print(json.dumps({"version": v, "gitref": "v" + v, "runtime": "go1.22.8"}, indent=2))
+    else:
+        print("Teleport v%s git:v%s go1.22.8" % (v, v))
+
+
+def cmd_status(state, args):
+    session = read_session()
+    if session is None:
+        fail("Not logged in.")
+    info = profile_info(state, session)
+    print(json.dumps({"active": info, "profiles": []}, indent=2))
+    valid = datetime.datetime.fromisoformat(session["valid_until"].replace("Z", "+00:00"))
+    if valid <= datetime.datetime.now(datetime.timezone.utc):
+        fail("Active profile expired.")
+
+
+def print_status_text(state, session):
+    print("> Profile URL:        https://%s" % state["proxy"])
+    print("  Logged in as:       %s" % session["username"])
+    print("  Cluster:            %s" % state["cluster"])
+    print("  Roles:              %s" % ", ".join(sorted(state.get("roles", []))))
+    print("  Logins:             %s" % ", ".join(state.get("logins", [])))
+    print("  Kubernetes:         disabled")
+    print("  Valid until:        %s [valid for 12h0m]" % session["valid_until"])
+    print("  Extensions:         permit-agent-forwarding, permit-port-forwarding, permit-pty")
+    print()
+
+
+def write_profile(state, username):
+    h = home()
+    host = proxy_host(state)
+    keys = os.path.join(h, "keys", host)
+    os.makedirs(keys, exist_ok=True)
+    if state.get("cert_pem"):
+        shutil.copyfile(state["cert_pem"], os.path.join(keys, username + "-x509.pem"))
+    with open(os.path.join(h, host + ".yaml"), "w") as f:
+        f.write("web_proxy_addr: %s\nuser: %s\nsite_name: %s\n" % (state["proxy"], username, state["cluster"]))
+    with open(os.path.join(h, "current-profile"), "w") as f:
+        f.write(host)
+    hours = state.get("valid_hours", 12)
+    valid = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=hours)
+    session = {"username": username, "valid_until": rfc3339(valid)}
+    with open(session_file(), "w") as f:
+        json.dump(session, f)
+    return session
+
+
+def read_answer():
+    line = sys.stdin.readline()
+    if not line:
+        fail("context canceled")
+    return line.rstrip("\n")
+
+
+def cmd_login(state, args):
+    proxy = flag(args, "proxy")
+    if proxy != state["proxy"]:
+        fail("Teleport proxy not available at proxy address %s" % proxy)
+    auth = flag(args, "auth") or state.get("auth", "local")
+    if auth == "local":
+        user = flag(args, "user") or os.environ.get("USER", "alice")
+        account = state.get("local_users", {}).get(user)
+        sys.stderr.write("Enter password for Teleport user %s:\n" % user)
+        sys.stderr.flush()
+        password = read_answer()
+        if account is None or password != account["password"]:
+            fail("invalid credentials")
+        if account.get("otp"):
+            sys.stderr.write("Enter an OTP code from a device:\n")
+            sys.stderr.flush()
+            if read_answer() != account["otp"]:
+                fail("invalid credentials")
+        username = user
+    else:
+        # SSO: tsh listens on loopback for the identity provider's redirect.
+        token = str(uuid.uuid4())
+        done = {}
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                if self.path == "/" + token:
+                    done["ok"] = True
+                    body = b"Login successful. You can close this window."
+                    self.send_response(200)
+                else:
+                    body = b"not found"
+                    self.send_response(404)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *a):
+                pass
+
+        server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+        port = server.server_address[1]
+        sys.stderr.write("If browser window does not open automatically, open it by clicking on the link:\n"
+                         " http://127.0.0.1:%d/%s\n" % (port, token))
+        sys.stderr.flush()
+        server.timeout = 120
+        while not done.get("ok"):
+            server.handle_request()
+        server.server_close()
+        username = state["sso_user"]
+    session = write_profile(state, username)
+    print_status_text(state, session)
+
+
+def cmd_logout(state, args):
+    h = home()
+    if read_session() is None:
+        fail("Not logged in.")
+    os.remove(session_file())
+    shutil.rmtree(os.path.join(h, "keys"), ignore_errors=True)
+    for name in os.listdir(h):
+        if name.endswith(".yaml") or name == "current-profile":
+            os.remove(os.path.join(h, name))
+    print("Logged out all users from all proxies.")
+
+
+def cmd_apps(state, args):
+    sub = positional(args)
+    if not sub:
+        fail("expected command")
+    require_session(state)
+    if sub[0] == "ls":
+        print(json.dumps(state.get("apps", []), indent=2))
+        return
+    if sub[0] == "login":
+        name = sub[1]
+        app = next((a for a in state.get("apps", []) if a["metadata"]["name"] == name), None)
+        if app is None:
+            fail('app "%s" not found' % name)
+        account = app["metadata"].get("labels", {}).get("aws_account_id", "")
+        roles = [r for r in state.get("aws_role_arns", [])
+                 if account == "" or r.split(":")[4] == account]
+        wanted = flag(args, "aws-role")
+        if wanted is None and len(roles) == 1:
+            print("Logged into AWS app %s." % name)
+            return
+        if wanted is None:
+            rows = sorted((r.split("/")[-1], r) for r in roles)
+            w1 = max([len("Role Name")] + [len(a) for a, _ in rows])
+            w2 = max([len("Role ARN")] + [len(b) for _, b in rows])
+            print("Available AWS roles:")
+            print("%s %s " % ("Role Name".ljust(w1), "Role ARN".ljust(w2)))
+            print("%s %s " % ("-" * w1, "-" * w2))
+            for a, b in rows:
+                print("%s %s " % (a.ljust(w1), b.ljust(w2)))
+            print()
+            fail("--aws-role flag is required")
+        print("Logged into AWS app %s." % name)
+        return
+    fail("unknown command apps %s" % sub[0])
+
+
+def cmd_db(state, args):
+    sub = positional(args)
+    require_session(state)
+    if sub and sub[0] == "ls":
+        print(json.dumps(state.get("databases", []), indent=2))
+        return
+    fail("unknown command db %s" % (sub[0] if sub else ""))
+
+
+def main():
+    log = os.environ.get("TSH_STUB_LOG")
+    if log:
+        with open(log, "a") as f:
+            f.write(json.dumps({"argv": sys.argv[1:], "TELEPORT_HOME": os.environ.get("TELEPORT_HOME")}) + "\n")
+    state = load_state()
+    args = sys.argv[1:]
+    if not args:
+        fail("expected command")
+    commands = {"version": cmd_version, "status": cmd_status, "login": cmd_login, "logout": cmd_logout,
+                "apps": cmd_apps, "db": cmd_db}
+    # `tsh proxy db --tunnel` / `tsh proxy aws` come with the tunnel manager.
+    if args[0] not in commands:
+        fail('unknown command "%s"' % args[0])
+    commands[args[0]](state, args[1:])
+
+
+main()
