@@ -16,7 +16,7 @@ import java.io.PrintWriter;
 import java.util.Map;
 
 @Command(name = "proxy", description = "Run a local tunnel in the foreground until Ctrl-C.",
-        subcommands = {ProxyCommand.Aws.class})
+        subcommands = {ProxyCommand.Aws.class, ProxyDbCommand.class})
 final class ProxyCommand {
     @ParentCommand
     FerryCli root;

@@ -1,0 +1,58 @@
+package dev.ferry.app.cli;
+
+import dev.ferry.app.FerryException;
+import dev.ferry.app.db.DatabaseAccess;
+import dev.ferry.app.integrations.ConnectionStrings;
+import dev.ferry.app.integrations.DatabaseEndpoint;
+import dev.ferry.app.model.DatabaseResource;
+import dev.ferry.app.tunnels.TunnelSpec;
+import dev.ferry.app.workspace.Workspace;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+import java.io.PrintWriter;
+
+@Command(name = "db", description = "Local database tunnel: clients connect to 127.0.0.1 with no password; "
+        + "Ferry logs in upstream with IAM (RDS token, Redshift, Secrets Manager).")
+final class ProxyDbCommand implements Runnable {
+    @ParentCommand
+    ProxyCommand proxy;
+
+    @Parameters(paramLabel = "DB", description = "The database (see `ferry db ls`).")
+    String dbName;
+
+    @Option(names = "--db-user", required = true, paramLabel = "USER", description = "Database user to log in as.")
+    String dbUser;
+
+    @Option(names = "--db-name", required = true, paramLabel = "NAME", description = "Database name to connect to.")
+    String database;
+
+    @Option(names = "--port", defaultValue = "0", description = "Local port (default: the last one used, or a free one).")
+    int port;
+
+    @Override
+    public void run() {
+        FerryCli root = proxy.root;
+        Workspace ws = root.workspace();
+        DatabaseResource db = ws.database(dbName).orElseThrow(() -> new FerryException("No database named '" + dbName
+                + "' in workspace '" + ws.name() + "'.", "List databases with `ferry db ls`."));
+        DatabaseAccess.checkAllowed(db, dbUser, database);
+        TunnelSpec spec = TunnelSpec.database(ws.source().toAbsolutePath().toString(), db.name(), dbUser, database, port);
+        ProxyCommand.runInForeground(root, spec, t -> {
+            PrintWriter out = root.spec.commandLine().getOut();
+            int bound = t.localAddress().getPort();
+            ConnectionStrings cs = new ConnectionStrings(DatabaseEndpoint.loopback(bound, dbUser, database,
+                    db.isRedshift() || db.isRedshiftServerless() ? DatabaseEndpoint.Flavour.REDSHIFT
+                            : DatabaseEndpoint.Flavour.POSTGRES));
+            out.println("Started database tunnel for " + db.name() + " on 127.0.0.1:" + bound + " ("
+                    + t.details().get(DatabaseAccess.AUTH) + "). Press Ctrl-C to stop.");
+            out.println();
+            out.println("Use the following command to connect with psql:");
+            out.println("  " + cs.psqlCommand());
+            out.println("JDBC URL:");
+            out.println("  " + cs.jdbcUrl());
+        });
+    }
+}
