@@ -1,8 +1,11 @@
 package dev.ferry.app.aws;
 
+import dev.ferry.app.integrations.AwsApiAccess;
+import dev.ferry.app.integrations.KeystoreImporter;
 import dev.ferry.tunnel.aws.AwsProxy;
 import dev.ferry.tunnel.aws.ProxyMode;
 
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -33,5 +36,19 @@ public final class AwsProxyDetails {
         }
         d.put(REGION, region);
         return d;
+    }
+
+    /**
+     * What a client needs, from a running proxy's details, for the formats (env vars, AWS CLI
+     * profile, Athena JDBC/ODBC): the Java keystore is where Ferry imports its CA for JDBC.
+     */
+    public static AwsApiAccess access(Map<String, String> details, int port, String workgroup,
+                                      String outputLocation, Path keystore, String profileName) {
+        boolean endpoint = details.containsKey(ENDPOINT_URL);
+        return new AwsApiAccess(details.get(ACCESS_KEY), details.get(SECRET_KEY), Path.of(details.get(CA_BUNDLE)),
+                endpoint ? AwsApiAccess.Mode.ENDPOINT_URL : AwsApiAccess.Mode.HTTPS_PROXY, port,
+                details.getOrDefault(REGION, "us-east-1"), workgroup,
+                outputLocation == null || outputLocation.isBlank() ? null : outputLocation, keystore,
+                KeystoreImporter.DEFAULT_PASSWORD, profileName);
     }
 }

@@ -2,7 +2,6 @@ package dev.ferry.app.cli;
 
 import dev.ferry.app.FerryException;
 import dev.ferry.app.access.RoleChooser;
-import dev.ferry.app.aws.AwsProxyDetails;
 import dev.ferry.app.model.AppResource;
 import dev.ferry.app.model.AwsRole;
 import dev.ferry.app.tunnels.Tunnel;
@@ -13,7 +12,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 import java.io.PrintWriter;
-import java.util.Map;
 
 @Command(name = "proxy", description = "Run a local tunnel in the foreground until Ctrl-C.",
         subcommands = {ProxyCommand.Aws.class, ProxyDbCommand.class})
@@ -52,6 +50,10 @@ final class ProxyCommand {
         @Option(names = "--endpoint-url", description = "Serve an HTTPS endpoint (AWS_ENDPOINT_URL) instead of an HTTPS_PROXY.")
         boolean endpointUrl;
 
+        @Option(names = "--format", paramLabel = "FORMAT", description = "unix, powershell, command-prompt, text, "
+                + "athena-jdbc, athena-odbc or json (default: unix; powershell on Windows).")
+        String format;
+
         @Override
         public void run() {
             FerryCli root = proxy.root;
@@ -64,16 +66,13 @@ final class ProxyCommand {
             }
             TunnelSpec spec = TunnelSpec.awsProxy(ws.source().toAbsolutePath().toString(), app.name(), chosen.arn(),
                     endpointUrl ? "endpoint_url" : "https_proxy", port);
+            String fmt = format != null ? format : root.core.env().isWindows() ? "powershell" : "unix";
+            AwsFormat.check(fmt);
             runInForeground(root, spec, t -> {
                 PrintWriter out = root.spec.commandLine().getOut();
-                PrintWriter err = root.spec.commandLine().getErr();
-                err.println("Started AWS API proxy for " + chosen.arn() + " on " + t.localAddress().getHostString()
-                        + ":" + t.localAddress().getPort() + ". Use these settings, then press Ctrl-C to stop:");
-                for (Map.Entry<String, String> e : t.details().entrySet()) {
-                    if (!e.getKey().equals(AwsProxyDetails.ROLE)) {
-                        out.println("export " + e.getKey() + "=\"" + e.getValue() + "\"");
-                    }
-                }
+                root.spec.commandLine().getErr().println("Started AWS API proxy for " + chosen.arn() + " on 127.0.0.1:"
+                        + t.localAddress().getPort() + ". Use these settings, then press Ctrl-C to stop:");
+                out.println(AwsFormat.render(root.core, ws, t, fmt));
             });
         }
     }

@@ -67,8 +67,13 @@ public final class KeystoreImporter {
     }
 
     public Result importCa(Path keystore, char[] password, Path caPem, String workspace) {
+        return importCaAs(keystore, password, caPem, alias(workspace));
+    }
+
+    /** As {@link #importCa(Path, char[], Path, String)} under an alias the user chose. */
+    public Result importCaAs(Path keystore, char[] password, Path caPem, String alias) {
         X509Certificate ca = readCertificate(caPem);
-        Result r = store(keystore, password, alias(workspace), ca);
+        Result r = store(keystore, password, alias, ca);
         remember(r, DEFAULT_PASSWORD.equals(new String(password)));
         return r;
     }

@@ -23,6 +23,12 @@ public final class Settings extends KeepsUnknownFields {
     /** Workspace files opened from elsewhere than the config folder, most recent first. */
     public List<String> recentWorkspaceFiles = new ArrayList<>();
 
+    /** Athena workgroup offered in athena-jdbc/odbc formats. */
+    public String athenaWorkgroup = "primary";
+
+    /** Athena query results location (s3://…), empty when the workgroup sets it. */
+    public String athenaOutputLocation = "";
+
     /** The workspace file in use when Ferry last closed. */
     public String lastWorkspaceFile;
 
@@ -33,6 +39,8 @@ public final class Settings extends KeepsUnknownFields {
         s.browserCommand = browserCommand;
         s.recentWorkspaceFiles = new ArrayList<>(recentWorkspaceFiles);
         s.lastWorkspaceFile = lastWorkspaceFile;
+        s.athenaWorkgroup = athenaWorkgroup;
+        s.athenaOutputLocation = athenaOutputLocation;
         s.unknown().putAll(unknown());
         return s;
     }
