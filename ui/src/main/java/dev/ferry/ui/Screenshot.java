@@ -6,7 +6,11 @@ import dev.ferry.app.settings.Settings;
 import dev.ferry.ui.launch.RolePicker;
 import javafx.application.Platform;
 import javafx.embed.swing.SwingFXUtils;
+import javafx.geometry.Bounds;
+import javafx.scene.Parent;
 import javafx.scene.Scene;
+import javafx.scene.SnapshotParameters;
+import javafx.scene.paint.Color;
 import javafx.scene.image.WritableImage;
 import javafx.stage.Popup;
 import javafx.stage.Stage;
@@ -96,9 +100,15 @@ public final class Screenshot {
         Optional<RolePicker> picker = desktop.resourceView().rolePicker().filter(RolePicker::isShowing);
         if (picker.isPresent()) {
             Popup popup = picker.get().popup();
-            WritableImage img = popup.getScene().snapshot(null);
-            double x = popup.getX() + popup.getScene().getX() - scene.getWindow().getX() - scene.getX();
-            double y = popup.getY() + popup.getScene().getY() - scene.getWindow().getY() - scene.getY();
+            Parent content = popup.getScene().getRoot();
+            content.applyCss();
+            content.layout();
+            SnapshotParameters params = new SnapshotParameters();
+            params.setFill(Color.TRANSPARENT);
+            WritableImage img = content.snapshot(params, null);
+            Bounds b = content.getBoundsInParent();
+            double x = popup.getX() + popup.getScene().getX() + b.getMinX() - scene.getWindow().getX() - scene.getX();
+            double y = popup.getY() + popup.getScene().getY() + b.getMinY() - scene.getWindow().getY() - scene.getY();
             g.drawImage(SwingFXUtils.fromFXImage(img, null), (int) Math.round(x), (int) Math.round(y), null);
         }
         g.dispose();
