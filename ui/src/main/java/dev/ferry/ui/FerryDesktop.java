@@ -1,0 +1,224 @@
+package dev.ferry.ui;
+
+import dev.ferry.app.FerryCore;
+import dev.ferry.app.settings.JsonFileStore;
+import dev.ferry.app.settings.Settings;
+import dev.ferry.ui.documents.Documents;
+import dev.ferry.ui.fx.UiTasks;
+import dev.ferry.ui.launch.ConsoleLauncher;
+import dev.ferry.ui.notify.Notifications;
+import dev.ferry.ui.notify.NotificationsView;
+import dev.ferry.ui.resources.ResourceFilter;
+import dev.ferry.ui.resources.ResourceListView;
+import dev.ferry.ui.resources.ResourceListViewModel;
+import dev.ferry.ui.settings.SettingsDialog;
+import dev.ferry.ui.state.UiState;
+import dev.ferry.ui.theme.OsTheme;
+import dev.ferry.ui.theme.Themes;
+import dev.ferry.ui.workspace.WorkspaceSidebar;
+import dev.ferry.ui.workspace.WorkspaceViewModel;
+import javafx.application.Platform;
+import javafx.geometry.Pos;
+import javafx.scene.Scene;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TextInputControl;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyCombination;
+import javafx.scene.input.KeyEvent;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.StackPane;
+import javafx.stage.Screen;
+import javafx.stage.Stage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root of the desktop app: builds every view, view model and UI service once,
+ * from a {@link FerryCore} and the main {@link Stage}. Nothing here is static; tests and the
+ * screenshot tool build their own.
+ */
+public final class FerryDesktop implements AutoCloseable {
+    static final Logger LOG = LoggerFactory.getLogger("dev.ferry.ui");
+    public static final String SHOWN_MESSAGE = "Ferry window shown";
+
+    private final FerryCore core;
+    private final Stage stage;
+    private final JsonFileStore<UiState> uiStore;
+    private final UiState uiState;
+    private Settings settings;
+
+    private final UiTasks tasks;
+    private final Notifications notifications = new Notifications();
+    private final Themes themes;
+    private final Documents documents = new Documents();
+    private final WorkspaceViewModel workspace;
+    private final ResourceListViewModel resources;
+    private final ConsoleLauncher launcher;
+    private final ResourceListView resourceView;
+    private final Scene scene;
+
+    public FerryDesktop(FerryCore core, Stage stage) {
+        this(core, stage, DesktopStart.read(core));
+    }
+
+    public FerryDesktop(FerryCore core, Stage stage, DesktopStart start) {
+        this.core = core;
+        this.stage = stage;
+        this.uiStore = start.uiStore();
+        this.uiState = start.uiState();
+        this.settings = start.settings();
+        this.tasks = new UiTasks(core.background(), Platform::runLater);
+        this.themes = new Themes(settings.theme, Boolean.TRUE.equals(uiState.lastSystemDark));
+        this.workspace = new WorkspaceViewModel(core, tasks, notifications);
+        this.resources = new ResourceListViewModel(workspace.resources());
+        this.resources.kindProperty().set(ResourceFilter.Kind.parse(uiState.kindFilter));
+        this.launcher = new ConsoleLauncher(tasks, notifications, core.browser(), workspace.providerProperty());
+        this.resourceView = new ResourceListView(workspace, resources, launcher);
+
+        Tab resourcesTab = new Tab("Resources", resourceView);
+        resourcesTab.setId("resourcesTab");
+        documents.pinned(resourcesTab);
+
+        WorkspaceSidebar sidebar = new WorkspaceSidebar(workspace, () -> stage, this::openSettings);
+        BorderPane main = new BorderPane(documents.view());
+        main.setLeft(sidebar);
+        NotificationsView notes = new NotificationsView(notifications);
+        StackPane root = new StackPane(main, notes);
+        StackPane.setAlignment(notes, Pos.TOP_RIGHT);
+        scene = new Scene(root, uiState.width, uiState.height);
+        scene.getStylesheets().add(FerryDesktop.class.getResource("/dev/ferry/ui/ferry.css").toExternalForm());
+        installKeys();
+
+        stage.setTitle("Ferry");
+        stage.setScene(scene);
+        stage.setMinWidth(760);
+        stage.setMinHeight(480);
+        if (uiState.x != null && uiState.y != null
+                && !Screen.getScreensForRectangle(uiState.x, uiState.y, 100, 100).isEmpty()) {
+            stage.setX(uiState.x);
+            stage.setY(uiState.y);
+        }
+        stage.setMaximized(uiState.maximized);
+        documents.select(uiState.selectedTab);
+        stage.setOnHiding(e -> saveUiState());
+    }
+
+    /** Shows the window, then loads workspaces and credentials in the background. */
+    public void show() {
+        stage.setOnShown(e -> {
+            LOG.info(SHOWN_MESSAGE);
+            if (core.env().get("FERRY_EXIT_AFTER_SHOWN").filter("1"::equals).isPresent()) {
+                Platform.runLater(Platform::exit);
+                return;
+            }
+            workspace.start();
+            detectOsTheme();
+        });
+        stage.show();
+    }
+
+    private void installKeys() {
+        scene.addEventFilter(KeyEvent.KEY_PRESSED, e -> {
+            if (e.getCode() == KeyCode.F && e.isShortcutDown()) {
+                focusSearch();
+                e.consume();
+            }
+        });
+        scene.addEventFilter(KeyEvent.KEY_TYPED, e -> {
+            if ("/".equals(e.getCharacter()) && !(scene.getFocusOwner() instanceof TextInputControl)) {
+                focusSearch();
+                e.consume();
+            }
+        });
+        scene.getAccelerators().put(KeyCombination.keyCombination("Shortcut+Comma"), this::openSettings);
+    }
+
+    private void focusSearch() {
+        documents.select(0);
+        resourceView.focusSearch();
+    }
+
+    private void detectOsTheme() {
+        OsTheme os = new OsTheme(core.env());
+        tasks.run(os::detectDark, dark -> dark.ifPresent(d -> {
+            themes.systemDarkProperty().set(d);
+            uiState.lastSystemDark = d;
+        }), e -> LOG.debug("OS theme detection failed", e));
+    }
+
+    /** Opens the settings dialog; saves and applies what the user chose. */
+    public void openSettings() {
+        new SettingsDialog(stage, settings).showAndWait().ifPresent(this::applySettings);
+    }
+
+    /** Applies settings (theme at once) and saves them in the background. */
+    public void applySettings(Settings chosen) {
+        settings = chosen;
+        themes.preferenceProperty().set(chosen.theme);
+        tasks.run(() -> {
+            Settings fresh = core.settings().load();
+            fresh.theme = chosen.theme;
+            fresh.browserCommand = chosen.browserCommand;
+            core.settings().save(fresh);
+            return fresh;
+        }, saved -> settings = saved, e -> notifications.error("Settings not saved", e));
+    }
+
+    private void saveUiState() {
+        if (!stage.isMaximized() && !stage.isIconified()) {
+            uiState.x = stage.getX();
+            uiState.y = stage.getY();
+            uiState.width = scene.getWidth();
+            uiState.height = scene.getHeight();
+        }
+        uiState.maximized = stage.isMaximized();
+        uiState.selectedTab = Math.max(0, documents.selectedIndex());
+        uiState.kindFilter = resources.kindProperty().get().name();
+        try {
+            uiStore.save(uiState);
+        } catch (RuntimeException e) {
+            LOG.warn("Window state not saved: {}", e.getMessage());
+        }
+    }
+
+    public Stage stage() {
+        return stage;
+    }
+
+    public Scene scene() {
+        return scene;
+    }
+
+    public Notifications notifications() {
+        return notifications;
+    }
+
+    public Themes themes() {
+        return themes;
+    }
+
+    public Documents documents() {
+        return documents;
+    }
+
+    public WorkspaceViewModel workspace() {
+        return workspace;
+    }
+
+    public ResourceListViewModel resources() {
+        return resources;
+    }
+
+    public ResourceListView resourceView() {
+        return resourceView;
+    }
+
+    public ConsoleLauncher launcher() {
+        return launcher;
+    }
+
+    @Override
+    public void close() {
+        workspace.close();
+    }
+}

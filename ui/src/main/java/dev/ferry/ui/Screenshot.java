@@ -1,0 +1,146 @@
+package dev.ferry.ui;
+
+import dev.ferry.app.FerryCore;
+import dev.ferry.app.FerryEnvironment;
+import dev.ferry.app.settings.Settings;
+import dev.ferry.ui.launch.RolePicker;
+import javafx.application.Platform;
+import javafx.embed.swing.SwingFXUtils;
+import javafx.geometry.Bounds;
+import javafx.scene.Parent;
+import javafx.scene.Scene;
+import javafx.scene.SnapshotParameters;
+import javafx.scene.paint.Color;
+import javafx.scene.image.WritableImage;
+import javafx.stage.Popup;
+import javafx.stage.Stage;
+
+import javax.imageio.ImageIO;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Writes screenshots of the main window: {@code Screenshot LIGHT.png [DARK.png] [APP]}. Opens
+ * the workspace Ferry would open (e.g. {@code FERRY_WORKSPACE_FILE}), waits until it and the
+ * identity check are done, opens the role selector of APP (default aws-prod), and snapshots
+ * the window with the selector drawn in. Used by {@code scripts/screenshot.sh}.
+ */
+public final class Screenshot {
+    private Screenshot() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 1) {
+            System.err.println("usage: Screenshot LIGHT.png [DARK.png] [APP]");
+            System.exit(2);
+        }
+        Path light = Path.of(args[0]);
+        Optional<Path> dark = args.length > 1 ? Optional.of(Path.of(args[1])) : Optional.empty();
+        String app = args.length > 2 ? args[2] : "aws-prod";
+        int code = 0;
+        CompletableFuture<Void> started = new CompletableFuture<>();
+        Platform.startup(() -> started.complete(null));
+        started.get(30, TimeUnit.SECONDS);
+        try (FerryCore core = new FerryCore(FerryEnvironment.system(), url -> { })) {
+            FerryDesktop desktop = fx(() -> {
+                FerryDesktop d = new FerryDesktop(core, new Stage());
+                d.themes().preferenceProperty().set(Settings.Theme.LIGHT);
+                d.stage().setWidth(1180);
+                d.stage().setHeight(700);
+                d.show();
+                return d;
+            });
+            waitFor("workspace loaded", () -> !desktop.workspace().loadingProperty().get()
+                    && !desktop.workspace().identityLoadingProperty().get()
+                    && (desktop.workspace().workspaceProperty().get() != null
+                    || desktop.workspace().loadProblemProperty().get() != null));
+            fx(() -> {
+                desktop.resourceView().openRolePicker(app);
+                return null;
+            });
+            waitFor("role selector shown", () -> desktop.resourceView().rolePicker().map(RolePicker::isShowing).orElse(false));
+            write(fx(() -> snapshot(desktop)), light);
+            if (dark.isPresent()) {
+                fx(() -> {
+                    desktop.themes().preferenceProperty().set(Settings.Theme.DARK);
+                    return null;
+                });
+                write(fx(() -> snapshot(desktop)), dark.get());
+            }
+            fx(() -> {
+                desktop.resourceView().rolePicker().ifPresent(RolePicker::hide);
+                desktop.stage().hide();
+                desktop.close();
+                return null;
+            });
+        } catch (Exception e) {
+            e.printStackTrace();
+            code = 1;
+        }
+        Platform.exit();
+        System.exit(code);
+    }
+
+    /** The window's scene, with the role selector popup (a separate window) drawn in place. */
+    static BufferedImage snapshot(FerryDesktop desktop) {
+        Scene scene = desktop.scene();
+        BufferedImage main = SwingFXUtils.fromFXImage(scene.snapshot(null), null);
+        BufferedImage out = new BufferedImage(main.getWidth(), main.getHeight(), BufferedImage.TYPE_INT_ARGB);
+        Graphics2D g = out.createGraphics();
+        g.drawImage(main, 0, 0, null);
+        Optional<RolePicker> picker = desktop.resourceView().rolePicker().filter(RolePicker::isShowing);
+        if (picker.isPresent()) {
+            Popup popup = picker.get().popup();
+            Parent content = popup.getScene().getRoot();
+            content.applyCss();
+            content.layout();
+            SnapshotParameters params = new SnapshotParameters();
+            params.setFill(Color.TRANSPARENT);
+            WritableImage img = content.snapshot(params, null);
+            Bounds b = content.getBoundsInParent();
+            double x = popup.getX() + popup.getScene().getX() + b.getMinX() - scene.getWindow().getX() - scene.getX();
+            double y = popup.getY() + popup.getScene().getY() + b.getMinY() - scene.getWindow().getY() - scene.getY();
+            g.drawImage(SwingFXUtils.fromFXImage(img, null), (int) Math.round(x), (int) Math.round(y), null);
+        }
+        g.dispose();
+        return out;
+    }
+
+    private static void write(BufferedImage image, Path file) throws IOException {
+        Path abs = file.toAbsolutePath();
+        Files.createDirectories(abs.getParent());
+        ImageIO.write(image, "png", abs.toFile());
+        System.err.println("Wrote " + abs + " (" + image.getWidth() + "x" + image.getHeight() + ")");
+    }
+
+    private static <T> T fx(Callable<T> work) throws Exception {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        Platform.runLater(() -> {
+            try {
+                f.complete(work.call());
+            } catch (Throwable e) {
+                f.completeExceptionally(e);
+            }
+        });
+        return f.get(30, TimeUnit.SECONDS);
+    }
+
+    private static void waitFor(String what, Callable<Boolean> condition) throws Exception {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        while (!fx(condition)) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("Timed out waiting for: " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package dev.ferry.ui.launch;
+
+import dev.ferry.app.access.AccessProvider;
+import dev.ferry.app.integrations.BrowserLauncher;
+import dev.ferry.app.model.AppResource;
+import dev.ferry.app.model.AwsRole;
+import dev.ferry.ui.fx.Problem;
+import dev.ferry.ui.fx.UiTasks;
+import dev.ferry.ui.notify.Notifications;
+import javafx.beans.value.ObservableValue;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableSet;
+
+import java.net.URI;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Opens AWS consoles (and plain web apps) in the browser. The roles are listed and the
+ * sign-in URL is made in the background; the URL is handed straight to the browser and
+ * never logged or shown. Which apps are busy is observable for progress on their rows.
+ */
+public final class ConsoleLauncher {
+    private final UiTasks tasks;
+    private final Notifications notes;
+    private final BrowserLauncher browser;
+    private final ObservableValue<AccessProvider> provider;
+    private final ObservableSet<String> busy = FXCollections.observableSet();
+
+    public ConsoleLauncher(UiTasks tasks, Notifications notes, BrowserLauncher browser,
+                           ObservableValue<AccessProvider> provider) {
+        this.tasks = tasks;
+        this.notes = notes;
+        this.browser = browser;
+        this.provider = provider;
+    }
+
+    /** Names of the apps being launched right now. */
+    public ObservableSet<String> busy() {
+        return busy;
+    }
+
+    /**
+     * The Launch button: with one role it launches at once, with none it says why, with
+     * several it calls {@code pickRole} with them (on the FX thread).
+     */
+    public void requestLaunch(AppResource app, Consumer<List<AwsRole>> pickRole) {
+        AccessProvider p = provider.getValue();
+        if (p == null || busy.contains(app.name())) {
+            return;
+        }
+        tasks.run(() -> p.awsRoles(app), roles -> {
+            if (roles.isEmpty()) {
+                notes.error("Cannot open " + app.name(), new Problem(
+                        "No IAM roles are available for '" + app.name() + "'"
+                                + app.awsAccountId().map(a -> " in account " + a).orElse("") + ".",
+                        "Add the role ARNs to a role's allow.aws_role_arns whose app_labels match this app."));
+            } else if (roles.size() == 1) {
+                launch(app, roles.get(0));
+            } else {
+                pickRole.accept(roles);
+            }
+        }, e -> notes.error("Cannot open " + app.name(), e));
+    }
+
+    /** Signs in to the console as the role and opens it in the browser. */
+    public void launch(AppResource app, AwsRole role) {
+        AccessProvider p = provider.getValue();
+        if (p == null || !busy.add(app.name())) {
+            return;
+        }
+        tasks.run(() -> {
+            URI url = p.consoleUrl(app, role);
+            browser.open(url);
+            return role;
+        }, r -> {
+            busy.remove(app.name());
+            notes.success("Opened " + app.name(), "The AWS console opened in your browser as " + role.name() + ".");
+        }, e -> {
+            busy.remove(app.name());
+            notes.error("Could not open the AWS console for " + app.name(), e);
+        });
+    }
+
+    /** Opens a plain web app's address in the browser. */
+    public void openWebApp(AppResource app) {
+        String address = app.uri();
+        tasks.run(() -> {
+            browser.open(URI.create(address));
+            return address;
+        }, a -> notes.info("Opened " + app.name(), a), e -> notes.error("Could not open " + app.name(), e));
+    }
+}

@@ -1,0 +1,144 @@
+package dev.ferry.ui.launch;
+
+import atlantafx.base.controls.CustomTextField;
+import atlantafx.base.theme.Styles;
+import dev.ferry.app.model.AwsRole;
+import javafx.collections.FXCollections;
+import javafx.collections.transformation.FilteredList;
+import javafx.geometry.Bounds;
+import javafx.geometry.Insets;
+import javafx.scene.Node;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListCell;
+import javafx.scene.control.ListView;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyEvent;
+import javafx.scene.input.MouseButton;
+import javafx.scene.layout.VBox;
+import javafx.stage.Popup;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+
+/**
+ * The role selector of a Launch button: a popup with a search box over the roles, each read
+ * {@code <account>: <role> (<path>)}. Typing filters; arrows move; Enter or a click picks;
+ * Escape closes.
+ */
+public final class RolePicker {
+    public static final String STYLE_CLASS = "role-picker";
+
+    private final Popup popup = new Popup();
+    private final CustomTextField search = new CustomTextField();
+    private final FilteredList<AwsRole> shown;
+    private final ListView<AwsRole> list;
+    private final Consumer<AwsRole> onPick;
+
+    public RolePicker(String appName, List<AwsRole> roles, Consumer<AwsRole> onPick) {
+        this.onPick = onPick;
+        shown = new FilteredList<>(FXCollections.observableArrayList(roles));
+        list = new ListView<>(shown);
+        list.setId("rolePickerList");
+        list.getStyleClass().addAll(Styles.DENSE);
+        list.setCellFactory(l -> new ListCell<>() {
+            @Override
+            protected void updateItem(AwsRole r, boolean empty) {
+                super.updateItem(r, empty);
+                setText(empty || r == null ? null : r.displayName());
+            }
+        });
+        list.setPrefHeight(Math.min(8, Math.max(roles.size(), 2)) * 30 + 6);
+        list.setPrefWidth(360);
+        list.setPlaceholder(new Label("No role matches"));
+        list.setOnMouseClicked(e -> {
+            if (e.getButton() == MouseButton.PRIMARY && list.getSelectionModel().getSelectedItem() != null) {
+                pick(list.getSelectionModel().getSelectedItem());
+            }
+        });
+        list.addEventFilter(KeyEvent.KEY_PRESSED, this::onKey);
+
+        search.setId("rolePickerSearch");
+        search.setPromptText("Search roles");
+        search.textProperty().addListener((o, was, now) -> {
+            String q = now == null ? "" : now.trim().toLowerCase(Locale.ROOT);
+            shown.setPredicate(r -> q.isEmpty() || r.displayName().toLowerCase(Locale.ROOT).contains(q)
+                    || r.arn().toLowerCase(Locale.ROOT).contains(q));
+            list.getSelectionModel().selectFirst();
+        });
+        search.addEventFilter(KeyEvent.KEY_PRESSED, this::onKey);
+
+        Label title = new Label("Sign in to " + appName + " as");
+        title.getStyleClass().addAll(Styles.TEXT_CAPTION, Styles.TEXT_MUTED);
+        VBox box = new VBox(8, title, search, list);
+        box.setPadding(new Insets(10));
+        box.getStyleClass().add(STYLE_CLASS);
+        box.getStylesheets().add(RolePicker.class.getResource("/dev/ferry/ui/ferry.css").toExternalForm());
+        popup.getContent().add(box);
+        popup.setAutoHide(true);
+        popup.setHideOnEscape(true);
+        list.getSelectionModel().selectFirst();
+    }
+
+    private void onKey(KeyEvent e) {
+        switch (e.getCode()) {
+            case DOWN -> {
+                move(1);
+                e.consume();
+            }
+            case UP -> {
+                move(-1);
+                e.consume();
+            }
+            case ENTER -> {
+                AwsRole r = list.getSelectionModel().getSelectedItem();
+                if (r != null) {
+                    pick(r);
+                }
+                e.consume();
+            }
+            case ESCAPE -> {
+                popup.hide();
+                e.consume();
+            }
+            default -> {
+            }
+        }
+    }
+
+    private void move(int delta) {
+        if (shown.isEmpty()) {
+            return;
+        }
+        int i = list.getSelectionModel().getSelectedIndex();
+        int next = Math.max(0, Math.min(shown.size() - 1, i < 0 ? 0 : i + delta));
+        list.getSelectionModel().select(next);
+        list.scrollTo(next);
+    }
+
+    private void pick(AwsRole role) {
+        popup.hide();
+        onPick.accept(role);
+    }
+
+    /** Shows the picker under the anchor, right edges aligned, with the search box focused. */
+    public void show(Node anchor) {
+        Bounds b = anchor.localToScreen(anchor.getBoundsInLocal());
+        popup.show(anchor, b.getMinX(), b.getMaxY() + 4);
+        double width = popup.getWidth();
+        popup.setX(Math.max(0, b.getMaxX() - width));
+        search.requestFocus();
+    }
+
+    public Popup popup() {
+        return popup;
+    }
+
+    public boolean isShowing() {
+        return popup.isShowing();
+    }
+
+    public void hide() {
+        popup.hide();
+    }
+}

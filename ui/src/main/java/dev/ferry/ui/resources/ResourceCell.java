@@ -1,0 +1,137 @@
+package dev.ferry.ui.resources;
+
+import atlantafx.base.theme.Styles;
+import dev.ferry.app.model.AppResource;
+import dev.ferry.app.model.AwsRole;
+import dev.ferry.app.model.DatabaseResource;
+import dev.ferry.app.model.Resource;
+import dev.ferry.ui.launch.ConsoleLauncher;
+import javafx.beans.binding.Bindings;
+import javafx.beans.binding.BooleanBinding;
+import javafx.geometry.Pos;
+import javafx.scene.control.Button;
+import javafx.scene.control.ContentDisplay;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListCell;
+import javafx.scene.control.ProgressIndicator;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.FlowPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.VBox;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+
+/** One row of the resource list: kind badge, name and type, description and label chips, action. */
+final class ResourceCell extends ListCell<Resource> {
+    static final String ACTION_CLASS = "resource-action";
+
+    private final ConsoleLauncher launcher;
+    private final Consumer<Resource> primary;
+    private final BiConsumer<AppResource, List<AwsRole>> pickRole;
+    private final Consumer<String> search;
+
+    ResourceCell(ConsoleLauncher launcher, Consumer<Resource> primary,
+                 BiConsumer<AppResource, List<AwsRole>> pickRole, Consumer<String> search) {
+        this.launcher = launcher;
+        this.primary = primary;
+        this.pickRole = pickRole;
+        this.search = search;
+        getStyleClass().add("resource-cell");
+        setPrefWidth(0); // fit the list's width instead of growing a horizontal scroll bar
+    }
+
+    @Override
+    protected void updateItem(Resource r, boolean empty) {
+        super.updateItem(r, empty);
+        setText(null);
+        if (empty || r == null) {
+            setGraphic(null);
+            setUserData(null);
+            return;
+        }
+        setUserData(r);
+        boolean app = r instanceof AppResource;
+        Label badge = new Label(badgeText(r));
+        badge.getStyleClass().addAll("kind-badge", app ? "app" : "database");
+        badge.setTooltip(new Tooltip(app ? "App" : "Database"));
+
+        Label name = new Label(r.name());
+        name.getStyleClass().add("resource-name");
+        Label type = new Label(r.typeName());
+        type.getStyleClass().addAll("resource-type", Styles.TEXT_MUTED, Styles.TEXT_SMALL);
+        VBox nameBox = new VBox(2, name, type);
+        nameBox.setMinWidth(190);
+        nameBox.setPrefWidth(190);
+        nameBox.setMaxWidth(190);
+        nameBox.setAlignment(Pos.CENTER_LEFT);
+
+        Label description = new Label(r.description());
+        description.getStyleClass().add("resource-description");
+        description.setWrapText(false);
+        FlowPane chips = new FlowPane(6, 4);
+        for (Map.Entry<String, String> l : r.labels().entrySet()) {
+            String text = l.getKey() + "=" + l.getValue();
+            Label chip = new Label(text);
+            chip.getStyleClass().add("chip");
+            chip.setOnMouseClicked(e -> search.accept(text));
+            chip.setTooltip(new Tooltip("Filter by " + text));
+            chips.getChildren().add(chip);
+        }
+        VBox middle = new VBox(6, description, chips);
+        middle.setAlignment(Pos.CENTER_LEFT);
+        middle.setMinWidth(0);
+        HBox.setHgrow(middle, Priority.ALWAYS);
+
+        HBox row = new HBox(16, badge, nameBox, middle, action(r));
+        row.setAlignment(Pos.CENTER_LEFT);
+        setGraphic(row);
+    }
+
+    private HBox action(Resource r) {
+        Button b;
+        if (r instanceof AppResource app && app.isAwsConsole()) {
+            b = new Button("Launch ▾");
+            b.getStyleClass().add(Styles.ACCENT);
+            ProgressIndicator busy = new ProgressIndicator();
+            busy.setPrefSize(16, 16);
+            busy.setMaxSize(16, 16);
+            BooleanBinding launching = Bindings.createBooleanBinding(() -> launcher.busy().contains(app.name()), launcher.busy());
+            busy.visibleProperty().bind(launching);
+            b.disableProperty().bind(launching);
+            b.setGraphic(busy);
+            b.setContentDisplay(ContentDisplay.RIGHT);
+            busy.managedProperty().bind(launching);
+            b.setOnAction(e -> launcher.requestLaunch(app, roles -> pickRole.accept(app, roles)));
+            b.setId("launch-" + app.name());
+        } else if (r instanceof AppResource app) {
+            b = new Button("Open");
+            b.getStyleClass().add(Styles.BUTTON_OUTLINED);
+            b.setOnAction(e -> primary.accept(app));
+        } else {
+            DatabaseResource db = (DatabaseResource) r;
+            b = new Button("Connect");
+            b.getStyleClass().add(Styles.BUTTON_OUTLINED);
+            b.setDisable(true);
+            b.setId("connect-" + db.name());
+        }
+        b.getStyleClass().add(ACTION_CLASS);
+        b.setUserData(r);
+        b.setMinWidth(104);
+        b.setFocusTraversable(false);
+        HBox box = new HBox(b);
+        box.setAlignment(Pos.CENTER_RIGHT);
+        box.setMinWidth(USE_PREF_SIZE);
+        return box;
+    }
+
+    private static String badgeText(Resource r) {
+        if (r instanceof AppResource app) {
+            return app.isAwsConsole() ? "AWS" : "WEB";
+        }
+        return "DB";
+    }
+}

@@ -1,0 +1,223 @@
+package dev.ferry.ui.resources;
+
+import atlantafx.base.controls.CustomTextField;
+import atlantafx.base.controls.Message;
+import atlantafx.base.theme.Styles;
+import dev.ferry.app.model.AppResource;
+import dev.ferry.app.model.Resource;
+import dev.ferry.app.workspace.Workspace;
+import dev.ferry.ui.fx.Problem;
+import dev.ferry.ui.launch.ConsoleLauncher;
+import dev.ferry.ui.launch.RolePicker;
+import dev.ferry.ui.workspace.WorkspaceViewModel;
+import javafx.beans.binding.Bindings;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.Node;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListView;
+import javafx.scene.control.ProgressIndicator;
+import javafx.scene.control.ToggleButton;
+import javafx.scene.control.ToggleGroup;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyEvent;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.VBox;
+
+import java.util.Optional;
+
+/**
+ * The "Resources" document: workspace header, search box, kind filter and the list of apps
+ * and databases. Keyboard: Down from the search box enters the list, Enter runs the row's
+ * primary action, Escape clears the search.
+ */
+public final class ResourceListView extends VBox {
+    private final ResourceListViewModel vm;
+    private final ConsoleLauncher launcher;
+    private final CustomTextField search = new CustomTextField();
+    private final ListView<Resource> list = new ListView<>();
+    private final ToggleGroup kinds = new ToggleGroup();
+    private RolePicker picker;
+
+    public ResourceListView(WorkspaceViewModel workspace, ResourceListViewModel vm, ConsoleLauncher launcher) {
+        this.vm = vm;
+        this.launcher = launcher;
+        setId("resourcesView");
+        setSpacing(12);
+        setPadding(new Insets(18, 20, 12, 20));
+
+        Label title = new Label();
+        title.getStyleClass().add(Styles.TITLE_3);
+        title.textProperty().bind(Bindings.createStringBinding(() -> {
+            Workspace ws = workspace.workspaceProperty().get();
+            return ws != null ? ws.name() : workspace.currentProperty().get() == null ? "No workspace"
+                    : workspace.currentProperty().get().getFileName().toString();
+        }, workspace.workspaceProperty(), workspace.currentProperty()));
+        Label subtitle = new Label();
+        subtitle.getStyleClass().addAll(Styles.TEXT_MUTED, Styles.TEXT_SMALL);
+        subtitle.textProperty().bind(Bindings.createStringBinding(() -> {
+            Workspace ws = workspace.workspaceProperty().get();
+            return ws == null ? "" : ws.kind().title() + " · " + ws.source();
+        }, workspace.workspaceProperty()));
+        VBox header = new VBox(2, title, subtitle);
+
+        Message problem = new Message("This workspace could not be opened", "");
+        problem.setId("loadProblem");
+        problem.getStyleClass().add(Styles.DANGER);
+        problem.descriptionProperty().bind(Bindings.createStringBinding(() -> {
+            Problem p = workspace.loadProblemProperty().get();
+            return p == null ? "" : p.text();
+        }, workspace.loadProblemProperty()));
+        problem.visibleProperty().bind(workspace.loadProblemProperty().isNotNull());
+        problem.managedProperty().bind(problem.visibleProperty());
+
+        search.setId("search");
+        search.setPromptText("Search name, description or label (env=prod)   Ctrl+F or /");
+        search.textProperty().bindBidirectional(vm.queryProperty());
+        Label glass = new Label("⌕");
+        glass.getStyleClass().add(Styles.TEXT_MUTED);
+        search.setLeft(glass);
+        HBox.setHgrow(search, Priority.ALWAYS);
+        search.addEventFilter(KeyEvent.KEY_PRESSED, e -> {
+            if (e.getCode() == KeyCode.ESCAPE) {
+                search.clear();
+                e.consume();
+            } else if (e.getCode() == KeyCode.DOWN && !vm.shown().isEmpty()) {
+                list.requestFocus();
+                if (list.getSelectionModel().getSelectedIndex() < 0) {
+                    list.getSelectionModel().selectFirst();
+                }
+                e.consume();
+            } else if (e.getCode() == KeyCode.ENTER && !vm.shown().isEmpty()) {
+                if (list.getSelectionModel().getSelectedIndex() < 0) {
+                    list.getSelectionModel().selectFirst();
+                }
+                primaryAction(list.getSelectionModel().getSelectedItem());
+                e.consume();
+            }
+        });
+
+        HBox kindBar = new HBox();
+        kindBar.setId("kindFilter");
+        ResourceFilter.Kind[] values = ResourceFilter.Kind.values();
+        for (int i = 0; i < values.length; i++) {
+            ResourceFilter.Kind k = values[i];
+            ToggleButton b = new ToggleButton(k.title());
+            b.setId("kind-" + k.name().toLowerCase());
+            b.setUserData(k);
+            b.setToggleGroup(kinds);
+            b.getStyleClass().add(i == 0 ? Styles.LEFT_PILL : i == values.length - 1 ? Styles.RIGHT_PILL : Styles.CENTER_PILL);
+            b.setFocusTraversable(false);
+            kindBar.getChildren().add(b);
+        }
+        kinds.selectedToggleProperty().addListener((o, was, now) -> {
+            if (now == null) {
+                was.setSelected(true); // one is always selected
+            } else {
+                vm.kindProperty().set((ResourceFilter.Kind) now.getUserData());
+            }
+        });
+        vm.kindProperty().addListener((o, was, now) -> selectKindToggle(now));
+        selectKindToggle(vm.kindProperty().get());
+
+        Label count = new Label();
+        count.setId("resourceCount");
+        count.getStyleClass().addAll(Styles.TEXT_MUTED, Styles.TEXT_SMALL);
+        count.textProperty().bind(Bindings.createStringBinding(() -> {
+            int n = vm.shown().size();
+            int all = vm.all().size();
+            return n == all ? n + (n == 1 ? " resource" : " resources") : n + " of " + all;
+        }, vm.shown(), vm.all()));
+        HBox tools = new HBox(12, search, kindBar, count);
+        tools.setAlignment(Pos.CENTER_LEFT);
+
+        list.setItems(vm.shown());
+        list.setId("resourceList");
+        list.getStyleClass().add("resource-list");
+        list.setCellFactory(l -> new ResourceCell(launcher, this::primaryAction, this::showRolePicker, vm.queryProperty()::set));
+        VBox.setVgrow(list, Priority.ALWAYS);
+        ProgressIndicator loading = new ProgressIndicator();
+        loading.setPrefSize(28, 28);
+        loading.visibleProperty().bind(workspace.loadingProperty());
+        loading.managedProperty().bind(loading.visibleProperty());
+        Label empty = new Label();
+        empty.getStyleClass().add(Styles.TEXT_MUTED);
+        empty.textProperty().bind(Bindings.createStringBinding(() -> {
+            if (workspace.loadingProperty().get()) {
+                return "Loading workspace…";
+            }
+            if (workspace.loadProblemProperty().get() != null) {
+                return "Nothing to show: the workspace file has problems.";
+            }
+            if (workspace.workspaceProperty().get() == null) {
+                return "Open a workspace file to see its apps and databases.";
+            }
+            return vm.all().isEmpty() ? "This workspace declares no apps or databases." : "Nothing matches the search.";
+        }, workspace.loadingProperty(), workspace.loadProblemProperty(), workspace.workspaceProperty(), vm.all()));
+        VBox placeholder = new VBox(10, loading, empty);
+        placeholder.setAlignment(Pos.CENTER);
+        list.setPlaceholder(placeholder);
+        list.addEventFilter(KeyEvent.KEY_PRESSED, e -> {
+            if (e.getCode() == KeyCode.ENTER) {
+                primaryAction(list.getSelectionModel().getSelectedItem());
+                e.consume();
+            } else if (e.getCode() == KeyCode.ESCAPE) {
+                search.clear();
+                search.requestFocus();
+                e.consume();
+            }
+        });
+
+        getChildren().addAll(header, problem, tools, list);
+    }
+
+    private void selectKindToggle(ResourceFilter.Kind k) {
+        kinds.getToggles().stream().filter(t -> t.getUserData() == k).findFirst().ifPresent(t -> t.setSelected(true));
+    }
+
+    public void focusSearch() {
+        search.requestFocus();
+        search.selectAll();
+    }
+
+    public ListView<Resource> list() {
+        return list;
+    }
+
+    /** Enter on a row: launch an AWS console, open a web app; databases have none yet. */
+    public void primaryAction(Resource r) {
+        if (r instanceof AppResource app) {
+            if (app.isAwsConsole()) {
+                launcher.requestLaunch(app, roles -> showRolePicker(app, roles));
+            } else {
+                launcher.openWebApp(app);
+            }
+        }
+    }
+
+    private void showRolePicker(AppResource app, java.util.List<dev.ferry.app.model.AwsRole> roles) {
+        if (picker != null) {
+            picker.hide();
+        }
+        picker = new RolePicker(app.name(), roles, role -> launcher.launch(app, role));
+        picker.show(anchorFor(app).orElse(list));
+    }
+
+    /** Opens the role selector of an app (as its Launch button does). */
+    public void openRolePicker(String appName) {
+        vm.all().stream().filter(r -> r instanceof AppResource && r.name().equals(appName)).findFirst()
+                .ifPresent(this::primaryAction);
+    }
+
+    /** The role picker shown last, if any. */
+    public Optional<RolePicker> rolePicker() {
+        return Optional.ofNullable(picker);
+    }
+
+    private Optional<Node> anchorFor(Resource r) {
+        return list.lookupAll("." + ResourceCell.ACTION_CLASS).stream()
+                .filter(n -> n.getUserData() == r && n.isVisible()).findFirst();
+    }
+}

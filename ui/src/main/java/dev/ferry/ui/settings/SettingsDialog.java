@@ -1,0 +1,79 @@
+package dev.ferry.ui.settings;
+
+import atlantafx.base.theme.Styles;
+import dev.ferry.app.settings.Settings;
+import javafx.geometry.Insets;
+import javafx.scene.control.ButtonType;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Dialog;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListCell;
+import javafx.scene.control.TextField;
+import javafx.scene.layout.GridPane;
+import javafx.stage.Window;
+
+/**
+ * Settings: theme (follow the system, light, dark) and the browser command. Returns the
+ * edited copy; the caller saves it.
+ */
+public final class SettingsDialog extends Dialog<Settings> {
+
+    public SettingsDialog(Window owner, Settings current) {
+        initOwner(owner);
+        setTitle("Ferry settings");
+        setHeaderText(null);
+        getDialogPane().setId("settingsDialog");
+
+        ComboBox<Settings.Theme> theme = new ComboBox<>();
+        theme.setId("themeChoice");
+        theme.getItems().setAll(Settings.Theme.values());
+        theme.setValue(current.theme == null ? Settings.Theme.SYSTEM : current.theme);
+        theme.setButtonCell(new ThemeCell());
+        theme.setCellFactory(l -> new ThemeCell());
+        theme.setMaxWidth(Double.MAX_VALUE);
+
+        TextField browser = new TextField(current.browserCommand == null ? "" : current.browserCommand);
+        browser.setId("browserCommand");
+        browser.setPromptText("System default browser");
+        browser.setPrefColumnCount(28);
+        Label help = new Label("A command that opens a URL, e.g. firefox -P work {url}.\n"
+                + "{url} is replaced by the address (added at the end when missing).");
+        help.getStyleClass().addAll(Styles.TEXT_MUTED, Styles.TEXT_SMALL);
+
+        GridPane grid = new GridPane();
+        grid.setHgap(12);
+        grid.setVgap(10);
+        grid.setPadding(new Insets(16, 8, 8, 8));
+        grid.addRow(0, new Label("Theme"), theme);
+        grid.addRow(1, new Label("Browser command"), browser);
+        grid.add(help, 1, 2);
+        getDialogPane().setContent(grid);
+        getDialogPane().getButtonTypes().setAll(ButtonType.OK, ButtonType.CANCEL);
+
+        setResultConverter(button -> {
+            if (button != ButtonType.OK) {
+                return null;
+            }
+            Settings s = current.copy();
+            s.theme = theme.getValue();
+            s.browserCommand = browser.getText() == null ? "" : browser.getText().trim();
+            return s;
+        });
+    }
+
+    static String title(Settings.Theme t) {
+        return switch (t) {
+            case SYSTEM -> "Follow the system";
+            case LIGHT -> "Light";
+            case DARK -> "Dark";
+        };
+    }
+
+    private static final class ThemeCell extends ListCell<Settings.Theme> {
+        @Override
+        protected void updateItem(Settings.Theme t, boolean empty) {
+            super.updateItem(t, empty);
+            setText(empty || t == null ? null : title(t));
+        }
+    }
+}

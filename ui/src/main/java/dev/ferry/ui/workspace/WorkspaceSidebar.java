@@ -1,0 +1,195 @@
+package dev.ferry.ui.workspace;
+
+import atlantafx.base.theme.Styles;
+import dev.ferry.app.access.Identity;
+import dev.ferry.ui.fx.Problem;
+import javafx.beans.binding.Bindings;
+import javafx.geometry.Insets;
+import javafx.scene.control.Button;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListCell;
+import javafx.scene.control.ProgressIndicator;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
+import javafx.stage.FileChooser;
+import javafx.stage.Window;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.function.Supplier;
+
+/**
+ * The left column: the workspace picker, "Open workspace file…", who the user is, and the
+ * settings button.
+ */
+public final class WorkspaceSidebar extends VBox {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.systemDefault());
+
+    private final WorkspaceViewModel vm;
+    private final ComboBox<Path> picker = new ComboBox<>();
+    private boolean updating;
+
+    public WorkspaceSidebar(WorkspaceViewModel vm, Supplier<Window> owner, Runnable openSettings) {
+        this.vm = vm;
+        setId("sidebar");
+        setSpacing(8);
+        setPadding(new Insets(20, 16, 16, 16));
+        setPrefWidth(280);
+        setMinWidth(240);
+        getStyleClass().add(Styles.BG_SUBTLE);
+        getStyleClass().add("sidebar");
+
+        Label brand = new Label("Ferry");
+        brand.getStyleClass().add(Styles.TITLE_2);
+        Label tagline = new Label("AWS consoles and databases");
+        tagline.getStyleClass().addAll(Styles.TEXT_MUTED, Styles.TEXT_SMALL);
+
+        picker.setId("workspacePicker");
+        picker.setItems(vm.known());
+        picker.setMaxWidth(Double.MAX_VALUE);
+        picker.setPromptText("No workspace");
+        picker.setCellFactory(l -> new PathCell());
+        picker.setButtonCell(new PathCell());
+        picker.valueProperty().addListener((o, was, now) -> {
+            if (!updating && now != null && !now.equals(vm.currentProperty().get())) {
+                vm.open(now);
+            }
+        });
+        vm.currentProperty().addListener((o, was, now) -> {
+            updating = true;
+            try {
+                picker.setValue(now);
+            } finally {
+                updating = false;
+            }
+        });
+
+        Button openFile = new Button("Open workspace file…");
+        openFile.setId("openWorkspaceFile");
+        openFile.setMaxWidth(Double.MAX_VALUE);
+        openFile.getStyleClass().add(Styles.FLAT);
+        openFile.setOnAction(e -> {
+            FileChooser chooser = new FileChooser();
+            chooser.setTitle("Open a Ferry workspace file");
+            chooser.getExtensionFilters().addAll(
+                    new FileChooser.ExtensionFilter("Workspace files (*.yaml, *.yml)", "*.yaml", "*.yml"),
+                    new FileChooser.ExtensionFilter("All files", "*"));
+            Path cur = vm.currentProperty().get();
+            if (cur != null && cur.getParent() != null) {
+                chooser.setInitialDirectory(cur.getParent().toFile());
+            }
+            File f = chooser.showOpenDialog(owner.get());
+            if (f != null) {
+                vm.open(f.toPath());
+            }
+        });
+
+        Region spacer = new Region();
+        VBox.setVgrow(spacer, Priority.ALWAYS);
+        Button settings = new Button("Settings");
+        settings.setId("settingsButton");
+        settings.getStyleClass().add(Styles.FLAT);
+        settings.setMaxWidth(Double.MAX_VALUE);
+        settings.setOnAction(e -> openSettings.run());
+
+        getChildren().addAll(brand, tagline, gap(14), caption("WORKSPACE"), picker, openFile, gap(14),
+                caption("IDENTITY"), identityBox(), spacer, settings);
+    }
+
+    private VBox identityBox() {
+        ProgressIndicator spinner = new ProgressIndicator();
+        spinner.setPrefSize(16, 16);
+        spinner.setMaxSize(16, 16);
+        Label checking = new Label("Checking credentials…", spinner);
+        checking.setId("identityLoading");
+        checking.getStyleClass().add(Styles.TEXT_MUTED);
+        checking.visibleProperty().bind(vm.identityLoadingProperty());
+        checking.managedProperty().bind(checking.visibleProperty());
+
+        Label principal = new Label();
+        principal.setId("identity");
+        principal.setWrapText(true);
+        principal.getStyleClass().add(Styles.TEXT_BOLD);
+        principal.textProperty().bind(Bindings.createStringBinding(() -> {
+            Identity id = vm.identityProperty().get();
+            return id == null ? "" : id.principal();
+        }, vm.identityProperty()));
+        principal.tooltipProperty().bind(Bindings.createObjectBinding(() -> {
+            Identity id = vm.identityProperty().get();
+            return id == null ? null : new Tooltip(id.principal());
+        }, vm.identityProperty()));
+        Label detail = new Label();
+        detail.setWrapText(true);
+        detail.getStyleClass().addAll(Styles.TEXT_MUTED, Styles.TEXT_SMALL);
+        detail.textProperty().bind(Bindings.createStringBinding(() -> {
+            Identity id = vm.identityProperty().get();
+            if (id == null) {
+                return "";
+            }
+            String s = "Account " + id.account() + (id.detail().isEmpty() ? "" : " · " + id.detail());
+            return id.expiresAt().map(t -> s + " · expires " + TIME.format(t)).orElse(s);
+        }, vm.identityProperty()));
+        VBox ok = new VBox(2, principal, detail);
+        ok.visibleProperty().bind(vm.identityProperty().isNotNull());
+        ok.managedProperty().bind(ok.visibleProperty());
+
+        Label errorTitle = new Label("No usable credentials");
+        errorTitle.getStyleClass().addAll(Styles.DANGER, Styles.TEXT_BOLD);
+        Label error = new Label();
+        error.setId("identityError");
+        error.setWrapText(true);
+        error.getStyleClass().add(Styles.TEXT_SMALL);
+        error.textProperty().bind(Bindings.createStringBinding(() -> {
+            Problem p = vm.identityProblemProperty().get();
+            return p == null ? "" : p.text();
+        }, vm.identityProblemProperty()));
+        Button retry = new Button("Retry");
+        retry.getStyleClass().addAll(Styles.SMALL, Styles.BUTTON_OUTLINED);
+        retry.setOnAction(e -> vm.refreshIdentity());
+        VBox failed = new VBox(4, errorTitle, error, retry);
+        failed.visibleProperty().bind(vm.identityProblemProperty().isNotNull());
+        failed.managedProperty().bind(failed.visibleProperty());
+
+        Label none = new Label("Open a workspace to see who you are.");
+        none.setWrapText(true);
+        none.getStyleClass().addAll(Styles.TEXT_MUTED, Styles.TEXT_SMALL);
+        none.visibleProperty().bind(vm.providerProperty().isNull());
+        none.managedProperty().bind(none.visibleProperty());
+
+        VBox box = new VBox(6, checking, ok, failed, none);
+        return box;
+    }
+
+    private static Label caption(String text) {
+        Label l = new Label(text);
+        l.getStyleClass().addAll(Styles.TEXT_CAPTION, Styles.TEXT_MUTED);
+        return l;
+    }
+
+    private static Region gap(double h) {
+        Region r = new Region();
+        r.setMinHeight(h);
+        return r;
+    }
+
+    /** A workspace file: its name, with the folder as a tooltip. */
+    private static final class PathCell extends ListCell<Path> {
+        @Override
+        protected void updateItem(Path item, boolean empty) {
+            super.updateItem(item, empty);
+            if (empty || item == null) {
+                setText(null);
+                setTooltip(null);
+            } else {
+                String name = item.getFileName().toString().replaceFirst("\\.ya?ml$", "");
+                setText(name);
+                setTooltip(new Tooltip(item.toString()));
+            }
+        }
+    }
+}

@@ -1,0 +1,209 @@
+package dev.ferry.ui.workspace;
+
+import dev.ferry.app.FerryCore;
+import dev.ferry.app.access.AccessProvider;
+import dev.ferry.app.access.Identity;
+import dev.ferry.app.model.Resource;
+import dev.ferry.app.workspace.Workspace;
+import dev.ferry.ui.fx.Problem;
+import dev.ferry.ui.fx.UiTasks;
+import dev.ferry.ui.notify.Notifications;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The workspace in use: which files are known, which one is open, its resources, and who
+ * the user is in it. Loading and the credential check run in the background; every property
+ * changes on the FX thread only.
+ */
+public final class WorkspaceViewModel implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(WorkspaceViewModel.class);
+
+    private final FerryCore core;
+    private final UiTasks tasks;
+    private final Notifications notes;
+
+    private final ObservableList<Path> known = FXCollections.observableArrayList();
+    private final ObjectProperty<Path> current = new SimpleObjectProperty<>();
+    private final ObjectProperty<Workspace> workspace = new SimpleObjectProperty<>();
+    private final ObjectProperty<AccessProvider> provider = new SimpleObjectProperty<>();
+    private final ObservableList<Resource> resources = FXCollections.observableArrayList();
+    private final BooleanProperty loading = new SimpleBooleanProperty();
+    private final ObjectProperty<Problem> loadProblem = new SimpleObjectProperty<>();
+    private final BooleanProperty identityLoading = new SimpleBooleanProperty();
+    private final ObjectProperty<Identity> identity = new SimpleObjectProperty<>();
+    private final ObjectProperty<Problem> identityProblem = new SimpleObjectProperty<>();
+    private long generation;
+
+    public WorkspaceViewModel(FerryCore core, UiTasks tasks, Notifications notes) {
+        this.core = core;
+        this.tasks = tasks;
+        this.notes = notes;
+    }
+
+    /** Start-up: finds the known workspaces and opens the one in use (all in the background). */
+    public void start() {
+        loading.set(true);
+        tasks.run(() -> {
+            List<Path> all = core.workspaces().known();
+            Optional<Path> chosen;
+            try {
+                chosen = Optional.of(core.workspaces().choose(Optional.empty()).toAbsolutePath().normalize());
+            } catch (RuntimeException none) {
+                chosen = Optional.empty();
+            }
+            return new Start(all, chosen);
+        }, start -> {
+            known.setAll(start.known());
+            if (start.chosen().isPresent()) {
+                open(start.chosen().get());
+            } else {
+                loading.set(false);
+            }
+        }, e -> {
+            loading.set(false);
+            notes.error("Could not list workspaces", e);
+        });
+    }
+
+    private record Start(List<Path> known, Optional<Path> chosen) {
+    }
+
+    /** Opens a workspace file: validates it, lists its resources, then checks the credentials. */
+    public void open(Path file) {
+        Path abs = file.toAbsolutePath().normalize();
+        if (!known.contains(abs)) {
+            known.add(abs);
+        }
+        long gen = ++generation;
+        current.set(abs);
+        loading.set(true);
+        loadProblem.set(null);
+        identity.set(null);
+        identityProblem.set(null);
+        closeProvider();
+        workspace.set(null);
+        resources.clear();
+        tasks.run(() -> {
+            Workspace ws = core.workspaces().load(abs);
+            AccessProvider p = core.providers().open(ws);
+            List<Resource> list = p.resources();
+            core.workspaces().remember(abs);
+            return new Opened(ws, p, list);
+        }, opened -> {
+            if (gen != generation) {
+                opened.provider().close();
+                return;
+            }
+            loading.set(false);
+            workspace.set(opened.workspace());
+            provider.set(opened.provider());
+            resources.setAll(opened.resources());
+            refreshIdentity();
+        }, e -> {
+            if (gen != generation) {
+                return;
+            }
+            loading.set(false);
+            Problem p = Problem.of(e);
+            LOG.info("Workspace {} could not be opened: {}", abs, p.message());
+            loadProblem.set(p);
+            notes.error("Workspace not loaded", p);
+        });
+    }
+
+    private record Opened(Workspace workspace, AccessProvider provider, List<Resource> resources) {
+    }
+
+    /** Checks who the user is (e.g. STS GetCallerIdentity) in the background. */
+    public void refreshIdentity() {
+        AccessProvider p = provider.get();
+        if (p == null) {
+            return;
+        }
+        long gen = generation;
+        identityLoading.set(true);
+        identityProblem.set(null);
+        tasks.run(p::identity, id -> {
+            if (gen != generation) {
+                return;
+            }
+            identityLoading.set(false);
+            identity.set(id);
+        }, e -> {
+            if (gen != generation) {
+                return;
+            }
+            identityLoading.set(false);
+            Problem problem = Problem.of(e);
+            identityProblem.set(problem);
+            notes.error("No usable credentials", problem);
+        });
+    }
+
+    public ObservableList<Path> known() {
+        return known;
+    }
+
+    public ReadOnlyObjectProperty<Path> currentProperty() {
+        return current;
+    }
+
+    public ReadOnlyObjectProperty<Workspace> workspaceProperty() {
+        return workspace;
+    }
+
+    public ReadOnlyObjectProperty<AccessProvider> providerProperty() {
+        return provider;
+    }
+
+    public ObservableList<Resource> resources() {
+        return resources;
+    }
+
+    public ReadOnlyBooleanProperty loadingProperty() {
+        return loading;
+    }
+
+    public ReadOnlyObjectProperty<Problem> loadProblemProperty() {
+        return loadProblem;
+    }
+
+    public ReadOnlyBooleanProperty identityLoadingProperty() {
+        return identityLoading;
+    }
+
+    public ReadOnlyObjectProperty<Identity> identityProperty() {
+        return identity;
+    }
+
+    public ReadOnlyObjectProperty<Problem> identityProblemProperty() {
+        return identityProblem;
+    }
+
+    private void closeProvider() {
+        AccessProvider p = provider.get();
+        provider.set(null);
+        if (p != null) {
+            p.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        generation++;
+        closeProvider();
+    }
+}
