@@ -5,25 +5,38 @@ import dev.ferry.app.FerryEnvironment;
 import javafx.application.Application;
 import javafx.stage.Stage;
 
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+
 /**
  * The JavaFX application: makes the core and reads the saved settings and window state in
  * {@link #init()} (the launcher thread, so the FX thread only builds and shows the window),
- * then hands everything to {@link FerryDesktop}.
+ * then hands everything to {@link FerryDesktop}. Quitting, and an OS shutdown (a shutdown
+ * hook), close the core once, within {@link #CLOSE_DEADLINE}: every tunnel stops and the
+ * open ones are remembered for the next start.
  */
 public final class FerryApp extends Application {
+    static final Duration CLOSE_DEADLINE = Duration.ofSeconds(5);
+
     private FerryCore core;
     private DesktopStart saved;
     private FerryDesktop desktop;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private Thread shutdownHook;
 
     @Override
     public void init() {
         core = new FerryCore(FerryEnvironment.system());
         saved = DesktopStart.read(core);
+        shutdownHook = new Thread(() -> closeCore(core, closed), "ferry-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
     @Override
     public void start(Stage stage) {
         desktop = new FerryDesktop(core, stage, saved);
+        Launcher.instance().ifPresent(i -> i.onMessage(args -> javafx.application.Platform.runLater(desktop::bringToFront)));
+        desktop.enableTray();
         desktop.show();
     }
 
@@ -32,6 +45,36 @@ public final class FerryApp extends Application {
         if (desktop != null) {
             desktop.close();
         }
-        core.close();
+        closeCore(core, closed);
+        Launcher.instance().ifPresent(dev.ferry.app.instance.SingleInstance::close);
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            // already shutting down
+        }
+        // AWT (tray) threads would keep the JVM alive
+        System.exit(0);
+    }
+
+    /**
+     * Closes the core once: stops every tunnel (remembering the open ones) and the background
+     * threads, giving up after {@link #CLOSE_DEADLINE} so a stuck tunnel cannot block quitting
+     * or an OS shutdown.
+     */
+    static void closeCore(FerryCore core, AtomicBoolean closed) {
+        if (core == null || !closed.compareAndSet(false, true)) {
+            return;
+        }
+        Thread t = new Thread(core::close, "ferry-close");
+        t.setDaemon(true);
+        t.start();
+        try {
+            t.join(CLOSE_DEADLINE.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (t.isAlive()) {
+            FerryDesktop.LOG.warn("Tunnels did not stop within {} s; quitting anyway.", CLOSE_DEADLINE.toSeconds());
+        }
     }
 }

@@ -15,6 +15,20 @@ import dev.ferry.ui.settings.SettingsDialog;
 import dev.ferry.ui.state.UiState;
 import dev.ferry.ui.theme.OsTheme;
 import dev.ferry.ui.theme.Themes;
+import dev.ferry.ui.fx.Copy;
+import dev.ferry.ui.resources.TunnelStarter;
+import dev.ferry.ui.tray.SystemTrayIcon;
+import dev.ferry.ui.tray.TrayMenuModel;
+import dev.ferry.ui.tunnels.TunnelDocuments;
+import dev.ferry.app.model.AppResource;
+import dev.ferry.app.model.AwsRole;
+import dev.ferry.app.model.DatabaseResource;
+import dev.ferry.app.tunnels.Tunnel;
+import dev.ferry.app.tunnels.TunnelStatus;
+import javafx.scene.control.Alert;
+import javafx.scene.control.ButtonBar;
+import javafx.scene.control.ButtonType;
+import javafx.stage.WindowEvent;
 import dev.ferry.ui.workspace.WorkspaceSidebar;
 import dev.ferry.ui.workspace.WorkspaceViewModel;
 import javafx.application.Platform;
@@ -55,6 +69,10 @@ public final class FerryDesktop implements AutoCloseable {
     private final ResourceListViewModel resources;
     private final ConsoleLauncher launcher;
     private final ResourceListView resourceView;
+    private final TunnelDocuments tunnelDocs;
+    private final TrayMenuModel trayModel;
+    private SystemTrayIcon trayIcon;
+    private Runnable exit = Platform::exit;
     private final Scene scene;
 
     public FerryDesktop(FerryCore core, Stage stage) {
@@ -73,7 +91,52 @@ public final class FerryDesktop implements AutoCloseable {
         this.resources = new ResourceListViewModel(workspace.resources());
         this.resources.kindProperty().set(ResourceFilter.Kind.parse(uiState.kindFilter));
         this.launcher = new ConsoleLauncher(tasks, notifications, core.browser(), workspace.providerProperty());
-        this.resourceView = new ResourceListView(workspace, resources, launcher);
+        this.tunnelDocs = new TunnelDocuments(core, tasks, notifications, documents, () -> stage);
+        this.resourceView = new ResourceListView(workspace, resources, launcher, new TunnelStarter() {
+            @Override
+            public void connect(DatabaseResource db) {
+                if (workspace.workspaceProperty().get() != null) {
+                    tunnelDocs.connect(workspace.workspaceProperty().get(), db);
+                }
+            }
+
+            @Override
+            public void awsAccess(AppResource app, AwsRole role) {
+                if (workspace.workspaceProperty().get() != null) {
+                    tunnelDocs.startAwsProxy(workspace.workspaceProperty().get(), app, role);
+                }
+            }
+        });
+        this.trayModel = new TrayMenuModel(core.tunnels(), new TrayMenuModel.Actions() {
+            @Override
+            public void copyAddress(Tunnel t) {
+                Platform.runLater(() -> {
+                    if (t.localAddress() != null) {
+                        Copy.toClipboard(t.localAddress().getAddress().getHostAddress() + ":" + t.localAddress().getPort());
+                    }
+                });
+            }
+
+            @Override
+            public void openInDbeaver(Tunnel t) {
+                Platform.runLater(() -> tunnelDocs.openInDbeaver(t));
+            }
+
+            @Override
+            public void stop(Tunnel t) {
+                Platform.runLater(() -> tunnelDocs.stop(t));
+            }
+
+            @Override
+            public void openWindow() {
+                Platform.runLater(FerryDesktop.this::bringToFront);
+            }
+
+            @Override
+            public void quit() {
+                Platform.runLater(FerryDesktop.this::requestQuit);
+            }
+        });
 
         Tab resourcesTab = new Tab("Resources", resourceView);
         resourcesTab.setId("resourcesTab");
@@ -101,6 +164,7 @@ public final class FerryDesktop implements AutoCloseable {
         stage.setMaximized(uiState.maximized);
         documents.select(uiState.selectedTab);
         stage.setOnHiding(e -> saveUiState());
+        stage.setOnCloseRequest(this::onCloseRequest);
     }
 
     /** Shows the window, then loads workspaces and credentials in the background. */
@@ -113,8 +177,120 @@ public final class FerryDesktop implements AutoCloseable {
             }
             workspace.start();
             detectOsTheme();
+            tunnelDocs.restore(settings.restoreTunnels);
         });
         stage.show();
+    }
+
+    /**
+     * Puts Ferry in the system tray when the desktop has one (checked in the background):
+     * the window may then close while tunnels keep running. Without a tray nothing changes.
+     */
+    public void enableTray() {
+        tasks.run(() -> SystemTrayIcon.isSupported() ? SystemTrayIcon.install(trayModel,
+                () -> Platform.runLater(this::bringToFront)) : null, icon -> {
+            trayIcon = icon;
+            if (icon != null) {
+                Platform.setImplicitExit(false);
+            }
+        }, e -> LOG.info("No system tray icon: {}", e.getMessage()));
+    }
+
+    /** The tray icon, when {@link #enableTray()} found a tray. */
+    public java.util.Optional<SystemTrayIcon> trayIcon() {
+        return java.util.Optional.ofNullable(trayIcon);
+    }
+
+    public TrayMenuModel trayModel() {
+        return trayModel;
+    }
+
+    public TunnelDocuments tunnelDocuments() {
+        return tunnelDocs;
+    }
+
+    /** What quitting does in the end (default: {@code Platform.exit()}; tests record it instead). */
+    public void onExit(Runnable r) {
+        this.exit = r;
+    }
+
+    /** Shows the window (from the tray, or a second launch) in front of the others. */
+    public void bringToFront() {
+        if (!stage.isShowing()) {
+            stage.show();
+        }
+        stage.setIconified(false);
+        stage.toFront();
+        stage.requestFocus();
+    }
+
+    private long runningTunnels() {
+        return core.tunnels().tunnels().stream()
+                .filter(t -> t.status() == TunnelStatus.READY || t.status() == TunnelStatus.STARTING).count();
+    }
+
+    /**
+     * Closing the window: with no tunnels Ferry quits; with tunnels and a tray it stays in the
+     * tray (and says so the first time); without a tray it asks whether to stop them.
+     */
+    private void onCloseRequest(WindowEvent e) {
+        long running = runningTunnels();
+        if (running == 0) {
+            Platform.runLater(exit);
+            return;
+        }
+        if (trayIcon != null && settings.closeToTray) {
+            e.consume();
+            stage.hide();
+            if (!uiState.trayHintShown) {
+                uiState.trayHintShown = true;
+                trayIcon.message("Ferry is still running", (running == 1 ? "Your tunnel keeps" : "Your " + running
+                        + " tunnels keep") + " running. Use the tray icon to open Ferry again or to quit.");
+                saveUiState();
+            }
+            return;
+        }
+        ButtonType stopAndQuit = new ButtonType("Stop tunnels and quit", ButtonBar.ButtonData.YES);
+        ButtonType keep = new ButtonType("Quit, reopen them next time", ButtonBar.ButtonData.NO);
+        Alert ask = new Alert(Alert.AlertType.CONFIRMATION, (running == 1 ? "1 tunnel is" : running + " tunnels are")
+                + " running. Without a system tray Ferry cannot keep them open once the window closes.",
+                stopAndQuit, keep, ButtonType.CANCEL);
+        ask.initOwner(stage);
+        ask.setHeaderText("Stop the tunnels?");
+        ask.getDialogPane().setId("closeDialog");
+        ButtonType answer = ask.showAndWait().orElse(ButtonType.CANCEL);
+        if (answer == stopAndQuit) {
+            quitNow(true);
+        } else if (answer == keep) {
+            quitNow(false);
+        } else {
+            e.consume();
+        }
+    }
+
+    /** Quit from the tray: asks first when tunnels run, then stops them all and exits. */
+    public void requestQuit() {
+        long running = runningTunnels();
+        if (running > 0) {
+            Alert ask = new Alert(Alert.AlertType.CONFIRMATION, "Quitting stops " + (running == 1 ? "the running tunnel."
+                    : "the " + running + " running tunnels."), ButtonType.OK, ButtonType.CANCEL);
+            ask.initOwner(stage.isShowing() ? stage : null);
+            ask.setHeaderText("Quit Ferry?");
+            ask.getDialogPane().setId("quitDialog");
+            if (ask.showAndWait().orElse(ButtonType.CANCEL) != ButtonType.OK) {
+                return;
+            }
+        }
+        quitNow(true);
+    }
+
+    private void quitNow(boolean stopTunnels) {
+        tasks.run(() -> {
+            if (stopTunnels) {
+                core.tunnels().stopAll();
+            }
+            return null;
+        }, x -> exit.run(), err -> exit.run());
     }
 
     private void installKeys() {
@@ -219,6 +395,11 @@ public final class FerryDesktop implements AutoCloseable {
 
     @Override
     public void close() {
+        tunnelDocs.close();
+        trayModel.close();
+        if (trayIcon != null) {
+            trayIcon.close();
+        }
         workspace.close();
     }
 }

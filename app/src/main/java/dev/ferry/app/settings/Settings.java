@@ -14,6 +14,9 @@ public final class Settings extends KeepsUnknownFields {
 
     public enum Theme { SYSTEM, LIGHT, DARK }
 
+    /** Whether the desktop reopens the tunnels that were open when it last quit. */
+    public enum RestoreTunnels { ALWAYS, ASK, NEVER }
+
     /** Light, dark, or follow the OS. */
     public Theme theme = Theme.SYSTEM;
 
@@ -32,6 +35,12 @@ public final class Settings extends KeepsUnknownFields {
     /** The workspace file in use when Ferry last closed. */
     public String lastWorkspaceFile;
 
+    /** Closing the window while tunnels run keeps Ferry in the system tray. */
+    public boolean closeToTray = true;
+
+    /** Reopen the tunnels of the last session at start-up. */
+    public RestoreTunnels restoreTunnels = RestoreTunnels.ALWAYS;
+
 
     public Settings copy() {
         Settings s = new Settings();
@@ -41,6 +50,8 @@ public final class Settings extends KeepsUnknownFields {
         s.lastWorkspaceFile = lastWorkspaceFile;
         s.athenaWorkgroup = athenaWorkgroup;
         s.athenaOutputLocation = athenaOutputLocation;
+        s.closeToTray = closeToTray;
+        s.restoreTunnels = restoreTunnels;
         s.unknown().putAll(unknown());
         return s;
     }

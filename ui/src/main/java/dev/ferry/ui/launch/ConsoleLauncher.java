@@ -45,22 +45,34 @@ public final class ConsoleLauncher {
      * several it calls {@code pickRole} with them (on the FX thread).
      */
     public void requestLaunch(AppResource app, Consumer<List<AwsRole>> pickRole) {
+        requestRoles(app, "Cannot open " + app.name(), roles -> {
+            if (roles.size() == 1) {
+                launch(app, roles.get(0));
+            } else {
+                pickRole.accept(roles);
+            }
+        });
+    }
+
+    /**
+     * Lists the app's roles in the background and hands them (at least one) to {@code withRoles}
+     * on the FX thread; with none, or on failure, a notification titled {@code failureTitle} says why.
+     */
+    public void requestRoles(AppResource app, String failureTitle, Consumer<List<AwsRole>> withRoles) {
         AccessProvider p = provider.getValue();
         if (p == null || busy.contains(app.name())) {
             return;
         }
         tasks.run(() -> p.awsRoles(app), roles -> {
             if (roles.isEmpty()) {
-                notes.error("Cannot open " + app.name(), new Problem(
+                notes.error(failureTitle, new Problem(
                         "No IAM roles are available for '" + app.name() + "'"
                                 + app.awsAccountId().map(a -> " in account " + a).orElse("") + ".",
                         "Add the role ARNs to a role's allow.aws_role_arns whose app_labels match this app."));
-            } else if (roles.size() == 1) {
-                launch(app, roles.get(0));
             } else {
-                pickRole.accept(roles);
+                withRoles.accept(roles);
             }
-        }, e -> notes.error("Cannot open " + app.name(), e));
+        }, e -> notes.error(failureTitle, e));
     }
 
     /** Signs in to the console as the role and opens it in the browser. */

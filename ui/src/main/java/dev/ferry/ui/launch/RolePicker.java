@@ -36,6 +36,15 @@ public final class RolePicker {
     private final Consumer<AwsRole> onPick;
 
     public RolePicker(String appName, List<AwsRole> roles, Consumer<AwsRole> onPick) {
+        this(roles, onPick, "Sign in to " + appName + " as");
+    }
+
+    /** A picker with its own title, e.g. for the AWS CLI/SDK access of an app. */
+    public static RolePicker titled(String title, List<AwsRole> roles, Consumer<AwsRole> onPick) {
+        return new RolePicker(roles, onPick, title);
+    }
+
+    private RolePicker(List<AwsRole> roles, Consumer<AwsRole> onPick, String titleText) {
         this.onPick = onPick;
         shown = new FilteredList<>(FXCollections.observableArrayList(roles));
         list = new ListView<>(shown);
@@ -68,7 +77,7 @@ public final class RolePicker {
         });
         search.addEventFilter(KeyEvent.KEY_PRESSED, this::onKey);
 
-        Label title = new Label("Sign in to " + appName + " as");
+        Label title = new Label(titleText);
         title.getStyleClass().addAll(Styles.TEXT_CAPTION, Styles.TEXT_MUTED);
         VBox box = new VBox(8, title, search, list);
         box.setPadding(new Insets(10));

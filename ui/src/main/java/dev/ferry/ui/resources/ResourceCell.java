@@ -28,18 +28,24 @@ import java.util.function.Consumer;
 /** One row of the resource list: kind badge, name and type, description and label chips, action. */
 final class ResourceCell extends ListCell<Resource> {
     static final String ACTION_CLASS = "resource-action";
+    static final String ACCESS_CLASS = "resource-access";
 
     private final ConsoleLauncher launcher;
     private final Consumer<Resource> primary;
     private final BiConsumer<AppResource, List<AwsRole>> pickRole;
     private final Consumer<String> search;
+    private final BiConsumer<AppResource, List<AwsRole>> pickAccessRole;
+    private final Consumer<DatabaseResource> connect;
 
     ResourceCell(ConsoleLauncher launcher, Consumer<Resource> primary,
-                 BiConsumer<AppResource, List<AwsRole>> pickRole, Consumer<String> search) {
+                 BiConsumer<AppResource, List<AwsRole>> pickRole, Consumer<String> search,
+                 BiConsumer<AppResource, List<AwsRole>> pickAccessRole, Consumer<DatabaseResource> connect) {
         this.launcher = launcher;
         this.primary = primary;
         this.pickRole = pickRole;
         this.search = search;
+        this.pickAccessRole = pickAccessRole;
+        this.connect = connect;
         getStyleClass().add("resource-cell");
         setPrefWidth(0); // fit the list's width instead of growing a horizontal scroll bar
     }
@@ -114,15 +120,25 @@ final class ResourceCell extends ListCell<Resource> {
         } else {
             DatabaseResource db = (DatabaseResource) r;
             b = new Button("Connect");
-            b.getStyleClass().add(Styles.BUTTON_OUTLINED);
-            b.setDisable(true);
+            b.getStyleClass().add(Styles.ACCENT);
+            b.setOnAction(e -> connect.accept(db));
             b.setId("connect-" + db.name());
         }
         b.getStyleClass().add(ACTION_CLASS);
         b.setUserData(r);
         b.setMinWidth(104);
         b.setFocusTraversable(false);
-        HBox box = new HBox(b);
+        HBox box = new HBox(8, b);
+        if (r instanceof AppResource app && app.isAwsConsole()) {
+            Button access = new Button("AWS CLI/SDK access ▾");
+            access.getStyleClass().addAll(Styles.BUTTON_OUTLINED, ACCESS_CLASS);
+            access.setId("access-" + app.name());
+            access.setUserData(r);
+            access.setFocusTraversable(false);
+            access.setOnAction(e -> launcher.requestRoles(app, "Cannot start AWS access for " + app.name(),
+                    roles -> pickAccessRole.accept(app, roles)));
+            box.getChildren().add(0, access);
+        }
         box.setAlignment(Pos.CENTER_RIGHT);
         box.setMinWidth(USE_PREF_SIZE);
         return box;

@@ -39,11 +39,18 @@ public final class ResourceListView extends VBox {
     private final CustomTextField search = new CustomTextField();
     private final ListView<Resource> list = new ListView<>();
     private final ToggleGroup kinds = new ToggleGroup();
+    private final TunnelStarter tunnels;
     private RolePicker picker;
 
     public ResourceListView(WorkspaceViewModel workspace, ResourceListViewModel vm, ConsoleLauncher launcher) {
+        this(workspace, vm, launcher, TunnelStarter.NONE);
+    }
+
+    public ResourceListView(WorkspaceViewModel workspace, ResourceListViewModel vm, ConsoleLauncher launcher,
+                            TunnelStarter tunnels) {
         this.vm = vm;
         this.launcher = launcher;
+        this.tunnels = tunnels;
         setId("resourcesView");
         setSpacing(12);
         setPadding(new Insets(18, 20, 12, 20));
@@ -136,7 +143,8 @@ public final class ResourceListView extends VBox {
         list.setItems(vm.shown());
         list.setId("resourceList");
         list.getStyleClass().add("resource-list");
-        list.setCellFactory(l -> new ResourceCell(launcher, this::primaryAction, this::showRolePicker, vm.queryProperty()::set));
+        list.setCellFactory(l -> new ResourceCell(launcher, this::primaryAction, this::showRolePicker, vm.queryProperty()::set,
+                this::showAccessRolePicker, tunnels::connect));
         VBox.setVgrow(list, Priority.ALWAYS);
         ProgressIndicator loading = new ProgressIndicator();
         loading.setPrefSize(28, 28);
@@ -186,9 +194,11 @@ public final class ResourceListView extends VBox {
         return list;
     }
 
-    /** Enter on a row: launch an AWS console, open a web app; databases have none yet. */
+    /** Enter on a row: launch an AWS console, open a web app, connect to a database. */
     public void primaryAction(Resource r) {
-        if (r instanceof AppResource app) {
+        if (r instanceof dev.ferry.app.model.DatabaseResource db) {
+            tunnels.connect(db);
+        } else if (r instanceof AppResource app) {
             if (app.isAwsConsole()) {
                 launcher.requestLaunch(app, roles -> showRolePicker(app, roles));
             } else {
@@ -202,7 +212,24 @@ public final class ResourceListView extends VBox {
             picker.hide();
         }
         picker = new RolePicker(app.name(), roles, role -> launcher.launch(app, role));
-        picker.show(anchorFor(app).orElse(list));
+        picker.show(anchorFor(app, ResourceCell.ACTION_CLASS).orElse(list));
+    }
+
+    /** The role menu of "AWS CLI/SDK access": the picked role gets a local AWS API proxy. */
+    private void showAccessRolePicker(AppResource app, java.util.List<dev.ferry.app.model.AwsRole> roles) {
+        if (picker != null) {
+            picker.hide();
+        }
+        picker = RolePicker.titled("AWS CLI/SDK access to " + app.name() + " as", roles, role -> tunnels.awsAccess(app, role));
+        picker.show(anchorFor(app, ResourceCell.ACCESS_CLASS).orElse(list));
+    }
+
+    /** Opens the role menu of an app's "AWS CLI/SDK access" button. */
+    public void openAccessRolePicker(String appName) {
+        vm.all().stream().filter(r -> r instanceof AppResource a && a.isAwsConsole() && r.name().equals(appName)).findFirst()
+                .map(r -> (AppResource) r)
+                .ifPresent(app -> launcher.requestRoles(app, "Cannot start AWS access for " + app.name(),
+                        roles -> showAccessRolePicker(app, roles)));
     }
 
     /** Opens the role selector of an app (as its Launch button does). */
@@ -216,8 +243,8 @@ public final class ResourceListView extends VBox {
         return Optional.ofNullable(picker);
     }
 
-    private Optional<Node> anchorFor(Resource r) {
-        return list.lookupAll("." + ResourceCell.ACTION_CLASS).stream()
+    private Optional<Node> anchorFor(Resource r, String styleClass) {
+        return list.lookupAll("." + styleClass).stream()
                 .filter(n -> n.getUserData() == r && n.isVisible()).findFirst();
     }
 }

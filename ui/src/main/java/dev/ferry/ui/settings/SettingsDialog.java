@@ -2,7 +2,6 @@ package dev.ferry.ui.settings;
 
 import atlantafx.base.theme.Styles;
 import dev.ferry.app.settings.Settings;
-import javafx.geometry.Insets;
 import javafx.scene.control.ButtonType;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Dialog;
@@ -40,10 +39,7 @@ public final class SettingsDialog extends Dialog<Settings> {
                 + "{url} is replaced by the address (added at the end when missing).");
         help.getStyleClass().addAll(Styles.TEXT_MUTED, Styles.TEXT_SMALL);
 
-        GridPane grid = new GridPane();
-        grid.setHgap(12);
-        grid.setVgap(10);
-        grid.setPadding(new Insets(16, 8, 8, 8));
+        GridPane grid = dev.ferry.ui.fx.Forms.grid();
         grid.addRow(0, new Label("Theme"), theme);
         grid.addRow(1, new Label("Browser command"), browser);
         grid.add(help, 1, 2);

@@ -26,6 +26,8 @@ public final class UiState {
     public String kindFilter = "ALL";
     /** What the OS theme detection said last time (so a dark desktop does not flash light at start). */
     public Boolean lastSystemDark;
+    /** Whether Ferry has said once that closing the window keeps it (and its tunnels) in the tray. */
+    public boolean trayHintShown;
 
     private final Map<String, Object> unknown = new LinkedHashMap<>();
 

@@ -1,0 +1,165 @@
+package dev.ferry.ui.tunnels;
+
+import atlantafx.base.theme.Styles;
+import dev.ferry.app.aws.AwsProxyDetails;
+import dev.ferry.app.integrations.AwsApiAccess;
+import dev.ferry.app.tunnels.Tunnel;
+import dev.ferry.app.tunnels.WorkspaceTunnelOpener;
+import dev.ferry.tunnel.TunnelStats;
+import dev.ferry.tunnel.aws.ProxyMode;
+import dev.ferry.ui.fx.Copy;
+import javafx.geometry.Pos;
+import javafx.scene.control.Button;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.TextArea;
+import javafx.scene.control.TextField;
+import javafx.scene.control.ToggleButton;
+import javafx.scene.control.ToggleGroup;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.VBox;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+
+/**
+ * An AWS API proxy's document: role, mode (HTTPS_PROXY or endpoint URL; switching reopens the
+ * proxy), the chosen format (shell variables, Athena JDBC/ODBC, JSON) ready to copy, the CA
+ * bundle path, "Import CA into keystore…", "Write AWS profile…", and request counters.
+ */
+public final class AwsProxyTunnelView extends TunnelView {
+
+    /** What the formats need besides the tunnel: names and the Athena settings. */
+    public record Context(String workspaceName, String workgroup, String outputLocation, Path keystore) {
+        public String profileName(Tunnel t) {
+            return "ferry-" + dev.ferry.app.integrations.KeystoreImporter.alias(workspaceName).substring("ferry-".length())
+                    + "-" + t.spec().resource();
+        }
+    }
+
+    private final Label role;
+    private final ToggleButton proxyMode = new ToggleButton("HTTPS_PROXY");
+    private final ToggleButton endpointMode = new ToggleButton("Endpoint URL");
+    private final ComboBox<AwsFormatChoice> format = new ComboBox<>();
+    private final TextArea rendered = new TextArea();
+    private final TextField caBundle;
+    private Context context;
+    private boolean updatingMode;
+
+    public AwsProxyTunnelView(Tunnel tunnel, TunnelActions actions, Context context, BiConsumer<Tunnel, ProxyMode> switchMode,
+                              Consumer<AwsProxyTunnelView> importCa, Consumer<AwsProxyTunnelView> writeProfile,
+                              AwsFormatChoice initialFormat) {
+        super(tunnel, actions, "AWS API proxy");
+        this.context = context;
+        GridPane details = grid();
+        role = addDetail(details, 0, "Role", tunnel.spec().roleArn(), "proxyRole");
+
+        ToggleGroup modes = new ToggleGroup();
+        proxyMode.setId("modeHttpsProxy");
+        endpointMode.setId("modeEndpointUrl");
+        proxyMode.setToggleGroup(modes);
+        endpointMode.setToggleGroup(modes);
+        proxyMode.getStyleClass().add(Styles.LEFT_PILL);
+        endpointMode.getStyleClass().add(Styles.RIGHT_PILL);
+        (mode() == ProxyMode.HTTPS_PROXY ? proxyMode : endpointMode).setSelected(true);
+        modes.selectedToggleProperty().addListener((o, was, now) -> {
+            if (updatingMode) {
+                return;
+            }
+            if (now == null) {
+                was.setSelected(true);
+                return;
+            }
+            ProxyMode chosen = now == proxyMode ? ProxyMode.HTTPS_PROXY : ProxyMode.ENDPOINT_URL;
+            if (chosen != mode()) {
+                switchMode.accept(tunnel, chosen);
+            }
+        });
+        Label modeHelp = new Label("Switching the mode restarts the proxy on the same port.");
+        modeHelp.getStyleClass().addAll(Styles.TEXT_MUTED, Styles.TEXT_SMALL);
+        HBox modeRow = new HBox(0, proxyMode, endpointMode);
+        HBox modeLine = new HBox(12, modeRow, modeHelp);
+        modeLine.setAlignment(Pos.CENTER_LEFT);
+        Label modeName = new Label("Mode");
+        modeName.getStyleClass().add(Styles.TEXT_MUTED);
+        details.addRow(1, modeName, modeLine);
+
+        caBundle = addCopyRow(details, 2, "CA bundle", "caBundle");
+        Label caHelp = new Label("For AWS_CA_BUNDLE, NODE_EXTRA_CA_CERTS and the ODBC driver's TrustedCerts.");
+        caHelp.getStyleClass().addAll(Styles.TEXT_MUTED, Styles.TEXT_SMALL);
+        details.add(caHelp, 1, 3);
+
+        format.setId("awsFormat");
+        format.getItems().setAll(AwsFormatChoice.values());
+        format.setValue(initialFormat);
+        format.valueProperty().addListener((o, a, b) -> refreshDetails());
+        rendered.setId("awsFormatText");
+        rendered.setEditable(false);
+        rendered.setPrefRowCount(8);
+        rendered.setWrapText(true);
+        rendered.getStyleClass().add("mono");
+        HBox formatHead = new HBox(10, new Label("Format"), format, Copy.button("copyAwsFormat", rendered::getText));
+        formatHead.setAlignment(Pos.CENTER_LEFT);
+
+        Button importButton = new Button("Import CA into keystore…");
+        importButton.setId("importCa");
+        importButton.setOnAction(e -> importCa.accept(this));
+        Button profileButton = new Button("Write AWS profile…");
+        profileButton.setId("writeProfile");
+        profileButton.setOnAction(e -> writeProfile.accept(this));
+        HBox tools = new HBox(12, importButton, profileButton);
+
+        finish(section("Proxy", details), section("Use it", new VBox(10, formatHead, rendered, tools)));
+    }
+
+    public ProxyMode mode() {
+        return WorkspaceTunnelOpener.proxyMode(tunnel.spec().proxyMode());
+    }
+
+    public void setContext(Context c) {
+        this.context = c;
+        refreshDetails();
+    }
+
+    public Context context() {
+        return context;
+    }
+
+    public void selectFormat(AwsFormatChoice f) {
+        format.setValue(f);
+    }
+
+    public String renderedText() {
+        return rendered.getText();
+    }
+
+    /** What clients need, while the proxy runs. */
+    public java.util.Optional<AwsApiAccess> access() {
+        if (tunnel.localAddress() == null || !tunnel.details().containsKey(AwsProxyDetails.ACCESS_KEY)) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(AwsProxyDetails.access(tunnel.details(), currentPort(), context.workgroup(),
+                context.outputLocation(), context.keystore(), context.profileName(tunnel)));
+    }
+
+    @Override
+    protected void refreshDetails() {
+        role.setText(tunnel.spec().roleArn());
+        updatingMode = true;
+        (mode() == ProxyMode.HTTPS_PROXY ? proxyMode : endpointMode).setSelected(true);
+        updatingMode = false;
+        caBundle.setText(tunnel.details().getOrDefault(AwsProxyDetails.CA_BUNDLE, ""));
+        rendered.setText(access().map(a -> format.getValue().render(a)).orElse(""));
+    }
+
+    @Override
+    protected List<String[]> counterRows(TunnelStats.Snapshot s) {
+        return List.of(
+                new String[]{"Requests served", String.valueOf(s.requests()), "requestsServed"},
+                new String[]{"Requests rejected", String.valueOf(s.rejectedRequests()), "requestsRejected"},
+                new String[]{"Open connections", String.valueOf(s.openConnections()), "openConnections"});
+    }
+}

@@ -1,0 +1,127 @@
+package dev.ferry.ui.tunnels;
+
+import atlantafx.base.theme.Styles;
+import dev.ferry.app.db.DatabaseAccess;
+import dev.ferry.app.integrations.ConnectionStrings;
+import dev.ferry.app.integrations.DatabaseEndpoint;
+import dev.ferry.app.integrations.ShellKind;
+import dev.ferry.app.tunnels.Tunnel;
+import dev.ferry.tunnel.TunnelStats;
+import dev.ferry.ui.fx.Copy;
+import javafx.geometry.Pos;
+import javafx.scene.control.Button;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.TextArea;
+import javafx.scene.control.TextField;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.VBox;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * A database tunnel's document: db user and name, upstream and how Ferry authenticates,
+ * ready-to-copy psql command, libpq URI, JDBC URLs (PostgreSQL and Redshift drivers) and
+ * PG* variables for a shell, "Open in DBeaver", and connection and byte counters.
+ */
+public final class DatabaseTunnelView extends TunnelView {
+    private final Label dbUser;
+    private final Label dbName;
+    private final Label upstream;
+    private final Label auth;
+    private final TextField psql;
+    private final TextField uri;
+    private final TextField pgJdbc;
+    private final TextField rsJdbc;
+    private final ComboBox<ShellKind> shell = new ComboBox<>();
+    private final TextArea env = new TextArea();
+    private final Button dbeaver = new Button("Open in DBeaver");
+
+    public DatabaseTunnelView(Tunnel tunnel, TunnelActions actions, Consumer<Tunnel> openInDbeaver) {
+        super(tunnel, actions, "Database tunnel");
+        GridPane details = grid();
+        dbUser = addDetail(details, 0, "Database user", tunnel.spec().dbUser(), "dbUser");
+        dbName = addDetail(details, 1, "Database name", tunnel.spec().dbName(), "dbName");
+        upstream = addDetail(details, 2, "Upstream", "", "dbUpstream");
+        auth = addDetail(details, 3, "Authentication", "", "dbAuth");
+
+        GridPane strings = grid();
+        psql = addCopyRow(strings, 0, "psql", "psqlCommand");
+        uri = addCopyRow(strings, 1, "libpq URI", "libpqUri");
+        pgJdbc = addCopyRow(strings, 2, "JDBC (PostgreSQL driver)", "postgresJdbcUrl");
+        rsJdbc = addCopyRow(strings, 3, "JDBC (Redshift driver)", "redshiftJdbcUrl");
+
+        shell.setId("envShell");
+        shell.getItems().setAll(ShellKind.UNIX, ShellKind.POWERSHELL, ShellKind.CMD);
+        shell.setValue(ShellKind.UNIX);
+        shell.valueProperty().addListener((o, a, b) -> refreshDetails());
+        env.setId("pgEnv");
+        env.setEditable(false);
+        env.setPrefRowCount(4);
+        env.getStyleClass().add("mono");
+        HBox envHead = new HBox(10, new Label("PG* variables for"), shell, Copy.button("copyPgEnv", env::getText));
+        envHead.setAlignment(Pos.CENTER_LEFT);
+
+        dbeaver.setId("openInDbeaver");
+        dbeaver.getStyleClass().add(Styles.ACCENT);
+        dbeaver.setOnAction(e -> openInDbeaver.accept(tunnel));
+        Label dbeaverHelp = new Label("Adds this tunnel as a connection in DBeaver's \"Ferry\" folder (no password needed).");
+        dbeaverHelp.getStyleClass().addAll(Styles.TEXT_MUTED, Styles.TEXT_SMALL);
+        HBox tools = new HBox(12, dbeaver, dbeaverHelp);
+        tools.setAlignment(Pos.CENTER_LEFT);
+
+        finish(section("Connection", details),
+                section("Connect with", new VBox(10, strings, envHead, env, tools)));
+    }
+
+    /** The connection strings for the current port. */
+    public ConnectionStrings strings() {
+        return new ConnectionStrings(endpoint());
+    }
+
+    public DatabaseEndpoint endpoint() {
+        return DatabaseEndpoint.loopback(Math.max(1, currentPort()), tunnel.spec().dbUser(), tunnel.spec().dbName(), flavour(tunnel));
+    }
+
+    /** Redshift when Ferry authenticates with Redshift credentials, else PostgreSQL. */
+    public static DatabaseEndpoint.Flavour flavour(Tunnel t) {
+        String a = t.details().getOrDefault(DatabaseAccess.AUTH, "").toLowerCase(Locale.ROOT);
+        return a.contains("redshift") ? DatabaseEndpoint.Flavour.REDSHIFT : DatabaseEndpoint.Flavour.POSTGRES;
+    }
+
+    @Override
+    protected void refreshDetails() {
+        Map<String, String> d = tunnel.details();
+        dbUser.setText(tunnel.spec().dbUser());
+        dbName.setText(tunnel.spec().dbName());
+        upstream.setText(d.getOrDefault(DatabaseAccess.UPSTREAM, "") + (d.containsKey(DatabaseAccess.TLS)
+                ? " (TLS " + d.get(DatabaseAccess.TLS) + ")" : ""));
+        auth.setText(d.getOrDefault(DatabaseAccess.AUTH, ""));
+        if (currentPort() <= 0) {
+            List.of(psql, uri, pgJdbc, rsJdbc).forEach(f -> f.setText(""));
+            env.setText("");
+            dbeaver.setDisable(true);
+            return;
+        }
+        ConnectionStrings cs = strings();
+        psql.setText(cs.psqlCommand());
+        uri.setText(cs.libpqUri());
+        pgJdbc.setText(cs.postgresJdbcUrl());
+        rsJdbc.setText(cs.redshiftJdbcUrl());
+        env.setText(cs.environment(shell.getValue()));
+        dbeaver.setDisable(tunnel.localAddress() == null);
+    }
+
+    @Override
+    protected List<String[]> counterRows(TunnelStats.Snapshot s) {
+        return List.of(
+                new String[]{"Open connections", String.valueOf(s.openConnections()), "openConnections"},
+                new String[]{"Connections since start", String.valueOf(s.totalConnections()), "totalConnections"},
+                new String[]{"Sent to the database", Bytes.human(s.bytesFromClient()), "bytesFromClient"},
+                new String[]{"Received from the database", Bytes.human(s.bytesToClient()), "bytesToClient"});
+    }
+}
