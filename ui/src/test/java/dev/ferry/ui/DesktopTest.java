@@ -171,7 +171,7 @@ class DesktopTest {
         assertThat(types).contains("AWS console", "AWS console (GovCloud)", "Redshift", "Aurora PostgreSQL");
         List<String> chips = fx(() -> robot.lookup(".chip").queryAllAs(Label.class).stream().map(Label::getText).toList());
         assertThat(chips).contains("aws_account_id=111111111111", "env=prod", "engine=aurora-postgresql");
-        assertThat(fx(() -> robot.lookup("#connect-analytics").queryAs(Button.class).isDisabled())).isTrue();
+        assertThat(fx(() -> robot.lookup("#connect-analytics").queryAs(Button.class).isDisabled())).isFalse();
 
         String expected = callerArnFromMoto();
         waitUntil(() -> !robot.lookup("#identity").queryAs(Label.class).getText().isEmpty());
