@@ -2,16 +2,22 @@ package dev.ferry.ui;
 
 import dev.ferry.app.FerryCore;
 import dev.ferry.app.FerryEnvironment;
+import dev.ferry.app.instance.SingleInstance;
+import dev.ferry.app.settings.FerryPaths;
 import javafx.application.Application;
+import javafx.application.Platform;
 import javafx.stage.Stage;
 
+import java.io.IOException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The JavaFX application: makes the core and reads the saved settings and window state in
  * {@link #init()} (the launcher thread, so the FX thread only builds and shows the window),
- * then hands everything to {@link FerryDesktop}. Quitting, and an OS shutdown (a shutdown
+ * then hands everything to {@link FerryDesktop}. A second desktop launch hands over to the
+ * running one (its window comes forward) and exits, before any window. Quitting, and an OS shutdown (a shutdown
  * hook), close the core once, within {@link #CLOSE_DEADLINE}: every tunnel stops and the
  * open ones are remembered for the next start.
  */
@@ -23,10 +29,24 @@ public final class FerryApp extends Application {
     private FerryDesktop desktop;
     private final AtomicBoolean closed = new AtomicBoolean();
     private Thread shutdownHook;
+    /** This process's claim on being the one desktop Ferry (a second launch hands over to it). */
+    private SingleInstance instance;
 
     @Override
     public void init() {
-        core = new FerryCore(FerryEnvironment.system());
+        FerryEnvironment env = FerryEnvironment.system();
+        try {
+            Optional<SingleInstance> first = SingleInstance.claimOrHandOver(FerryPaths.of(env).stateDir(), getParameters().getRaw());
+            if (first.isEmpty()) {
+                System.err.println("Ferry is already running: its window was brought to the front.");
+                System.exit(0);
+                return;
+            }
+            instance = first.get();
+        } catch (IOException e) {
+            System.err.println("Ferry could not check for a running copy (" + e.getMessage() + "); starting anyway.");
+        }
+        core = new FerryCore(env);
         saved = DesktopStart.read(core);
         shutdownHook = new Thread(() -> closeCore(core, closed), "ferry-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -35,7 +55,9 @@ public final class FerryApp extends Application {
     @Override
     public void start(Stage stage) {
         desktop = new FerryDesktop(core, stage, saved);
-        Launcher.instance().ifPresent(i -> i.onMessage(args -> javafx.application.Platform.runLater(desktop::bringToFront)));
+        if (instance != null) {
+            instance.onMessage(args -> Platform.runLater(desktop::bringToFront));
+        }
         desktop.enableTray();
         desktop.show();
     }
@@ -46,7 +68,9 @@ public final class FerryApp extends Application {
             desktop.close();
         }
         closeCore(core, closed);
-        Launcher.instance().ifPresent(dev.ferry.app.instance.SingleInstance::close);
+        if (instance != null) {
+            instance.close();
+        }
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException e) {

@@ -268,12 +268,12 @@ public final class FerryDesktop implements AutoCloseable {
         }
     }
 
-    /** Quit from the tray: asks first when tunnels run, then stops them all and exits. */
+    /** Quit from the tray: asks first when tunnels run, then stops them all (to reopen next start) and exits. */
     public void requestQuit() {
         long running = runningTunnels();
         if (running > 0) {
-            Alert ask = new Alert(Alert.AlertType.CONFIRMATION, "Quitting stops " + (running == 1 ? "the running tunnel."
-                    : "the " + running + " running tunnels."), ButtonType.OK, ButtonType.CANCEL);
+            Alert ask = new Alert(Alert.AlertType.CONFIRMATION, "Quitting stops " + (running == 1 ? "the running tunnel"
+                    : "the " + running + " running tunnels") + ". Ferry reopens them when it next starts, as set in Settings.", ButtonType.OK, ButtonType.CANCEL);
             ask.initOwner(stage.isShowing() ? stage : null);
             ask.setHeaderText("Quit Ferry?");
             ask.getDialogPane().setId("quitDialog");
@@ -281,13 +281,16 @@ public final class FerryDesktop implements AutoCloseable {
                 return;
             }
         }
-        quitNow(true);
+        // Stopped, not forgotten: they reopen at the next start as Settings > Restore says.
+        quitNow(false);
     }
 
     private void quitNow(boolean stopTunnels) {
         tasks.run(() -> {
             if (stopTunnels) {
                 core.tunnels().stopAll();
+            } else {
+                core.tunnels().close(); // stops them, remembering them for the next start
             }
             return null;
         }, x -> exit.run(), err -> exit.run());

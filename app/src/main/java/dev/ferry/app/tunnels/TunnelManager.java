@@ -27,6 +27,7 @@ import java.util.function.Consumer;
 public final class TunnelManager implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TunnelManager.class);
 
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private final TunnelOpener opener;
     private final JsonFileStore<TunnelState> store;
     private final Background background;
@@ -148,6 +149,9 @@ public final class TunnelManager implements AutoCloseable {
     /** Stops every tunnel but keeps them in the state file, to be restored on the next start. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return; // a second close must not overwrite the remembered list with an empty one
+        }
         persistOpen();
         for (Tunnel t : order) {
             LocalTunnel running = t.running();

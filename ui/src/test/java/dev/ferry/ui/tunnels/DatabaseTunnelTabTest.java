@@ -174,9 +174,16 @@ class DatabaseTunnelTabTest {
             waitUntil(() -> desktop.notifications().notes().stream().anyMatch(n -> n.level() == Notifications.Level.ERROR
                     && n.title().startsWith("Could not start orders") && n.message().contains("already in use")));
 
-            // Fix it in the tab: an empty port picks a free one.
+            // Fix it in the tab: an empty port picks a free one. (The error notification may
+            // cover the field, so focus it by keyboard rather than by a click.)
             TextField portField = fx(() -> robot.from(view).lookup("#tunnelPort").queryAs(TextField.class));
-            robot.doubleClickOn(portField).eraseText(8).press(KeyCode.ENTER).release(KeyCode.ENTER);
+            fx(() -> {
+                portField.requestFocus();
+                portField.clear();
+                return null;
+            });
+            waitUntil(portField::isFocused);
+            robot.type(KeyCode.ENTER);
             waitForStatus(t, TunnelStatus.READY);
             assertThat(t.localAddress().getPort()).isNotEqualTo(taken.getLocalPort());
             waitUntil(() -> !fx(() -> robot.from(view).lookup("#tunnelError").query().isVisible()));

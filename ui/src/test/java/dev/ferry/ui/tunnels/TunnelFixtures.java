@@ -26,8 +26,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 /** A workspace with the test PostgreSQL and an AWS app, and helpers for tunnel UI tests. */
-final class TunnelFixtures {
-    static final String ROLE_ARN = "arn:aws:iam::123456789012:role/ReadOnly";
+public final class TunnelFixtures {
+    public static final String ROLE_ARN = "arn:aws:iam::123456789012:role/ReadOnly";
 
     private TunnelFixtures() {
     }
@@ -36,7 +36,7 @@ final class TunnelFixtures {
      * Database "orders" at the shared PostgreSQL (TLS verified with its CA), users u_trust,
      * any database name; app "aws-dev" (account 123456789012) with two roles.
      */
-    static Path workspace(Path dir, PostgresServer pg) throws IOException {
+    public static Path workspace(Path dir, PostgresServer pg) throws IOException {
         String yaml = """
                 name: tunnels
                 user: alice
@@ -70,25 +70,32 @@ final class TunnelFixtures {
         return f;
     }
 
-    static <T> T fx(Callable<T> c) throws Exception {
+    public static <T> T fx(Callable<T> c) throws Exception {
+        if (javafx.application.Platform.isFxApplicationThread()) {
+            return c.call();
+        }
         return WaitForAsyncUtils.asyncFx(c).get(15, TimeUnit.SECONDS);
     }
 
-    static void waitUntil(Callable<Boolean> condition) throws Exception {
+    public static void waitUntil(Callable<Boolean> condition) throws Exception {
         WaitForAsyncUtils.waitFor(40, TimeUnit.SECONDS, () -> fx(condition));
     }
 
-    static Tunnel onlyTunnel(FerryCore core) throws Exception {
+    public static Tunnel onlyTunnel(FerryCore core) throws Exception {
         waitUntil(() -> core.tunnels().tunnels().size() == 1);
         return core.tunnels().tunnels().get(0);
     }
 
-    static void waitForStatus(Tunnel t, TunnelStatus s) throws Exception {
-        WaitForAsyncUtils.waitFor(40, TimeUnit.SECONDS, () -> t.status() == s);
+    public static void waitForStatus(Tunnel t, TunnelStatus s) throws Exception {
+        try {
+            WaitForAsyncUtils.waitFor(40, TimeUnit.SECONDS, () -> t.status() == s);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("expected " + s + " but " + t + " last error: " + t.lastError(), e);
+        }
     }
 
     /** The text of a node inside a tunnel's tab. */
-    static String text(FxRobot robot, TunnelView view, String id) throws Exception {
+    public static String text(FxRobot robot, TunnelView view, String id) throws Exception {
         return fx(() -> {
             Node n = robot.from(view).lookup(id).query();
             return n instanceof Label l ? l.getText() : ((TextInputControl) n).getText();
@@ -96,7 +103,7 @@ final class TunnelFixtures {
     }
 
     /** Runs a query through a JDBC URL and returns the first column of the first row. */
-    static String query(String jdbcUrl, String sql) throws SQLException {
+    public static String query(String jdbcUrl, String sql) throws SQLException {
         try (Connection c = DriverManager.getConnection(jdbcUrl); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery(sql)) {
             rs.next();
@@ -104,7 +111,7 @@ final class TunnelFixtures {
         }
     }
 
-    static boolean accepts(int port) {
+    public static boolean accepts(int port) {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
             return true;
@@ -113,7 +120,7 @@ final class TunnelFixtures {
         }
     }
 
-    static boolean isFree(int port) {
+    public static boolean isFree(int port) {
         try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
             return true;
         } catch (IOException e) {
@@ -121,7 +128,7 @@ final class TunnelFixtures {
         }
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
