@@ -41,6 +41,7 @@ if [ -z "${JAVA_HOME:-}" ]; then
   JAVA_HOME="$(dirname "$(dirname "$(readlink -f "$(command -v javac || fail 'javac not on PATH: install a JDK 17 or set JAVA_HOME')")")")"
 fi
 jdk_bin="$JAVA_HOME/bin"
+[ $os != windows ] || JAVA_HOME="$(cygpath -u "$JAVA_HOME")"
 [ -d "$JAVA_HOME/jmods" ] || fail "$JAVA_HOME has no jmods/ folder; jlink needs a full JDK (Debian: openjdk-17-jdk)"
 
 version="${FERRY_VERSION:-$(sed -n '/<artifactId>ferry-parent<\/artifactId>/,/<\/version>/s:.*<version>\(.*\)</version>.*:\1:p' "$root/pom.xml")}"
@@ -77,8 +78,12 @@ fi
 fx_jars=()
 for jar in "$ui_target"/lib/javafx-*-*-*.jar; do fx_jars+=("$jar"); done
 [ ${#fx_jars[@]} -ge 4 ] || fail "JavaFX platform jars not found in $ui_target/lib"
+# Paths handed to the JDK tools: Windows-style on Windows (Git Bash), separated by ';'.
+native_path() { if [ $os = windows ]; then cygpath -w "$1"; else echo "$1"; fi; }
 sep=":"; [ $os = windows ] && sep=";"
-fx_path="$(IFS="$sep"; echo "${fx_jars[*]}")"
+fx_path=""
+for jar in "${fx_jars[@]}"; do fx_path="${fx_path:+$fx_path$sep}$(native_path "$jar")"; done
+jmods="$(native_path "$JAVA_HOME/jmods")"
 
 # 2. Runtime: the JDK modules the app uses (jdeps + those loaded by reflection or as
 # services, which jdeps cannot see) plus JavaFX.
@@ -89,7 +94,7 @@ for m in ${found//,/ }; do
   case ",$modules," in *",$m,"*) ;; *) step "jdeps: adding module $m"; modules="$modules,$m" ;; esac
 done
 step "jlink: $modules"
-"$jdk_bin/jlink" --module-path "$JAVA_HOME/jmods$sep$fx_path" --add-modules "$modules" \
+"$jdk_bin/jlink" --module-path "$jmods$sep$fx_path" --add-modules "$modules" \
   --strip-debug --no-header-files --no-man-pages --compress=0 --generate-cds-archive \
   --output runtime
 # compress=0: the installer compresses the module image better than jlink's zip, and the
@@ -100,7 +105,7 @@ rm -f runtime/lib/server/classes_nocoops.jsa runtime/bin/server/classes_nocoops.
 # extracting them to ~/.openjfx/cache at every start.
 native_dir=runtime/lib; [ $os = windows ] && native_dir=runtime/bin
 mkdir -p fx-natives
-for jar in "${fx_jars[@]}"; do (cd fx-natives && "$jdk_bin/jar" xf "$jar"); done
+for jar in "${fx_jars[@]}"; do (cd fx-natives && "$jdk_bin/jar" xf "$(native_path "$jar")"); done
 find fx-natives -maxdepth 1 -type f \( -name '*.so' -o -name '*.dylib' -o -name '*.dll' \) -exec cp {} "$native_dir/" \;
 rm -rf fx-natives
 
@@ -114,40 +119,39 @@ case $os in
 esac
 [ -f "$cfg" ] || fail "jpackage did not write $cfg"
 
-# 4. AppCDS: run the packaged app once until its first window shows, record the classes it
-# loaded into ferry.jsa, and start every later run from that archive.
-set_cds_option() { # $1: the java-options line to add (replaces an earlier -XX:...Archive... line)
-  grep -v -e 'ArchiveClassesAtExit' -e 'SharedArchiveFile' "$cfg" \
-    | awk -v opt="$1" '{ print } /^\[JavaOptions\]/ && opt != "" { print "java-options=" opt }' > "$cfg.new"
+# 4. AppCDS (Linux): run the packaged app once until its first window shows and record the
+# classes it loaded (lib/app/ferry.classlist). JDK 17 archives hold absolute paths, so the
+# archive itself is dumped where the app ends up: by lib/cds-dump.sh, which the .deb/.rpm
+# install scripts run, and here for the app image. macOS/Windows installers move the app to a
+# folder chosen at install time with no hook to run it, so they ship without AppCDS.
+set_cds_option() { # $@: java options to add (they replace earlier CDS options)
+  grep -v -e 'DumpLoadedClassList' -e 'SharedArchiveFile' -e 'Xshare' "$cfg" \
+    | awk -v opts="$*" '{ print } /^\[JavaOptions\]/ { n = split(opts, o, " "); for (i = 1; i <= n; i++) print "java-options=" o[i] }' > "$cfg.new"
   mv "$cfg.new" "$cfg"
 }
-if [ "${FERRY_NO_CDS:-0}" != 1 ]; then
-  jsa="$(dirname "$cfg")/ferry.jsa"
+if [ $os = linux ] && [ "${FERRY_NO_CDS:-0}" != 1 ]; then
+  app_dir="$(dirname "$cfg")"
   grep -q '^\[JavaOptions\]' "$cfg" || fail "$cfg has no [JavaOptions] section"
-  set_cds_option '-XX:ArchiveClassesAtExit=$APPDIR/ferry.jsa'
+  set_cds_option '-XX:DumpLoadedClassList=$APPDIR/ferry.classlist'
   run=("$launcher")
-  if [ $os = linux ] && [ -z "${DISPLAY:-}" ]; then
+  if [ -z "${DISPLAY:-}" ]; then
     command -v xvfb-run >/dev/null || fail "no DISPLAY and no xvfb-run for the AppCDS training run: apt-get install -y xvfb (or FERRY_NO_CDS=1)"
     run=(xvfb-run -a "$launcher")
   fi
   step "AppCDS training run: ${run[*]}"
-  if FERRY_EXIT_AFTER_SHOWN=1 timeout 180 "${run[@]}" > cds-training.log 2>&1 \
-      && grep -q 'Ferry window shown' cds-training.log && [ -s "$jsa" ]; then
-    set_cds_option '-XX:SharedArchiveFile=$APPDIR/ferry.jsa'
-    step "AppCDS archive: $(du -h "$jsa" | cut -f1)"
-  else
-    cat cds-training.log >&2
-    rm -f "$jsa"
-    set_cds_option ''
-    # Linux is where start-up is measured and the smoke test runs: no silent fallback there.
-    [ $os = linux ] && fail "the AppCDS training run did not show a window (log above)"
-    echo "build.sh: WARNING: AppCDS training failed on $os; packaging without ferry.jsa" >&2
-  fi
+  FERRY_EXIT_AFTER_SHOWN=1 timeout 180 "${run[@]}" > cds-training.log 2>&1 || true
+  grep -q 'Ferry window shown' cds-training.log && [ -s "$app_dir/ferry.classlist" ] \
+    || { cat cds-training.log >&2; fail "the AppCDS training run did not show a window (log above)"; }
+  # -Xshare:auto: start without the archive rather than fail if it is missing or stale.
+  set_cds_option '-XX:SharedArchiveFile=$APPDIR/ferry.jsa' -Xshare:auto
+  cp "$here/linux/cds-dump.sh" "$image/lib/cds-dump.sh"
+  step "AppCDS class list: $(wc -l < "$app_dir/ferry.classlist") classes"
 fi
 
 # 5. Installers from the app image.
 for type in "${types[@]}"; do
   [ "$type" = app-image ] && continue
+  rm -f "$image/lib/app/ferry.jsa" # tied to this folder; the install scripts make their own
   extra=()
   case $type in
     deb) extra=(--linux-package-deps "libgtk-3-0, libxtst6, libasound2, libgl1") ;;
@@ -157,4 +161,6 @@ for type in "${types[@]}"; do
   "$jdk_bin/jpackage" --type "$type" --app-image "$image" --app-version "$version" \
     --dest packages @"$here/jpackage/$os-package.args" ${extra[@]+"${extra[@]}"}
 done
-step "done: $(cd packages && ls | tr '\n' ' ')"
+# The app image (for running in place and bench/startup.sh) gets an archive for its own folder.
+if [ -x "$image/lib/cds-dump.sh" ]; then "$image/lib/cds-dump.sh" || fail "cds-dump.sh failed for $image"; fi
+step "done: app-image/ $(cd packages && ls | tr '\n' ' ')"
