@@ -59,7 +59,13 @@ wait_for_line "$tmp/app.log" "Ferry window shown" 60 \
   || { cat "$tmp/app.log" >&2; fail "the installed app showed no window within 60 s (log above)"; }
 step "window shown after about $((SECONDS - t0)) s"
 kill -0 "$app_pid" 2>/dev/null || fail "the app exited right after showing its window"
-xdotool search --onlyvisible --class "^${wm_class//./\\.}\$" >/dev/null \
+# The log line comes as the stage is shown; X maps the window a moment later: poll (bounded).
+window_seen=
+for _ in $(seq 1 50); do
+  if xdotool search --onlyvisible --class "^${wm_class//./\\.}\$" >/dev/null 2>&1; then window_seen=1; break; fi
+  sleep 0.2
+done
+[ -n "$window_seen" ] \
   || fail "no visible window has WM_CLASS '$wm_class': fix StartupWMClass in installers/linux/ferry.desktop (JavaFX uses the Application class name)"
 ! grep -q '\[warning\]\[cds' "$tmp/app.log" || { cat "$tmp/app.log" >&2; fail "the AppCDS archive was rejected (log above)"; }
 [ ! -e "$HOME/.openjfx" ] || fail "JavaFX unpacked native libraries into ~/.openjfx at start"
