@@ -8,6 +8,7 @@ import dev.ferry.app.tunnels.Tunnel;
 import dev.ferry.app.tunnels.TunnelSpec;
 import dev.ferry.app.tunnels.TunnelStatus;
 import dev.ferry.tunnel.testsupport.PostgresServer;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -65,6 +66,16 @@ class TeleportTunnelCliTest {
         workspace = tsh.workspace("");
     }
 
+    final List<Running> running = new ArrayList<>();
+
+    /** A failed assertion must not leave a tunnel (and its tsh) running. */
+    @AfterEach
+    void stopAll() throws Exception {
+        for (Running r : running) {
+            r.stop();
+        }
+    }
+
     record Result(int code, String out, String err) {
     }
 
@@ -98,6 +109,7 @@ class TeleportTunnelCliTest {
         final CompletableFuture<Integer> exit;
 
         Running(String... args) {
+            running.add(this);
             exit = CompletableFuture.supplyAsync(() -> {
                 try (FerryCore core = new FerryCore(env, url -> { })) {
                     return FerryCli.run(core, withWorkspace(args), new PrintWriter(out, true),
