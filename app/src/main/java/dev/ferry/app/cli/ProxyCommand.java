@@ -57,11 +57,12 @@ final class ProxyCommand {
         public void run() {
             FerryCli root = proxy.root;
             Workspace ws = root.workspace();
-            AppResource app = ws.app(appName).orElseThrow(() -> new FerryException("No app named '" + appName
-                    + "' in workspace '" + ws.name() + "'.", "List apps with `ferry apps ls`."));
+            AppResource app;
             AwsRole chosen;
             try (var p = root.core.providers().open(ws)) {
-                chosen = RoleChooser.choose(app, p.awsRoles(app), ws.awsRolesAnyAccount(app), role);
+                app = p.app(appName).orElseThrow(() -> new FerryException("No app named '" + appName
+                        + "' in workspace '" + ws.name() + "'.", "List apps with `ferry apps ls`."));
+                chosen = RoleChooser.choose(app, p.awsRoles(app), p.awsRolesAnyAccount(app), role);
             }
             TunnelSpec spec = TunnelSpec.awsProxy(ws.source().toAbsolutePath().toString(), app.name(), chosen.arn(),
                     endpointUrl ? "endpoint_url" : "https_proxy", port);

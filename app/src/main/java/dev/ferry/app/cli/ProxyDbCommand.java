@@ -36,8 +36,11 @@ final class ProxyDbCommand implements Runnable {
     public void run() {
         FerryCli root = proxy.root;
         Workspace ws = root.workspace();
-        DatabaseResource db = ws.database(dbName).orElseThrow(() -> new FerryException("No database named '" + dbName
-                + "' in workspace '" + ws.name() + "'.", "List databases with `ferry db ls`."));
+        DatabaseResource db;
+        try (var p = root.core.providers().open(ws)) {
+            db = p.database(dbName).orElseThrow(() -> new FerryException("No database named '" + dbName
+                    + "' in workspace '" + ws.name() + "'.", "List databases with `ferry db ls`."));
+        }
         DatabaseAccess.checkAllowed(db, dbUser, database);
         TunnelSpec spec = TunnelSpec.database(ws.source().toAbsolutePath().toString(), db.name(), dbUser, database, port);
         ProxyCommand.runInForeground(root, spec, t -> {
