@@ -4,11 +4,18 @@
 # printed as "\x1b[31mERROR: \x1b[0m<message>" on stderr with exit status 1.
 # Driven by a JSON state file named by $TSH_STUB_STATE; the session lives in $TELEPORT_HOME.
 # Every call is appended to $TSH_STUB_LOG (argv and TELEPORT_HOME) when set.
+# `proxy db --tunnel` really listens on 127.0.0.1:PORT and relays bytes to the address in
+# state["db_upstreams"][DB] (a real PostgreSQL in tests); `proxy aws` prints tsh's text format
+# and listens. Test switches: state["proxy_pid_file"] (each proxy appends its pid),
+# state["proxy_die_after_seconds"] with state["proxy_die_times"] (that many proxy runs exit with
+# an error after N seconds; counted in <state file>.deaths), and SIGTERM (exit like tsh).
+import asyncio
 import datetime
 import http.server
 import json
 import os
 import shutil
+import signal
 import sys
 import uuid
 
@@ -240,6 +247,16 @@ def cmd_apps(state, args):
                 print("%s %s " % (a.ljust(w1), b.ljust(w2)))
             print()
             fail("--aws-role flag is required")
+        if wanted.startswith("arn:"):
+            matched = [r for r in roles if r == wanted]
+        else:
+            matched = [r for r in roles if r.split("/")[-1] == wanted]
+        if len(matched) != 1:
+            fail('failed to find the "%s" role %s' % (wanted, "ARN" if wanted.startswith("arn:") else "name"))
+        session = read_session()
+        session.setdefault("app_logins", {})[name] = matched[0]
+        with open(session_file(), "w") as f:
+            json.dump(session, f)
         print("Logged into AWS app %s." % name)
         return
     fail("unknown command apps %s" % sub[0])
@@ -254,6 +271,140 @@ def cmd_db(state, args):
     fail("unknown command db %s" % (sub[0] if sub else ""))
 
 
+def die(message):
+    sys.stderr.write(RED_ERROR + message + "\n\n")
+    sys.stderr.flush()
+    os._exit(1)
+
+
+def proxy_started():
+    """Applies the test switches: record the pid, maybe die later, exit like tsh on SIGTERM."""
+    state = load_state()
+    pid_file = state.get("proxy_pid_file")
+    if pid_file:
+        with open(pid_file, "a") as f:
+            f.write("%d\n" % os.getpid())
+    die_after = state.get("proxy_die_after_seconds")
+    if die_after is not None:
+        counter = os.environ["TSH_STUB_STATE"] + ".deaths"
+        deaths = int(open(counter).read()) if os.path.exists(counter) else 0
+        if deaths < state.get("proxy_die_times", 1):
+            with open(counter, "w") as f:
+                f.write(str(deaths + 1))
+            loop = asyncio.get_running_loop()
+            loop.call_later(die_after, die, "connection to the proxy was lost: EOF")
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, lambda: os._exit(0))
+
+
+async def relay(reader, writer, upstream):
+    host, port = upstream.rsplit(":", 1)
+    try:
+        up_reader, up_writer = await asyncio.open_connection(host, int(port))
+    except OSError as e:
+        sys.stderr.write("failed to connect to the database: %s\n" % e)
+        sys.stderr.flush()
+        writer.close()
+        return
+
+    async def pipe(src, dst):
+        try:
+            while True:
+                data = await src.read(65536)
+                if not data:
+                    break
+                dst.write(data)
+                await dst.drain()
+        except OSError:
+            pass
+        finally:
+            try:
+                dst.close()
+            except OSError:
+                pass
+
+    await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
+
+
+async def serve_forever(port, handler, ready_text):
+    try:
+        server = await asyncio.start_server(handler, "127.0.0.1", port)
+    except OSError as e:
+        fail("listen tcp 127.0.0.1:%d: bind: %s" % (port, e.strerror.lower() if e.strerror else e))
+    proxy_started()
+    sys.stdout.write(ready_text)
+    sys.stdout.flush()
+    async with server:
+        await server.serve_forever()
+
+
+def cmd_proxy(state, args):
+    sub = positional(args)
+    if not sub:
+        fail("expected command")
+    session = require_session(state)
+    port = int(flag(args, "port") or 0)
+    if sub[0] == "db":
+        if "--tunnel" not in args:
+            fail("the stand-in supports only --tunnel")
+        name = sub[1] if len(sub) > 1 else ""
+        db = next((d for d in state.get("databases", []) if d["metadata"]["name"] == name), None)
+        if db is None:
+            fail('database "%s" not found, use \'tsh db ls\' to see registered databases' % name)
+        if not flag(args, "db-user"):
+            fail("please provide the database user name using the --db-user flag")
+        upstream = state.get("db_upstreams", {}).get(name)
+        if not upstream:
+            fail("database %s is not reachable in the stand-in (no db_upstreams entry)" % name)
+        protocol = {"postgres": "PostgreSQL", "mysql": "MySQL"}.get(db["spec"]["protocol"], db["spec"]["protocol"])
+        text = ('Started authenticated tunnel for the %s database "%s" in cluster "%s" on 127.0.0.1:%d.\n'
+                % (protocol, name, state["cluster"], port))
+        if not flag(args, "port"):
+            text += "To avoid port randomization, you can choose the listening port using the --port flag.\n"
+        text += ("\nUse the following command to connect to the database or to the address above using other "
+                 "database GUI/CLI clients:\n  $ psql postgres://%s@localhost:%d/%s\n"
+                 % (flag(args, "db-user"), port, flag(args, "db-name") or ""))
+        asyncio.run(serve_forever(port, lambda r, w: relay(r, w, upstream), text))
+        return
+    if sub[0] == "aws":
+        app = flag(args, "app")
+        role = session.get("app_logins", {}).get(app)
+        if role is None:
+            fail("please login into the application first: 'tsh apps login %s'" % app)
+        fmt = flag(args, "format") or "unix"
+        key = os.environ.get("AWS_ACCESS_KEY_ID") or str(uuid.uuid4())
+        secret = os.environ.get("AWS_SECRET_ACCESS_KEY") or str(uuid.uuid4())
+        ca_dir = os.path.join(home(), "keys", proxy_host(state), session["username"] + "-app", state["cluster"])
+        os.makedirs(ca_dir, exist_ok=True)
+        ca = os.path.join(ca_dir, app + "-localca.pem")
+        with open(ca, "w") as f:
+            f.write("-----BEGIN CERTIFICATE-----\nstand-in\n-----END CERTIFICATE-----\n")
+
+        def env(k, v):
+            return ("%s=%s" if fmt == "text" else 'export %s="%s"') % (k, v)
+
+        if "--endpoint-url" in args:
+            text = "Started AWS proxy which serves as an AWS endpoint URL at https://127.0.0.1:%d.\n" % port
+            if not flag(args, "port"):
+                text += "To avoid port randomization, you can choose the listening port using the --port flag.\n"
+            text += "\nIn addition to the endpoint URL, use the following credentials to connect to the proxy:\n"
+            names = [("AWS_ACCESS_KEY_ID", key), ("AWS_SECRET_ACCESS_KEY", secret), ("AWS_CA_BUNDLE", ca)]
+        else:
+            text = "Started AWS proxy on http://127.0.0.1:%d.\n" % port
+            if not flag(args, "port"):
+                text += "To avoid port randomization, you can choose the listening port using the --port flag.\n"
+            text += "\nUse the following credentials and HTTPS proxy setting to connect to the proxy:\n"
+            names = [("AWS_ACCESS_KEY_ID", key), ("AWS_SECRET_ACCESS_KEY", secret), ("AWS_CA_BUNDLE", ca),
+                     ("HTTPS_PROXY", "http://127.0.0.1:%d" % port)]
+        text += "".join("  %s\n" % env(k, v) for k, v in names)
+
+        async def answer(reader, writer):
+            writer.close()
+
+        asyncio.run(serve_forever(port, answer, text))
+        return
+    fail("unknown command proxy %s" % sub[0])
+
+
 def main():
     log = os.environ.get("TSH_STUB_LOG")
     if log:
@@ -264,8 +415,7 @@ def main():
     if not args:
         fail("expected command")
     commands = {"version": cmd_version, "status": cmd_status, "login": cmd_login, "logout": cmd_logout,
-                "apps": cmd_apps, "db": cmd_db}
-    # `tsh proxy db --tunnel` / `tsh proxy aws` come with the tunnel manager.
+                "apps": cmd_apps, "db": cmd_db, "proxy": cmd_proxy}
     if args[0] not in commands:
         fail('unknown command "%s"' % args[0])
     commands[args[0]](state, args[1:])

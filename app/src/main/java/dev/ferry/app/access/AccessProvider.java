@@ -11,6 +11,7 @@ import dev.ferry.tunnel.aws.ProxyMode;
 import java.io.IOException;
 import java.net.URI;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Access to one workspace. Standalone AWS and Teleport workspaces implement the same
@@ -27,6 +28,18 @@ public interface AccessProvider extends AutoCloseable {
 
     /** Apps and databases of the workspace. */
     List<Resource> resources();
+
+    /** The app of that name among {@link #resources()}. */
+    default Optional<AppResource> app(String name) {
+        return resources().stream().filter(r -> r instanceof AppResource a && a.name().equals(name))
+                .map(AppResource.class::cast).findFirst();
+    }
+
+    /** The database of that name among {@link #resources()}. */
+    default Optional<DatabaseResource> database(String name) {
+        return resources().stream().filter(r -> r instanceof DatabaseResource d && d.name().equals(name))
+                .map(DatabaseResource.class::cast).findFirst();
+    }
 
     /** The IAM roles the user may pick for an AWS console app, only of the app's account. */
     List<AwsRole> awsRoles(AppResource app);

@@ -26,7 +26,7 @@ import java.util.Optional;
 @Command(name = "ferry", mixinStandardHelpOptions = true, versionProvider = FerryCli.Version.class,
         description = "Secure access to AWS consoles, AWS APIs and AWS databases.",
         subcommands = {StatusCommand.class, LoginCommand.class, LogoutCommand.class, AppsCommand.class,
-                DbCommand.class, ConsoleCommand.class, ProxyCommand.class, CredentialsCommand.class,
+                DbCommand.class, ConsoleCommand.class, ProxyCommand.class, CredentialsCommand.class, KeystoreCommand.class, DbeaverCommand.class,
                 CommandLine.HelpCommand.class})
 public final class FerryCli implements Runnable {
 

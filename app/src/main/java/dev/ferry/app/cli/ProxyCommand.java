@@ -11,7 +11,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-import java.io.PrintWriter;
 
 @Command(name = "proxy", description = "Run a local tunnel in the foreground until Ctrl-C.",
         subcommands = {ProxyCommand.Aws.class, ProxyDbCommand.class})
@@ -58,21 +57,23 @@ final class ProxyCommand {
         public void run() {
             FerryCli root = proxy.root;
             Workspace ws = root.workspace();
-            AppResource app = ws.app(appName).orElseThrow(() -> new FerryException("No app named '" + appName
-                    + "' in workspace '" + ws.name() + "'.", "List apps with `ferry apps ls`."));
+            AppResource app;
             AwsRole chosen;
             try (var p = root.core.providers().open(ws)) {
-                chosen = RoleChooser.choose(app, p.awsRoles(app), ws.awsRolesAnyAccount(app), role);
+                app = p.app(appName).orElseThrow(() -> new FerryException("No app named '" + appName
+                        + "' in workspace '" + ws.name() + "'.", "List apps with `ferry apps ls`."));
+                chosen = RoleChooser.choose(app, p.awsRoles(app), p.awsRolesAnyAccount(app), role);
             }
             TunnelSpec spec = TunnelSpec.awsProxy(ws.source().toAbsolutePath().toString(), app.name(), chosen.arn(),
                     endpointUrl ? "endpoint_url" : "https_proxy", port);
             String fmt = format != null ? format : root.core.env().isWindows() ? "powershell" : "unix";
             AwsFormat.check(fmt);
             runInForeground(root, spec, t -> {
-                PrintWriter out = root.spec.commandLine().getOut();
+                // The settings first, then the ready line: scripts may wait for the latter.
+                root.spec.commandLine().getOut().println(AwsFormat.render(root.core, ws, t, fmt));
+                root.spec.commandLine().getOut().flush();
                 root.spec.commandLine().getErr().println("Started AWS API proxy for " + chosen.arn() + " on 127.0.0.1:"
-                        + t.localAddress().getPort() + ". Use these settings, then press Ctrl-C to stop:");
-                out.println(AwsFormat.render(root.core, ws, t, fmt));
+                        + t.localAddress().getPort() + ". Use the settings above; press Ctrl-C to stop.");
             });
         }
     }

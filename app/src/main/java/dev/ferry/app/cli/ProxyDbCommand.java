@@ -36,8 +36,11 @@ final class ProxyDbCommand implements Runnable {
     public void run() {
         FerryCli root = proxy.root;
         Workspace ws = root.workspace();
-        DatabaseResource db = ws.database(dbName).orElseThrow(() -> new FerryException("No database named '" + dbName
-                + "' in workspace '" + ws.name() + "'.", "List databases with `ferry db ls`."));
+        DatabaseResource db;
+        try (var p = root.core.providers().open(ws)) {
+            db = p.database(dbName).orElseThrow(() -> new FerryException("No database named '" + dbName
+                    + "' in workspace '" + ws.name() + "'.", "List databases with `ferry db ls`."));
+        }
         DatabaseAccess.checkAllowed(db, dbUser, database);
         TunnelSpec spec = TunnelSpec.database(ws.source().toAbsolutePath().toString(), db.name(), dbUser, database, port);
         ProxyCommand.runInForeground(root, spec, t -> {
@@ -46,13 +49,11 @@ final class ProxyDbCommand implements Runnable {
             ConnectionStrings cs = new ConnectionStrings(DatabaseEndpoint.loopback(bound, dbUser, database,
                     db.isRedshift() || db.isRedshiftServerless() ? DatabaseEndpoint.Flavour.REDSHIFT
                             : DatabaseEndpoint.Flavour.POSTGRES));
-            out.println("Started database tunnel for " + db.name() + " on 127.0.0.1:" + bound + " ("
-                    + t.details().get(DatabaseAccess.AUTH) + "). Press Ctrl-C to stop.");
-            out.println();
-            out.println("Use the following command to connect with psql:");
-            out.println("  " + cs.psqlCommand());
-            out.println("JDBC URL:");
-            out.println("  " + cs.jdbcUrl());
+            String nl = System.lineSeparator();
+            out.print("Started database tunnel for " + db.name() + " on 127.0.0.1:" + bound + " ("
+                    + t.details().get(DatabaseAccess.AUTH) + "). Press Ctrl-C to stop." + nl + nl
+                    + "Use the following command to connect with psql:" + nl + "  " + cs.psqlCommand() + nl
+                    + "JDBC URL:" + nl + "  " + cs.jdbcUrl() + nl);
         });
     }
 }

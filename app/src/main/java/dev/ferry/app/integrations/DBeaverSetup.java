@@ -112,10 +112,17 @@ public final class DBeaverSetup {
         return candidates.stream().filter(p -> Files.isRegularFile(p) && Files.isExecutable(p)).findFirst();
     }
 
+    /**
+     * Whether a DBeaver program is running: judged by the program of each process (the first
+     * word of its command line), not by words anywhere in it — a JVM whose arguments mention
+     * "dbeaver" is not DBeaver.
+     */
     public boolean isRunning() {
         return commandLines.get().anyMatch(c -> {
-            String l = c.toLowerCase(Locale.ROOT);
-            return l.contains("dbeaver") && !l.contains("dbeaver-cli");
+            String program = c.strip().split("\\s+", 2)[0];
+            String name = program.substring(Math.max(program.lastIndexOf('/'), program.lastIndexOf('\\')) + 1)
+                    .toLowerCase(Locale.ROOT);
+            return name.matches("dbeaver(-ce)?(\\.exe)?");
         });
     }
 

@@ -5,6 +5,11 @@ import dev.ferry.app.access.AccessProvider;
 import dev.ferry.app.access.Identity;
 import dev.ferry.app.access.RoleChooser;
 import dev.ferry.app.access.LoginPrompter;
+import dev.ferry.app.aws.AwsProxyDetails;
+import dev.ferry.app.db.DatabaseAccess;
+import dev.ferry.app.model.DatabaseResource;
+import dev.ferry.app.tunnels.TunnelOpener;
+import dev.ferry.tunnel.aws.ProxyMode;
 import dev.ferry.app.model.AppResource;
 import dev.ferry.app.model.AwsRole;
 import dev.ferry.app.model.Resource;
@@ -14,11 +19,13 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.URI;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -34,6 +41,7 @@ import java.util.function.Supplier;
 public final class TeleportProvider implements AccessProvider {
     private static final Logger LOG = LoggerFactory.getLogger(TeleportProvider.class);
     public static final Duration LOGIN_TIMEOUT = Duration.ofMinutes(5);
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Workspace workspace;
     private final Supplier<TshClient> clientFactory;
@@ -134,17 +142,87 @@ public final class TeleportProvider implements AccessProvider {
         tsh().logout();
     }
 
+    /**
+     * {@code tsh apps login --aws-role ROLE APP} (again before every restart: app certificates
+     * are short-lived), then a supervised {@code tsh proxy aws --app APP --port P --format text}.
+     * Ferry hands tsh the local credentials in its environment (tsh reads
+     * {@code AWS_ACCESS_KEY_ID}/{@code AWS_SECRET_ACCESS_KEY} when set), so they stay the same
+     * when tsh is restarted; the CA bundle and address come from what tsh prints.
+     */
     @Override
-    public dev.ferry.app.tunnels.TunnelOpener.Opened openAwsProxy(AppResource app, AwsRole role,
-            dev.ferry.tunnel.aws.ProxyMode mode, int port) {
-        throw new dev.ferry.app.FerryException("AWS API proxies through tsh are not available yet.",
-                "Use `tsh proxy aws --app " + app.name() + "` meanwhile.");
+    public TunnelOpener.Opened openAwsProxy(AppResource app, AwsRole role, ProxyMode mode, int port)
+            throws IOException {
+        RoleChooser.requireConsoleRole(app, role, awsRoles(app),
+                "Pick one of the roles Teleport grants you in this app's account.");
+        TshClient client = tsh();
+        List<String> args = new ArrayList<>(List.of("proxy", "aws", "--app=" + app.name(), "--port=" + port,
+                "--format=text"));
+        if (mode == ProxyMode.ENDPOINT_URL) {
+            args.add("--endpoint-url");
+        }
+        Map<String, String> localCredentials = Map.of(
+                AwsProxyDetails.ACCESS_KEY, "FERRY" + randomToken(15).toUpperCase(Locale.ROOT),
+                AwsProxyDetails.SECRET_KEY, randomToken(40));
+        SupervisedTshTunnel tunnel = SupervisedTshTunnel.start(client, args, localCredentials, port,
+                "tsh proxy aws for " + app.name(), TshProxyOutput.awsProxy(mode),
+                () -> appLogin(client, app, role), SupervisedTshTunnel.READY_TIMEOUT);
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put(AwsProxyDetails.ROLE, role.arn());
+        details.putAll(tunnel.details());
+        if (!workspace.aws().region().isEmpty()) {
+            details.put(AwsProxyDetails.REGION, workspace.aws().region());
+        }
+        return new TunnelOpener.Opened(tunnel, details);
     }
 
+    /**
+     * A supervised {@code tsh proxy db --tunnel --db-user U --db-name N --port P DB}: tsh keeps
+     * the database certificates fresh itself; clients connect to 127.0.0.1:P without TLS.
+     */
     @Override
-    public dev.ferry.app.tunnels.TunnelOpener.Opened openDatabaseTunnel(dev.ferry.app.model.DatabaseResource db,
-            String dbUser, String dbName, int port) {
-        throw new dev.ferry.app.FerryException("Database tunnels through tsh are not available yet.",
-                "Use `tsh proxy db --tunnel " + db.name() + "` meanwhile.");
+    public TunnelOpener.Opened openDatabaseTunnel(DatabaseResource db, String dbUser, String dbName, int port)
+            throws IOException {
+        if (dbUser == null || dbUser.isBlank()) {
+            throw new FerryException("Connecting to " + db.name() + " needs a database user.");
+        }
+        TshStatus s = session();
+        TshClient client = tsh();
+        List<String> args = new ArrayList<>(List.of("proxy", "db", "--tunnel", "--db-user=" + dbUser));
+        if (dbName != null && !dbName.isBlank()) {
+            args.add("--db-name=" + dbName);
+        }
+        args.add("--port=" + port);
+        args.add(db.name());
+        SupervisedTshTunnel tunnel = SupervisedTshTunnel.start(client, args, Map.of(), port,
+                "tsh proxy db for " + db.name(), TshProxyOutput.databaseTunnel(), () -> session(),
+                SupervisedTshTunnel.READY_TIMEOUT);
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put(DatabaseAccess.DB_USER, dbUser);
+        details.put(DatabaseAccess.DB_NAME, dbName == null ? "" : dbName);
+        details.put(DatabaseAccess.UPSTREAM, db.uri() + " via Teleport " + workspace.teleport().proxy());
+        details.put(DatabaseAccess.AUTH, "Teleport certificate of " + s.username() + " (tsh proxy db)");
+        details.put(DatabaseAccess.TLS, "Teleport mutual TLS");
+        return new TunnelOpener.Opened(tunnel, details);
+    }
+
+    private void appLogin(TshClient client, AppResource app, AwsRole role) {
+        session();
+        TshOutput out = client.run(List.of("apps", "login", "--aws-role=" + role.arn(), app.name()));
+        if (out.notLoggedIn()) {
+            throw new TshNotLoggedInException(workspace.teleport().proxy(), out.expired());
+        }
+        if (out.exitCode() != 0) {
+            throw new TshException("tsh apps login " + app.name() + " as " + role.arn() + " failed: "
+                    + out.errorMessage(), "", out.exitCode());
+        }
+    }
+
+    private static String randomToken(int length) {
+        String alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+        StringBuilder b = new StringBuilder(length);
+        for (int i = 0; i < length; i++) {
+            b.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
+        }
+        return b.toString();
     }
 }

@@ -157,9 +157,16 @@ public final class TshClient {
      * workspace's proxy; output lines go to {@code lines}.
      */
     public TshProcess start(List<String> args, Consumer<String> lines) {
+        return start(args, Map.of(), lines);
+    }
+
+    /** As {@link #start(List, Consumer)}, with extra environment variables for this tsh only. */
+    public TshProcess start(List<String> args, Map<String, String> extraEnv, Consumer<String> lines) {
         List<String> full = withProxy(args);
         try {
-            Process p = runner.builder(tsh.path(), full).start();
+            ProcessBuilder pb = runner.builder(tsh.path(), full);
+            pb.environment().putAll(extraEnv);
+            Process p = pb.start();
             p.getOutputStream().close();
             return new TshProcess(p, full, lines);
         } catch (IOException e) {

@@ -33,11 +33,11 @@ public final class WorkspaceTunnelOpener implements TunnelOpener {
         AccessProvider provider = providers.open(ws);
         return switch (spec.kind()) {
             case DATABASE -> {
-                DatabaseResource db = ws.database(spec.resource()).orElseThrow(() -> gone(ws, "database", spec));
+                DatabaseResource db = provider.database(spec.resource()).orElseThrow(() -> gone(ws, "database", spec));
                 yield provider.openDatabaseTunnel(db, spec.dbUser(), spec.dbName(), spec.port());
             }
             case AWS_PROXY -> {
-                AppResource app = ws.app(spec.resource()).orElseThrow(() -> gone(ws, "app", spec));
+                AppResource app = provider.app(spec.resource()).orElseThrow(() -> gone(ws, "app", spec));
                 AwsRole role = AwsRole.tryParse(spec.roleArn()).orElseThrow(() ->
                         new FerryException("'" + spec.roleArn() + "' is not an IAM role ARN."));
                 yield provider.openAwsProxy(app, role, proxyMode(spec.proxyMode()), spec.port());

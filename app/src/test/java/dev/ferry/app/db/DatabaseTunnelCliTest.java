@@ -4,6 +4,7 @@ import dev.ferry.app.FerryCore;
 import dev.ferry.app.FerryEnvironment;
 import dev.ferry.app.cli.FerryCli;
 import dev.ferry.app.testsupport.MotoServer;
+import dev.ferry.app.testsupport.RunningCli;
 import dev.ferry.app.testsupport.TestWorkspaces;
 import dev.ferry.tunnel.testsupport.PostgresServer;
 import org.junit.jupiter.api.AfterAll;
@@ -25,14 +26,7 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -112,43 +106,6 @@ class DatabaseTunnelCliTest {
         return f;
     }
 
-    /** A `ferry proxy db` running in the background until {@link #stop()}. */
-    final class Running {
-        final StringWriter out = new StringWriter();
-        final StringWriter err = new StringWriter();
-        final CountDownLatch stop = new CountDownLatch(1);
-        final CompletableFuture<Integer> exit;
-
-        Running(FerryEnvironment env, String... args) {
-            exit = CompletableFuture.supplyAsync(() -> {
-                try (FerryCore core = new FerryCore(env)) {
-                    return FerryCli.run(core, args, new PrintWriter(out, true), new PrintWriter(err, true), stop);
-                }
-            });
-        }
-
-        int port() throws Exception {
-            Instant deadline = Instant.now().plusSeconds(30);
-            Pattern p = Pattern.compile("on 127\\.0\\.0\\.1:(\\d+)");
-            while (Instant.now().isBefore(deadline)) {
-                Matcher m = p.matcher(out.toString());
-                if (m.find()) {
-                    return Integer.parseInt(m.group(1));
-                }
-                if (exit.isDone()) {
-                    throw new AssertionError("ferry exited " + exit.get() + ": " + err);
-                }
-                Thread.sleep(20);
-            }
-            throw new AssertionError("tunnel did not start: " + out + err);
-        }
-
-        int stop() throws Exception {
-            stop.countDown();
-            return exit.get(30, TimeUnit.SECONDS);
-        }
-    }
-
     static String psql(int port, String sql) throws IOException {
         // The client's own user and database are replaced by the tunnel's.
         return PostgresServer.run(List.of("psql", "host=127.0.0.1 port=" + port + " user=whoever dbname=whatever sslmode=disable",
@@ -171,16 +128,16 @@ class DatabaseTunnelCliTest {
 
     @Test
     void secretsManagerPasswordLogsInAsTheSecretsUser() throws Exception {
-        Running r = new Running(env(), "proxy", "db", "orders", "--db-user", PostgresServer.SCRAM_USER,
+        RunningCli r = new RunningCli(env(), "proxy", "db", "orders", "--db-user", PostgresServer.SCRAM_USER,
                 "--db-name", PostgresServer.DATABASE, "-w", workspace().toString());
         int port = r.port();
-        assertThat(r.out.toString()).contains("Secrets Manager secret orders-app")
+        assertThat(r.out()).contains("Secrets Manager secret orders-app")
                 .contains("psql \"host=127.0.0.1 port=" + port).contains("jdbc:postgresql://127.0.0.1:" + port);
         assertThat(psql(port, "select current_user || '@' || current_database() || ' ssl=' || "
                 + "(select ssl from pg_stat_ssl where pid = pg_backend_pid())"))
                 .isEqualTo(PostgresServer.SCRAM_USER + "@" + PostgresServer.DATABASE + " ssl=true");
         assertThat(r.stop()).isZero();
-        assertThat(r.err.toString()).contains("Stopped orders");
+        assertThat(r.err()).contains("Stopped orders");
         try (ServerSocket again = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
             assertThat(again.getLocalPort()).isEqualTo(port);
         }
@@ -188,17 +145,17 @@ class DatabaseTunnelCliTest {
 
     @Test
     void redshiftTemporaryCredentialsLogInAsTheIamUser() throws Exception {
-        Running r = new Running(env(), "proxy", "db", "analytics", "--db-user", "alice",
+        RunningCli r = new RunningCli(env(), "proxy", "db", "analytics", "--db-user", "alice",
                 "--db-name", PostgresServer.DATABASE, "-w", workspace().toString());
         int port = r.port();
-        assertThat(r.out.toString()).contains("Redshift temporary credentials").contains("jdbc:redshift://127.0.0.1:" + port);
+        assertThat(r.out()).contains("Redshift temporary credentials").contains("jdbc:redshift://127.0.0.1:" + port);
         assertThat(psql(port, "select current_user")).isEqualTo("IAM:alice");
         assertThat(r.stop()).isZero();
     }
 
     @Test
     void credentialsThatCannotBeObtainedReachTheClientInPlainWords() throws Exception {
-        Running r = new Running(env(), "proxy", "db", "lost-secret", "--db-user", PostgresServer.SCRAM_USER,
+        RunningCli r = new RunningCli(env(), "proxy", "db", "lost-secret", "--db-user", PostgresServer.SCRAM_USER,
                 "--db-name", PostgresServer.DATABASE, "-w", workspace().toString());
         int port = r.port();
         ProcessResult res = psqlResult(port, "select 1");
@@ -211,11 +168,11 @@ class DatabaseTunnelCliTest {
     @Test
     void theRememberedPortIsReusedNextTime() throws Exception {
         Path ws = workspace();
-        Running first = new Running(env(), "proxy", "db", "orders", "--db-user", PostgresServer.SCRAM_USER,
+        RunningCli first = new RunningCli(env(), "proxy", "db", "orders", "--db-user", PostgresServer.SCRAM_USER,
                 "--db-name", PostgresServer.DATABASE, "-w", ws.toString());
         int port = first.port();
         assertThat(first.stop()).isZero();
-        Running second = new Running(env(), "proxy", "db", "orders", "--db-user", PostgresServer.SCRAM_USER,
+        RunningCli second = new RunningCli(env(), "proxy", "db", "orders", "--db-user", PostgresServer.SCRAM_USER,
                 "--db-name", PostgresServer.DATABASE, "-w", ws.toString());
         assertThat(second.port()).isEqualTo(port);
         assertThat(second.stop()).isZero();

@@ -207,7 +207,8 @@ class DBeaverSetupTest {
         }
         assertThat(Files.readAllLines(marker)).containsExactly("-con", o.launched().get(2));
 
-        DBeaverSetup closed = setup(Stream.of("/usr/bin/bash"));
+        DBeaverSetup closed = setup(Stream.of("/usr/bin/bash",
+                "/usr/lib/jvm/java-17/bin/java -cp /x/dbeaver-plugins.jar org.junit.DbeaverCliTest"));
         assertThat(closed.isRunning()).isFalse();
         DBeaverSetup.Outcome written = closed.add(conn("app_user", "orders", 15432), tmp.resolve("ws"));
         assertThat(written.dataSourcesFile()).exists();

@@ -121,6 +121,43 @@ final class TshStub {
         return d;
     }
 
+    /**
+     * Adds a PostgreSQL database {@code name} whose {@code tsh proxy db --tunnel} relays to
+     * 127.0.0.1:{@code upstreamPort}; {@code tsh db ls} allows the given users.
+     */
+    void addRelayedDatabase(String name, int upstreamPort, String... allowedUsers) throws IOException {
+        ObjectNode d = db(name, "postgres", "localhost:" + upstreamPort);
+        ArrayNode allowed = d.putObject("users").putArray("allowed");
+        for (String u : allowedUsers) {
+            allowed.add(u);
+        }
+        ((ArrayNode) state.get("databases")).add(d);
+        ObjectNode upstreams = state.has("db_upstreams") ? (ObjectNode) state.get("db_upstreams")
+                : state.putObject("db_upstreams");
+        upstreams.put(name, "127.0.0.1:" + upstreamPort);
+        save();
+    }
+
+    /** The pids of the tsh proxies started so far (the stub appends them to this file). */
+    Path proxyPidFile() throws IOException {
+        Path f = dir.resolve("proxy-pids");
+        state.put("proxy_pid_file", f.toString());
+        save();
+        return f;
+    }
+
+    static List<Long> pids(Path pidFile) throws IOException {
+        List<Long> out = new ArrayList<>();
+        if (Files.exists(pidFile)) {
+            for (String line : Files.readAllLines(pidFile)) {
+                if (!line.isBlank()) {
+                    out.add(Long.parseLong(line.trim()));
+                }
+            }
+        }
+        return out;
+    }
+
     void save() throws IOException {
         Files.writeString(stateFile, state.toPrettyString());
     }

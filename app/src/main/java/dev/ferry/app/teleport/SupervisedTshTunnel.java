@@ -1,0 +1,329 @@
+package dev.ferry.app.teleport;
+
+import dev.ferry.tunnel.LocalTunnel;
+import dev.ferry.tunnel.PortInUseException;
+import dev.ferry.tunnel.TunnelStats;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+/**
+ * A long-running tsh local proxy ({@code tsh proxy db --tunnel}, {@code tsh proxy aws}) kept
+ * alive as a {@link LocalTunnel} on a fixed loopback port. It is ready when tsh's output says
+ * so (the {@link ReadyParser} recognises tsh's "Started ..." text and reads what it printed)
+ * and the port accepts TCP connections. If tsh dies while the tunnel is open it is started
+ * again after 1 s, 2 s, 4 s ... (at most 30 s) until it is ready again; every death is
+ * recorded as the tunnel's last error (tsh's own words) and counted in {@link #restarts()}.
+ * {@link #close()} stops tsh and its children within a bounded time.
+ *
+ * <p>Written by hand: supervising an external process with readiness by output and port is
+ * small and specific; no library in the stack does it.
+ */
+public final class SupervisedTshTunnel implements LocalTunnel {
+    private static final Logger LOG = LoggerFactory.getLogger(SupervisedTshTunnel.class);
+    public static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
+    public static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
+    public static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    public static final Duration STOP_GRACE = Duration.ofSeconds(2);
+    private static final int KEEP_LINES = 100;
+
+    /**
+     * Reads tsh's output so far (oldest line first) and says whether the proxy is up: the
+     * details it printed (possibly empty), or empty while not (yet) started.
+     */
+    @FunctionalInterface
+    public interface ReadyParser extends Function<List<String>, Optional<Map<String, String>>> {
+    }
+
+    /** Runs before every start of tsh (e.g. {@code tsh apps login}); throws to fail that start. */
+    @FunctionalInterface
+    public interface BeforeStart {
+        void run();
+    }
+
+    private final TshClient tsh;
+    private final List<String> args;
+    private final Map<String, String> env;
+    private final int port;
+    private final String what;
+    private final ReadyParser ready;
+    private final BeforeStart beforeStart;
+    private final Duration readyTimeout;
+    private final TunnelStats stats = new TunnelStats();
+    private final Deque<String> log = new ArrayDeque<>();
+    private final AtomicLong restarts = new AtomicLong();
+    private final ScheduledExecutorService scheduler;
+    private volatile TshProcess process;
+    private volatile Map<String, String> details = Map.of();
+    private volatile boolean closed;
+    private ScheduledFuture<?> pendingRestart;
+    private Duration backoff = FIRST_BACKOFF;
+
+    private SupervisedTshTunnel(TshClient tsh, List<String> args, Map<String, String> env, int port, String what,
+                                ReadyParser ready, BeforeStart beforeStart, Duration readyTimeout) {
+        this.tsh = tsh;
+        this.args = List.copyOf(args);
+        this.env = Map.copyOf(env);
+        this.port = port;
+        this.what = what;
+        this.ready = ready;
+        this.beforeStart = beforeStart;
+        this.readyTimeout = readyTimeout;
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "tsh-supervisor-" + port);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Starts tsh and waits until it is ready.
+     *
+     * @param what    what the tunnel is, for messages ("tsh proxy db for orders")
+     * @param env     extra environment for tsh (on top of the client's)
+     * @throws PortInUseException       the port is taken
+     * @throws TshNotLoggedInException  tsh says there is no valid session
+     * @throws TshException             tsh failed or did not get ready in time; tsh's words
+     */
+    public static SupervisedTshTunnel start(TshClient tsh, List<String> args, Map<String, String> env, int port,
+                                            String what, ReadyParser ready, BeforeStart beforeStart,
+                                            Duration readyTimeout) throws PortInUseException {
+        if (!portIsFree(port)) {
+            throw new PortInUseException(port, null);
+        }
+        SupervisedTshTunnel t = new SupervisedTshTunnel(tsh, args, env, port, what, ready, beforeStart, readyTimeout);
+        try {
+            t.launch();
+        } catch (RuntimeException e) {
+            t.close();
+            throw e;
+        }
+        return t;
+    }
+
+    /** The details tsh printed when it last became ready (may hold local secrets: never log). */
+    public Map<String, String> details() {
+        return details;
+    }
+
+    /** How many times tsh was started again after it died. */
+    public long restarts() {
+        return restarts.get();
+    }
+
+    /** The process id of the running tsh, or -1 while none runs. */
+    public long pid() {
+        TshProcess p = process;
+        return p != null && p.isAlive() ? p.pid() : -1;
+    }
+
+    /** The last lines tsh printed, across restarts (lines with secrets are masked). */
+    public List<String> log() {
+        synchronized (log) {
+            return List.copyOf(log);
+        }
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return new InetSocketAddress("127.0.0.1", port);
+    }
+
+    @Override
+    public TunnelStats stats() {
+        return stats;
+    }
+
+    /** Starts tsh once and waits until ready; on failure the process is stopped and the error thrown. */
+    private void launch() {
+        beforeStart.run();
+        List<String> lines = new ArrayList<>();
+        CompletableFuture<Map<String, String>> up = new CompletableFuture<>();
+        TshProcess p = tsh.start(args, env, line -> {
+            remember(line);
+            synchronized (lines) {
+                lines.add(line);
+                if (!up.isDone()) {
+                    ready.apply(List.copyOf(lines)).ifPresent(up::complete);
+                }
+            }
+        });
+        process = p;
+        p.onExit().thenRun(() -> up.completeExceptionally(failure(p)));
+        try {
+            Map<String, String> printed = up.get(readyTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            awaitPort(p, Instant.now().plus(readyTimeout));
+            details = printed;
+        } catch (ExecutionException e) {
+            p.stop(STOP_GRACE);
+            throw e.getCause() instanceof TshException te ? te : new TshException(e.getCause().getMessage(), "", -1);
+        } catch (TimeoutException e) {
+            p.stop(STOP_GRACE);
+            throw new TshException(what + " did not report a started tunnel within " + readyTimeout.toSeconds()
+                    + " s" + lastWords(p), "Check your connection to the Teleport proxy, then try again.", -1);
+        } catch (InterruptedException e) {
+            p.stop(STOP_GRACE);
+            Thread.currentThread().interrupt();
+            throw new TshException("Stopped waiting for " + what + ".", "", -1);
+        }
+        if (closed) {
+            p.stop(STOP_GRACE);
+            return;
+        }
+        p.onExit().thenAccept(code -> died(p, code));
+    }
+
+    private void awaitPort(TshProcess p, Instant deadline) throws InterruptedException {
+        while (true) {
+            try (Socket s = new Socket()) {
+                s.connect(localAddress(), 500);
+                return;
+            } catch (IOException e) {
+                if (!p.isAlive()) {
+                    try {
+                        p.onExit().get(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+                    } catch (ExecutionException | TimeoutException ignored) {
+                        // the exit status is then unknown; the output read so far still tells
+                    }
+                    throw failure(p);
+                }
+                if (Instant.now().isAfter(deadline)) {
+                    p.stop(STOP_GRACE);
+                    throw new TshException(what + " said it started, but nothing accepts connections on 127.0.0.1:"
+                            + port + ".", "Try another port.", -1);
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    /** tsh exited while the tunnel was open: record why and start it again later. */
+    private void died(TshProcess p, int code) {
+        if (closed || p != process) {
+            return;
+        }
+        String why = tshSays(p).orElse("it exited with status " + code);
+        LOG.warn("{} stopped ({}); starting it again", what, why);
+        stats.error(what + " stopped: " + why);
+        scheduleRestart();
+    }
+
+    private synchronized void scheduleRestart() {
+        if (closed) {
+            return;
+        }
+        Duration delay = backoff;
+        backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+        pendingRestart = scheduler.schedule(this::restart, delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void restart() {
+        if (closed) {
+            return;
+        }
+        try {
+            launch();
+            restarts.incrementAndGet();
+            synchronized (this) {
+                backoff = FIRST_BACKOFF;
+            }
+            LOG.info("{} is running again on 127.0.0.1:{}", what, port);
+        } catch (RuntimeException e) {
+            String msg = e instanceof TshNotLoggedInException nl ? nl.getMessage() + " " + nl.hint() : e.getMessage();
+            stats.error("Could not restart " + what + ": " + msg);
+            LOG.warn("Could not restart {}: {}", what, e.getMessage());
+            scheduleRestart();
+        }
+    }
+
+    private TshException failure(TshProcess p) {
+        int code = p.onExit().getNow(-1);
+        TshOutput out = new TshOutput(code, "", String.join("\n", p.recentOutput()));
+        if (out.notLoggedIn()) {
+            return new TshNotLoggedInException(tsh.proxy(), out.expired());
+        }
+        return new TshException(what + " failed: " + out.errorMessage(), "", code);
+    }
+
+    private Optional<String> tshSays(TshProcess p) {
+        List<String> lines = p.recentOutput();
+        if (lines.stream().allMatch(String::isBlank)) {
+            return Optional.empty();
+        }
+        return Optional.of(new TshOutput(0, "", String.join("\n", lines)).errorMessage());
+    }
+
+    private String lastWords(TshProcess p) {
+        return tshSays(p).map(s -> " (it said: " + s + ")").orElse("");
+    }
+
+    private void remember(String line) {
+        String safe = line.contains("SECRET") ? line.replaceAll("(SECRET[A-Z_]*\"?\\s*[=:]\\s*\"?)[^\"\\s]+", "$1****")
+                : line;
+        synchronized (log) {
+            log.addLast(safe);
+            while (log.size() > KEEP_LINES) {
+                log.removeFirst();
+            }
+        }
+    }
+
+    /** Stops tsh (SIGTERM, then kill after {@link #STOP_GRACE}) and gives up restarting. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (pendingRestart != null) {
+                pendingRestart.cancel(false);
+            }
+        }
+        scheduler.shutdownNow();
+        TshProcess p = process;
+        if (p != null) {
+            p.stop(STOP_GRACE);
+        }
+        try {
+            scheduler.awaitTermination(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        // A restart may have started tsh while we were stopping the old one.
+        TshProcess last = process;
+        if (last != null && last != p) {
+            last.stop(STOP_GRACE);
+        }
+    }
+
+    static boolean portIsFree(int port) {
+        try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

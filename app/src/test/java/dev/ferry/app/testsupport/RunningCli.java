@@ -1,0 +1,61 @@
+package dev.ferry.app.testsupport;
+
+import dev.ferry.app.FerryCore;
+import dev.ferry.app.FerryEnvironment;
+import dev.ferry.app.cli.FerryCli;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** A foreground `ferry` command (a tunnel) running in the background of a test until {@link #stop()}. */
+public final class RunningCli {
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+    private final CountDownLatch stop = new CountDownLatch(1);
+    private final CompletableFuture<Integer> exit;
+
+    public RunningCli(FerryEnvironment env, String... args) {
+        exit = CompletableFuture.supplyAsync(() -> {
+            try (FerryCore core = new FerryCore(env)) {
+                return FerryCli.run(core, args, new PrintWriter(out, true), new PrintWriter(err, true), stop);
+            }
+        });
+    }
+
+    public String out() {
+        return out.toString();
+    }
+
+    public String err() {
+        return err.toString();
+    }
+
+    /** Waits until the command printed "… on 127.0.0.1:PORT" (stdout or stderr) and returns the port. */
+    public int port() throws Exception {
+        Instant deadline = Instant.now().plusSeconds(60);
+        Pattern p = Pattern.compile("on 127\\.0\\.0\\.1:(\\d+)");
+        while (Instant.now().isBefore(deadline)) {
+            Matcher m = p.matcher(out() + err());
+            if (m.find()) {
+                return Integer.parseInt(m.group(1));
+            }
+            if (exit.isDone()) {
+                throw new AssertionError("ferry exited " + exit.get() + ": " + err());
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("the tunnel did not start: " + out() + err());
+    }
+
+    /** Sends the stop signal (as Ctrl-C would) and returns the exit status. */
+    public int stop() throws Exception {
+        stop.countDown();
+        return exit.get(30, TimeUnit.SECONDS);
+    }
+}
