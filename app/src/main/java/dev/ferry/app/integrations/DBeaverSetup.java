@@ -158,13 +158,7 @@ public final class DBeaverSetup {
     /** Stable per tunnel: driver id, "ferry", and a hash of workspace, host/port, user and database. */
     public static String connectionId(Connection c) {
         DatabaseEndpoint e = c.endpoint();
-        String key = c.workspace() + "\n" + e.flavour() + "\n" + e.user() + "\n" + e.database();
-        try {
-            byte[] h = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-            return driverId(e.flavour()) + "-ferry-" + HexFormat.of().formatHex(h, 0, 8);
-        } catch (NoSuchAlgorithmException ex) {
-            throw new IllegalStateException(ex);
-        }
+        return driverId(e.flavour()) + "-ferry-" + shortHash(c.workspace() + "\n" + e.flavour() + "\n" + e.user() + "\n" + e.database());
     }
 
     /**
@@ -173,6 +167,76 @@ public final class DBeaverSetup {
      * @return the backup of the previous file, or null when the file is new
      */
     public Path addOrUpdate(Path file, Connection c) {
+        DatabaseEndpoint e = c.endpoint();
+        return writeConnection(file, connectionId(c), providerId(e.flavour()), driverId(e.flavour()), c.name(), cfg -> {
+            cfg.put("host", e.host());
+            cfg.put("port", String.valueOf(e.port()));
+            cfg.put("database", e.database());
+            cfg.put("url", new ConnectionStrings(e).jdbcUrl());
+            cfg.put("configurationType", "MANUAL");
+            cfg.put("user", e.user());
+        });
+    }
+
+    /**
+     * An Athena connection through a Ferry AWS proxy, for DBeaver's Athena driver (JDBC 3.x,
+     * provider {@code athena}, driver {@code aws_athena_jdbc_amazon}): region, workgroup and
+     * output location, the proxy as ProxyHost/ProxyPort, and the proxy's local access key as
+     * the user. The local secret is not written: DBeaver keeps data-sources.json readable, so
+     * it asks for the password on first connect (the proxy tab has it, with a copy button).
+     */
+    public record AthenaConnection(String name, String workspace, String region, String workgroup, String outputLocation,
+                                   int proxyPort, String accessKeyId) {
+        public String url() {
+            StringBuilder b = new StringBuilder("jdbc:athena://Region=").append(region).append(";WorkGroup=").append(workgroup);
+            if (outputLocation != null && !outputLocation.isBlank()) {
+                b.append(";OutputLocation=").append(outputLocation);
+            }
+            return b.append(";ProxyHost=127.0.0.1;ProxyPort=").append(proxyPort).append(';').toString();
+        }
+    }
+
+    public static final String ATHENA_PROVIDER = "athena";
+    public static final String ATHENA_DRIVER = "aws_athena_jdbc_amazon";
+
+    /** Stable per workspace and name (the app and role), whatever port the proxy has today. */
+    public static String connectionId(AthenaConnection a) {
+        return ATHENA_DRIVER + "-ferry-" + shortHash(a.workspace() + "\n" + a.name());
+    }
+
+    /** Adds or updates the Athena connection in DBeaver's data-sources.json (never through -con: it cannot carry the proxy). */
+    public Outcome addAthena(AthenaConnection a, Path workspace) {
+        if (isRunning()) {
+            throw new FerryException("DBeaver is running: it would overwrite the Athena connection Ferry adds to its settings.",
+                    "Close DBeaver, then choose Set up DBeaver again.");
+        }
+        Path file = dataSourcesFile(workspace);
+        Path backup = writeConnection(file, connectionId(a), ATHENA_PROVIDER, ATHENA_DRIVER, a.name(), cfg -> {
+            cfg.put("host", "");
+            cfg.put("url", a.url());
+            cfg.put("configurationType", "URL");
+            cfg.put("user", a.accessKeyId());
+            ObjectNode props = cfg.putObject("provider-properties");
+            props.put("AwsRegion", a.region());
+            if (a.outputLocation() != null && !a.outputLocation().isBlank()) {
+                props.put("S3OutputLocation", a.outputLocation());
+            }
+        });
+        return new Outcome(connectionId(a), file, backup, List.of());
+    }
+
+    private static String shortHash(String key) {
+        try {
+            byte[] h = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(h, 0, 8);
+        } catch (NoSuchAlgorithmException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    /** Reads the file (refusing a corrupt one), fills one connection in folder Ferry, and writes atomically with a backup. */
+    private Path writeConnection(Path file, String id, String provider, String driver, String name,
+                                 java.util.function.Consumer<ObjectNode> configuration) {
         ObjectNode root;
         if (Files.exists(file)) {
             try {
@@ -194,22 +258,15 @@ public final class DBeaverSetup {
         if (!folders.has(FOLDER)) {
             folders.putObject(FOLDER);
         }
-        String id = connectionId(c);
         JsonNode existing = connections.get(id);
         ObjectNode conn = existing instanceof ObjectNode o ? o : connections.putObject(id);
-        DatabaseEndpoint e = c.endpoint();
-        conn.put("provider", providerId(e.flavour()));
-        conn.put("driver", driverId(e.flavour()));
-        conn.put("name", c.name());
+        conn.put("provider", provider);
+        conn.put("driver", driver);
+        conn.put("name", name);
         conn.put("save-password", false);
         conn.put("folder", FOLDER);
         ObjectNode cfg = conn.get("configuration") instanceof ObjectNode o ? o : conn.putObject("configuration");
-        cfg.put("host", e.host());
-        cfg.put("port", String.valueOf(e.port()));
-        cfg.put("database", e.database());
-        cfg.put("url", new ConnectionStrings(e).jdbcUrl());
-        cfg.put("configurationType", "MANUAL");
-        cfg.put("user", e.user());
+        configuration.accept(cfg);
         if (!cfg.has("type")) {
             cfg.put("type", "dev");
         }

@@ -55,6 +55,7 @@ public final class KeystoreTargets {
                 add(out, "DBeaver in " + opt + " (bundled Java)", opt.resolve("jre/lib/security/cacerts"), Kind.DBEAVER);
             }
         }
+        dbeaverBesideProgram(env).ifPresent(c -> add(out, "DBeaver (bundled Java, " + c.getParent().getParent().getParent().getParent() + ")", c, Kind.DBEAVER));
         env.get("JAVA_HOME").ifPresent(h -> add(out, "JDK in JAVA_HOME (" + h + ")", Path.of(h, "lib", "security", "cacerts"), Kind.JDK));
         if (runningJavaHome != null && !runningJavaHome.isBlank()) {
             add(out, "Java running Ferry (" + runningJavaHome + ")", Path.of(runningJavaHome, "lib", "security", "cacerts"), Kind.JDK);
@@ -65,6 +66,24 @@ public final class KeystoreTargets {
 
     private static void add(Map<Path, Target> out, String label, Path path, Kind kind) {
         out.putIfAbsent(path.normalize(), new Target(label, path.normalize(), kind, false));
+    }
+
+    /**
+     * The cacerts of the Java bundled beside the DBeaver program found on PATH or in the
+     * standard folders ({@code <install>/jre/lib/security/cacerts}; macOS keeps it under
+     * {@code Contents/Eclipse/jre/Contents/Home}). Symbolic links such as
+     * {@code /usr/bin/dbeaver-ce} are followed to the install folder.
+     */
+    static java.util.Optional<Path> dbeaverBesideProgram(FerryEnvironment env) {
+        return new DBeaverSetup(env, Stream::empty).executable().flatMap(exe -> {
+            try {
+                Path install = exe.toRealPath().getParent();
+                Path jre = env.isMac() ? install.getParent().resolve("Eclipse/jre/Contents/Home") : install.resolve("jre");
+                return java.util.Optional.of(jre.resolve("lib").resolve("security").resolve("cacerts"));
+            } catch (IOException e) {
+                return java.util.Optional.empty();
+            }
+        });
     }
 
     private static List<Path> optDbeaverDirs() {

@@ -226,4 +226,73 @@ class DBeaverSetupTest {
         assertThat(new DBeaverSetup(new FerryEnvironment(Map.of("APPDATA", "C:\\Users\\u\\AppData\\Roaming"), "Windows 10", "C:\\Users\\u", "u"),
                 Stream::empty).defaultWorkspace().toString()).isEqualTo("C:\\Users\\u\\AppData\\Roaming/DBeaverData/workspace6");
     }
+
+    @Test
+    void athenaConnectionThroughTheProxyKeepsEverythingElseAndHoldsNoSecret() throws Exception {
+        Path file = DBeaverSetup.dataSourcesFile(tmp.resolve("ws"));
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, SAMPLE);
+        DBeaverSetup.AthenaConnection a = new DBeaverSetup.AthenaConnection("aws-dev ReadOnly (Athena)", "prod", "eu-west-1",
+                "analysts", "s3://results/ferry/", 18443, "AKIAFERRYLOCAL000001");
+        DBeaverSetup.Outcome o = setup(Stream.empty()).addAthena(a, tmp.resolve("ws"));
+        assertThat(o.backup()).hasContent(SAMPLE);
+        assertThat(o.launched()).isEmpty();
+
+        ObjectNode after = (ObjectNode) mapper.readTree(file.toFile());
+        JsonNode mine = after.get("connections").get(o.connectionId());
+        assertThat(mine.get("provider").asText()).isEqualTo("athena");
+        assertThat(mine.get("driver").asText()).isEqualTo("aws_athena_jdbc_amazon");
+        assertThat(mine.get("folder").asText()).isEqualTo("Ferry");
+        JsonNode cfg = mine.get("configuration");
+        assertThat(cfg.get("url").asText()).isEqualTo(
+                "jdbc:athena://Region=eu-west-1;WorkGroup=analysts;OutputLocation=s3://results/ferry/;ProxyHost=127.0.0.1;ProxyPort=18443;");
+        assertThat(cfg.get("user").asText()).isEqualTo("AKIAFERRYLOCAL000001");
+        assertThat(cfg.get("provider-properties").get("AwsRegion").asText()).isEqualTo("eu-west-1");
+        assertThat(cfg.get("provider-properties").get("S3OutputLocation").asText()).isEqualTo("s3://results/ferry/");
+        assertThat(cfg.has("password")).isFalse();
+        assertThat(mine.get("save-password").asBoolean()).isFalse();
+
+        // Again on another port: the same entry is updated, not duplicated.
+        DBeaverSetup.AthenaConnection moved = new DBeaverSetup.AthenaConnection(a.name(), a.workspace(), a.region(), a.workgroup(),
+                a.outputLocation(), 18444, a.accessKeyId());
+        assertThat(DBeaverSetup.connectionId(moved)).isEqualTo(o.connectionId());
+        setup(Stream.empty()).addAthena(moved, tmp.resolve("ws"));
+        ObjectNode again = (ObjectNode) mapper.readTree(file.toFile());
+        assertThat(again.get("connections").get(o.connectionId()).get("configuration").get("url").asText()).contains("ProxyPort=18444;");
+        ((ObjectNode) again.get("connections")).remove(o.connectionId());
+        ((ObjectNode) again.get("folders")).remove("Ferry");
+        assertThat(again).isEqualTo(mapper.readTree(SAMPLE));
+    }
+
+    @Test
+    void athenaIsRefusedWhileDBeaverRunsAndTheFileIsUntouched() throws Exception {
+        Path bin = Files.createDirectories(tmp.resolve("bin"));
+        Path exe = bin.resolve("dbeaver");
+        Files.writeString(exe, "#!/bin/sh\n");
+        exe.toFile().setExecutable(true);
+        Path file = DBeaverSetup.dataSourcesFile(tmp.resolve("ws"));
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, SAMPLE);
+        DBeaverSetup.AthenaConnection a = new DBeaverSetup.AthenaConnection("x", "prod", "us-east-1", "primary", "", 1, "AKIA");
+        assertThatThrownBy(() -> setup(Stream.of(exe + " -data /home/u")).addAthena(a, tmp.resolve("ws")))
+                .isInstanceOf(dev.ferry.app.FerryException.class).hasMessageContaining("DBeaver is running");
+        assertThat(file).hasContent(SAMPLE);
+    }
+
+    @Test
+    void dbeaverJavaIsFoundBesideTheProgramOnPath() throws Exception {
+        Path install = Files.createDirectories(tmp.resolve("apps/dbeaver"));
+        Path exe = install.resolve("dbeaver");
+        Files.writeString(exe, "#!/bin/sh\n");
+        exe.toFile().setExecutable(true);
+        Path cacerts = Files.createDirectories(install.resolve("jre/lib/security")).resolve("cacerts");
+        Files.copy(Path.of(System.getProperty("java.home"), "lib", "security", "cacerts"), cacerts);
+        Path bin = Files.createDirectories(tmp.resolve("bin2"));
+        Files.createSymbolicLink(bin.resolve("dbeaver"), exe);
+        FerryEnvironment env = new FerryEnvironment(Map.of("PATH", bin.toString(), "FERRY_HOME", tmp.resolve("fh").toString()),
+                "Linux", tmp.toString(), "u");
+        List<KeystoreTargets.Target> found = KeystoreTargets.find(env, dev.ferry.app.settings.FerryPaths.of(env), null);
+        assertThat(found).filteredOn(t -> t.kind() == KeystoreTargets.Kind.DBEAVER)
+                .extracting(KeystoreTargets.Target::path).contains(cacerts.toRealPath());
+    }
 }

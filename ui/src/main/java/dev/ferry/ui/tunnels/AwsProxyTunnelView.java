@@ -49,9 +49,11 @@ public final class AwsProxyTunnelView extends TunnelView {
     private Context context;
     private boolean updatingMode;
 
+    private final Button dbeaverButton = new Button("Set up DBeaver");
+
     public AwsProxyTunnelView(Tunnel tunnel, TunnelActions actions, Context context, BiConsumer<Tunnel, ProxyMode> switchMode,
                               Consumer<AwsProxyTunnelView> importCa, Consumer<AwsProxyTunnelView> writeProfile,
-                              AwsFormatChoice initialFormat) {
+                              Consumer<AwsProxyTunnelView> setupDbeaver, AwsFormatChoice initialFormat) {
         super(tunnel, actions, "AWS API proxy");
         this.context = context;
         GridPane details = grid();
@@ -110,7 +112,12 @@ public final class AwsProxyTunnelView extends TunnelView {
         Button profileButton = new Button("Write AWS profile…");
         profileButton.setId("writeProfile");
         profileButton.setOnAction(e -> writeProfile.accept(this));
-        HBox tools = new HBox(12, importButton, profileButton);
+        dbeaverButton.setId("setupDbeaver");
+        dbeaverButton.setOnAction(e -> setupDbeaver.accept(this));
+        dbeaverButton.managedProperty().bind(dbeaverButton.visibleProperty());
+        dbeaverButton.setTooltip(new javafx.scene.control.Tooltip(
+                "Imports Ferry's CA into DBeaver's Java and adds an Athena connection through this proxy (folder Ferry)."));
+        HBox tools = new HBox(12, importButton, profileButton, dbeaverButton);
 
         finish(section("Proxy", details), section("Use it", new VBox(10, formatHead, rendered, tools)));
     }
@@ -153,6 +160,7 @@ public final class AwsProxyTunnelView extends TunnelView {
         updatingMode = false;
         caBundle.setText(tunnel.details().getOrDefault(AwsProxyDetails.CA_BUNDLE, ""));
         rendered.setText(access().map(a -> format.getValue().render(a)).orElse(""));
+        dbeaverButton.setVisible(format.getValue() == AwsFormatChoice.ATHENA_JDBC && mode() == ProxyMode.HTTPS_PROXY);
     }
 
     @Override

@@ -275,7 +275,7 @@ public final class TunnelDocuments implements AutoCloseable {
         Path keystore = core.paths().dataDir().resolve("truststore.p12");
         String stem = Path.of(t.spec().workspaceFile()).getFileName().toString().replaceFirst("\\.ya?ml$", "");
         AwsProxyTunnelView v = new AwsProxyTunnelView(t, actions, new AwsProxyTunnelView.Context(stem, "primary", "", keystore),
-                this::switchMode, this::importCa, this::writeProfile, defaultFormat);
+                this::switchMode, this::importCa, this::writeProfile, this::setupDbeaver, defaultFormat);
         tasks.run(() -> {
             Settings s = core.settings().load();
             String name = core.workspaces().load(Path.of(t.spec().workspaceFile())).name();
@@ -293,6 +293,35 @@ public final class TunnelDocuments implements AutoCloseable {
                 targets -> new KeystoreImportDialog(owner.get(), tasks, new KeystoreImporter(core.paths()), targets,
                         Path.of(ca), v.context().workspaceName()).show(),
                 e -> notes.error("Could not look for keystores", e));
+    }
+
+    /**
+     * "Set up DBeaver" on an Athena proxy: imports the CA into the Java that DBeaver runs on
+     * (found beside the DBeaver program or in its standard folders) and adds an Athena
+     * connection through this proxy to DBeaver's settings.
+     */
+    void setupDbeaver(AwsProxyTunnelView v) {
+        Tunnel t = v.tunnel();
+        var access = v.access();
+        if (access.isEmpty()) {
+            return;
+        }
+        AwsProxyTunnelView.Context ctx = v.context();
+        tasks.run(() -> {
+            KeystoreTargets.Target jre = KeystoreTargets.find(core.env(), core.paths(), null).stream()
+                    .filter(x -> x.kind() == KeystoreTargets.Kind.DBEAVER && x.exists()).findFirst()
+                    .orElseThrow(() -> new dev.ferry.app.FerryException("Ferry found no DBeaver installation (its program and bundled Java).",
+                            "Install DBeaver, or use \"Import CA into keystore…\" and choose the cacerts file of the Java DBeaver runs on."));
+            KeystoreImporter.Result imported = new KeystoreImporter(core.paths()).importCa(jre.path(), access.get().caBundle(), ctx.workspaceName());
+            DBeaverSetup setup = DBeaverSetup.system(core.env());
+            String role = t.spec().roleArn().substring(t.spec().roleArn().lastIndexOf('/') + 1);
+            DBeaverSetup.Outcome o = setup.addAthena(new DBeaverSetup.AthenaConnection(t.spec().resource() + " " + role + " (Athena)",
+                    ctx.workspaceName(), t.details().getOrDefault(AwsProxyDetails.REGION, "us-east-1"), ctx.workgroup(),
+                    ctx.outputLocation(), t.localAddress().getPort(), access.get().accessKeyId()), setup.defaultWorkspace());
+            return "Imported Ferry's CA into " + imported.keystore() + " and added \"" + t.spec().resource() + " " + role
+                    + " (Athena)\" to DBeaver (folder Ferry). When DBeaver asks for the password, paste the proxy's secret key"
+                    + " from this tab.";
+        }, msg -> notes.success("DBeaver is set up for Athena", msg), e -> notes.error("Could not set up DBeaver for " + t.spec().title(), e));
     }
 
     void writeProfile(AwsProxyTunnelView v) {

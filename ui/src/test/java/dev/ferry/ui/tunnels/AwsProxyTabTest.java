@@ -60,7 +60,8 @@ class AwsProxyTabTest {
     @Start
     void start(Stage stage) throws Exception {
         Path ws = TunnelFixtures.workspace(dir, PostgresServer.shared());
-        core = new FerryCore(TestWorkspaces.motoEnv(dir, moto.endpoint()).with("FERRY_WORKSPACE_FILE", ws.toString()), url -> { });
+        core = new FerryCore(TestWorkspaces.motoEnv(dir, moto.endpoint()).with("FERRY_WORKSPACE_FILE", ws.toString())
+                .with("PATH", dir.resolve("bin").toString()).with("XDG_DATA_HOME", dir.resolve("xdg").toString()), url -> { });
         desktop = new FerryDesktop(core, stage);
         desktop.show();
     }
@@ -213,5 +214,39 @@ class AwsProxyTabTest {
         DialogPane pane = fx(() -> robot.lookup("#keystoreDialog").queryAs(DialogPane.class));
         robot.clickOn(fx(() -> pane.lookupButton(ButtonType.CLOSE)));
         waitUntil(() -> robot.lookup("#keystoreDialog").tryQuery().isEmpty());
+    }
+
+    @Test
+    void setUpDbeaverForAthenaImportsTheCaIntoItsJavaAndAddsTheConnection(FxRobot robot) throws Exception {
+        // A DBeaver install on PATH with its bundled Java's cacerts (a copy of a real one).
+        Path install = Files.createDirectories(dir.resolve("opt/dbeaver"));
+        Path exe = install.resolve("dbeaver");
+        Files.writeString(exe, "#!/bin/sh\nexit 0\n");
+        assertThat(exe.toFile().setExecutable(true)).isTrue();
+        Path cacerts = Files.createDirectories(install.resolve("jre/lib/security")).resolve("cacerts");
+        Files.copy(Path.of(System.getProperty("java.home"), "lib", "security", "cacerts"), cacerts);
+        Files.createDirectories(dir.resolve("bin"));
+        Files.createSymbolicLink(dir.resolve("bin/dbeaver"), exe);
+
+        AwsProxyTunnelView v = openProxy(robot);
+        Node button = fx(() -> robot.from(v).lookup("#setupDbeaver").query());
+        assertThat(fx(button::isVisible)).as("only for the Athena JDBC format").isFalse();
+        fx(() -> {
+            v.selectFormat(AwsFormatChoice.ATHENA_JDBC);
+            return null;
+        });
+        waitUntil(button::isVisible);
+        robot.clickOn(button);
+        waitUntil(() -> desktop.notifications().notes().stream().anyMatch(n -> n.title().equals("DBeaver is set up for Athena")));
+
+        KeyStore ks = KeyStore.getInstance(cacerts.toFile(), "changeit".toCharArray());
+        assertThat(ks.isCertificateEntry("ferry-tunnels")).isTrue();
+        Path dataSources = dir.resolve("xdg/DBeaverData/workspace6/General/.dbeaver/data-sources.json");
+        com.fasterxml.jackson.databind.JsonNode conns = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dataSources.toFile()).get("connections");
+        com.fasterxml.jackson.databind.JsonNode athena = conns.elements().next();
+        assertThat(athena.get("driver").asText()).isEqualTo("aws_athena_jdbc_amazon");
+        assertThat(athena.get("configuration").get("url").asText()).contains("ProxyPort=" + v.tunnel().localAddress().getPort() + ";");
+        assertThat(athena.get("configuration").get("user").asText()).isEqualTo(v.tunnel().details().get("AWS_ACCESS_KEY_ID"));
+        assertThat(Files.readString(dataSources)).doesNotContain(v.tunnel().details().get("AWS_SECRET_ACCESS_KEY"));
     }
 }
