@@ -2,7 +2,6 @@ package dev.ferry.ui.teleport;
 
 import atlantafx.base.controls.Message;
 import atlantafx.base.theme.Styles;
-import dev.ferry.app.integrations.BrowserLauncher;
 import dev.ferry.ui.fx.Copy;
 import dev.ferry.ui.fx.Problem;
 import dev.ferry.ui.workspace.WorkspaceViewModel;
@@ -17,6 +16,7 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.VBox;
 
 import java.net.URI;
+import java.util.function.Consumer;
 
 /**
  * The "Sign in to PROXY" prompt a Teleport workspace shows instead of its resources while it
@@ -25,7 +25,8 @@ import java.net.URI;
  */
 public final class SignInView extends VBox {
 
-    public SignInView(WorkspaceViewModel workspace, SignInViewModel vm, BrowserLauncher browser) {
+    /** @param openLink opens a URL in the browser (off the FX thread) */
+    public SignInView(WorkspaceViewModel workspace, SignInViewModel vm, Consumer<URI> openLink) {
         setId("signInPane");
         setAlignment(Pos.CENTER);
         setSpacing(14);
@@ -86,7 +87,7 @@ public final class SignInView extends VBox {
         link.setOnAction(e -> {
             URI u = vm.ssoLinkProperty().get();
             if (u != null) {
-                browser.open(u);
+                openLink.accept(u);
             }
         });
         Button copy = Copy.button("copySsoLink", () -> link.getText());

@@ -43,7 +43,10 @@ public final class TeleportControls {
 
     /** The resource view with the sign-in prompt over it (shown while a sign-in is needed). */
     public Node withSignIn(Node resources) {
-        SignInView prompt = new SignInView(workspace, signIn, core.browser());
+        SignInView prompt = new SignInView(workspace, signIn, url -> tasks.run(() -> {
+            core.browser().open(url);
+            return null;
+        }, x -> { }, e -> notes.error("Could not open the browser", e)));
         resources.visibleProperty().bind(prompt.visibleProperty().not());
         return new StackPane(resources, prompt);
     }

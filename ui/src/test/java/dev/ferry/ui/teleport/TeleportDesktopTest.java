@@ -18,6 +18,9 @@ import javafx.scene.control.Hyperlink;
 import javafx.scene.control.Label;
 import javafx.scene.input.Clipboard;
 import javafx.scene.input.KeyCode;
+import javafx.scene.layout.Region;
+import javafx.scene.paint.Color;
+import dev.ferry.app.settings.Settings;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -241,6 +244,30 @@ class TeleportDesktopTest {
         assertThat(text(robot, "#signInTitle")).isEqualTo("Sign in to " + TshStub.PROXY);
         assertThat(showing(robot, "#loadProblem")).isFalse();
         assertThat(resourceNames()).isEmpty();
+
+        // The prompt follows the theme: AtlantaFX colours, none of its own.
+        assertThat(promptBrightness(robot)).isGreaterThan(0.8);
+        try {
+            fx(() -> {
+                desktop.themes().preferenceProperty().set(Settings.Theme.DARK);
+                return null;
+            });
+            waitUntil(() -> promptBrightness(robot) < 0.3);
+            assertThat(fx(() -> ((Color) robot.lookup("#signInTitle").queryAs(Label.class).getTextFill()).getBrightness()))
+                    .isGreaterThan(0.7);
+        } finally {
+            fx(() -> {
+                desktop.themes().preferenceProperty().set(Settings.Theme.LIGHT);
+                return null;
+            });
+        }
+    }
+
+    double promptBrightness(FxRobot robot) throws Exception {
+        return fx(() -> {
+            Region pane = robot.lookup("#signInPane").queryAs(Region.class);
+            return pane.getBackground() == null ? -1 : ((Color) pane.getBackground().getFills().get(0).getFill()).getBrightness();
+        });
     }
 
     @Test
