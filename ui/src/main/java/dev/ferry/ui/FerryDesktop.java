@@ -29,6 +29,7 @@ import javafx.scene.control.Alert;
 import javafx.scene.control.ButtonBar;
 import javafx.scene.control.ButtonType;
 import javafx.stage.WindowEvent;
+import dev.ferry.ui.teleport.TeleportControls;
 import dev.ferry.ui.workspace.WorkspaceSidebar;
 import dev.ferry.ui.workspace.WorkspaceViewModel;
 import javafx.application.Platform;
@@ -138,11 +139,14 @@ public final class FerryDesktop implements AutoCloseable {
             }
         });
 
-        Tab resourcesTab = new Tab("Resources", resourceView);
+        TeleportControls teleport = new TeleportControls(core, tasks, notifications, workspace, () -> stage);
+        Tab resourcesTab = new Tab("Resources", teleport.withSignIn(resourceView));
         resourcesTab.setId("resourcesTab");
         documents.pinned(resourcesTab);
 
         WorkspaceSidebar sidebar = new WorkspaceSidebar(workspace, () -> stage, this::openSettings);
+        sidebar.addWorkspaceButton(teleport.addClusterButton());
+        sidebar.addIdentityButton(teleport.signOutButton());
         BorderPane main = new BorderPane(documents.view());
         main.setLeft(sidebar);
         NotificationsView notes = new NotificationsView(notifications);

@@ -145,6 +145,20 @@ public final class WorkspaceLoader {
         return sb.toString();
     }
 
+    /** Whether {@code proxy} is a Teleport proxy address: host or host:port, no scheme or path. */
+    public static boolean isProxyAddress(String proxy) {
+        if (proxy == null || proxy.isBlank() || proxy.contains("://") || proxy.contains("/")) {
+            return false;
+        }
+        try {
+            URI u = new URI("tcp://" + proxy.trim());
+            return u.getHost() != null && (u.getPort() == -1 || (u.getPort() > 0 && u.getPort() < 65536))
+                    && (u.getPort() != -1 || !proxy.contains(":"));
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
     /** Checks made after binding; collects every problem before failing. */
     private final class Validation {
         private final Path file;
@@ -192,7 +206,7 @@ public final class WorkspaceLoader {
             } else {
                 required("/teleport/proxy", t.proxy);
             }
-            if (t.proxy != null && !t.proxy.isBlank() && !validProxy(t.proxy)) {
+            if (t.proxy != null && !t.proxy.isBlank() && !isProxyAddress(t.proxy)) {
                 problem("/teleport/proxy", "'" + t.proxy + "' is not host:port (e.g. teleport.example.com:443)");
             }
             if (raw.aws != null || locator.has("/aws")) {
@@ -226,19 +240,6 @@ public final class WorkspaceLoader {
             return new Workspace(file, Workspace.Kind.TELEPORT, raw.name, wsUser, null,
                     new Workspace.TeleportSettings(t.proxy.trim(), t.user, t.auth, tshPath, t.teleportHome),
                     List.of(), List.of(), List.of());
-        }
-
-        private boolean validProxy(String proxy) {
-            if (proxy.contains("://") || proxy.contains("/")) {
-                return false;
-            }
-            try {
-                URI u = new URI("tcp://" + proxy.trim());
-                return u.getHost() != null && (u.getPort() == -1 || (u.getPort() > 0 && u.getPort() < 65536))
-                        && (u.getPort() != -1 || !proxy.contains(":"));
-            } catch (Exception e) {
-                return false;
-            }
         }
 
         private List<AppResource> apps(List<WorkspaceFile.App> raw) {

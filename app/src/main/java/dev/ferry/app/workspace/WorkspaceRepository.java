@@ -2,6 +2,11 @@ package dev.ferry.app.workspace;
 
 import dev.ferry.app.FerryEnvironment;
 import dev.ferry.app.FerryException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ferry.app.settings.AtomicFiles;
 import dev.ferry.app.settings.FerryPaths;
 import dev.ferry.app.settings.JsonFileStore;
 import dev.ferry.app.settings.Settings;
@@ -10,7 +15,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -99,5 +107,69 @@ public final class WorkspaceRepository {
             }
         }
         settings.save(s);
+    }
+
+    /**
+     * Adds a Teleport workspace to Ferry's workspace folder: a new YAML file (never replacing
+     * another one) with a {@code teleport:} block, written atomically and checked by loading it.
+     *
+     * @param proxy host:port (or host) of the Teleport proxy
+     * @param user  the Teleport user, or empty for tsh's default
+     * @param auth  the auth connector (e.g. {@code local}, {@code github}), or empty for the cluster default
+     * @return the new file
+     * @throws FerryException when the proxy address is not host:port, or the file cannot be written
+     */
+    public synchronized Path addTeleportCluster(String proxy, String user, String auth) {
+        String p = proxy == null ? "" : proxy.trim();
+        String u = user == null ? "" : user.trim();
+        String a = auth == null ? "" : auth.trim();
+        if (!WorkspaceLoader.isProxyAddress(p)) {
+            throw new FerryException("'" + p + "' is not a Teleport proxy address.",
+                    "Enter it as host:port, e.g. teleport.example.com:443.");
+        }
+        String host = p.contains(":") ? p.substring(0, p.lastIndexOf(':')) : p;
+        String name = u.isEmpty() ? host : u + "@" + host;
+        Map<String, Object> teleport = new LinkedHashMap<>();
+        teleport.put("proxy", p);
+        if (!u.isEmpty()) {
+            teleport.put("user", u);
+        }
+        if (!a.isEmpty()) {
+            teleport.put("auth", a);
+        }
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("name", name);
+        doc.put("teleport", teleport);
+        byte[] yaml;
+        try {
+            yaml = new ObjectMapper(YAMLFactory.builder().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                    .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES).build())
+                    .writeValueAsString(doc).getBytes(StandardCharsets.UTF_8);
+        } catch (JsonProcessingException e) {
+            throw new FerryException("Could not write the workspace for " + p + ": " + e.getMessage());
+        }
+        Path dir = paths.workspacesDir();
+        String base = name.replaceAll("[^A-Za-z0-9._@-]", "_");
+        Path file = dir.resolve(base + ".yaml");
+        for (int n = 2; Files.exists(file); n++) {
+            file = dir.resolve(base + "-" + n + ".yaml");
+        }
+        try {
+            AtomicFiles.write(file, yaml, false);
+        } catch (IOException e) {
+            throw new FerryException("Could not write the workspace file " + file + ": " + e.getMessage(),
+                    "Check that Ferry may write to " + dir + ".");
+        }
+        try {
+            loader.load(file);
+        } catch (RuntimeException e) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // the load error below says what is wrong
+            }
+            throw e;
+        }
+        return file.toAbsolutePath().normalize();
     }
 }

@@ -40,10 +40,10 @@ import java.util.concurrent.TimeUnit;
  * executable in a temp folder with the absolute path of the Python interpreter (the test
  * PATH holds only the stub), and the JSON state file that drives it.
  */
-final class TshStub {
-    static final String PROXY = "teleport.acme.example:443";
-    static final String CLUSTER = "acme";
-    static final List<String> ROLE_ARNS = List.of(
+public final class TshStub {
+    public static final String PROXY = "teleport.acme.example:443";
+    public static final String CLUSTER = "acme";
+    public static final List<String> ROLE_ARNS = List.of(
             "arn:aws:iam::111111111111:role/ReadOnly",
             "arn:aws:iam::111111111111:role/engineering/Developer",
             "arn:aws:iam::111111111111:role/ops/Developer",
@@ -51,13 +51,13 @@ final class TshStub {
             "arn:aws:iam::222222222222:role/Deploy@ci");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    final Path dir;
-    final Path bin;
-    final Path stateFile;
-    final Path log;
-    final ObjectNode state = JSON.createObjectNode();
+    public final Path dir;
+    public final Path bin;
+    public final Path stateFile;
+    public final Path log;
+    public final ObjectNode state = JSON.createObjectNode();
 
-    TshStub(Path dir) throws Exception {
+    public TshStub(Path dir) throws Exception {
         this.dir = dir;
         this.bin = Files.createDirectories(dir.resolve("bin"));
         this.stateFile = dir.resolve("tsh-state.json");
@@ -125,7 +125,7 @@ final class TshStub {
      * Adds a PostgreSQL database {@code name} whose {@code tsh proxy db --tunnel} relays to
      * 127.0.0.1:{@code upstreamPort}; {@code tsh db ls} allows the given users.
      */
-    void addRelayedDatabase(String name, int upstreamPort, String... allowedUsers) throws IOException {
+    public void addRelayedDatabase(String name, int upstreamPort, String... allowedUsers) throws IOException {
         ObjectNode d = db(name, "postgres", "localhost:" + upstreamPort);
         ArrayNode allowed = d.putObject("users").putArray("allowed");
         for (String u : allowedUsers) {
@@ -139,14 +139,14 @@ final class TshStub {
     }
 
     /** The pids of the tsh proxies started so far (the stub appends them to this file). */
-    Path proxyPidFile() throws IOException {
+    public Path proxyPidFile() throws IOException {
         Path f = dir.resolve("proxy-pids");
         state.put("proxy_pid_file", f.toString());
         save();
         return f;
     }
 
-    static List<Long> pids(Path pidFile) throws IOException {
+    public static List<Long> pids(Path pidFile) throws IOException {
         List<Long> out = new ArrayList<>();
         if (Files.exists(pidFile)) {
             for (String line : Files.readAllLines(pidFile)) {
@@ -158,12 +158,12 @@ final class TshStub {
         return out;
     }
 
-    void save() throws IOException {
+    public void save() throws IOException {
         Files.writeString(stateFile, state.toPrettyString());
     }
 
     /** An environment whose PATH holds only the stub; Ferry's files under {@code ferryHome}. */
-    FerryEnvironment env(Path ferryHome) {
+    public FerryEnvironment env(Path ferryHome) {
         Map<String, String> env = new HashMap<>();
         env.put("PATH", bin.toString());
         env.put("TSH_STUB_STATE", stateFile.toString());
@@ -174,7 +174,7 @@ final class TshStub {
     }
 
     /** The calls tsh received, as {argv, TELEPORT_HOME} objects. */
-    List<JsonNode> calls() throws IOException {
+    public List<JsonNode> calls() throws IOException {
         List<JsonNode> out = new ArrayList<>();
         if (Files.exists(log)) {
             for (String line : Files.readAllLines(log)) {
@@ -185,7 +185,7 @@ final class TshStub {
     }
 
     /** A workspace file for the stub's cluster. */
-    Path workspace(String extraTeleportLines) throws IOException {
+    public Path workspace(String extraTeleportLines) throws IOException {
         Path file = dir.resolve("acme-teleport.yaml");
         Files.writeString(file, "name: acme-teleport\nteleport:\n  proxy: " + PROXY + "\n  user: alice\n"
                 + extraTeleportLines);
@@ -198,7 +198,7 @@ final class TshStub {
      * that alphabet, UTF8String otherwise, as Go's encoder does), plus a route-to-app ARN
      * (1.3.9999.1.11) that must not be taken for an allowed role.
      */
-    static String certificatePem(String user, List<String> arns) throws Exception {
+    public static String certificatePem(String user, List<String> arns) throws Exception {
         KeyPairGenerator gen = KeyPairGenerator.getInstance("EC");
         gen.initialize(256);
         KeyPair kp = gen.generateKeyPair();

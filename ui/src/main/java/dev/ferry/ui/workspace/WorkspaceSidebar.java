@@ -4,7 +4,9 @@ import atlantafx.base.theme.Styles;
 import dev.ferry.app.access.Identity;
 import dev.ferry.ui.fx.Problem;
 import javafx.beans.binding.Bindings;
+import dev.ferry.app.workspace.Workspace;
 import javafx.geometry.Insets;
+import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
@@ -32,6 +34,8 @@ public final class WorkspaceSidebar extends VBox {
 
     private final WorkspaceViewModel vm;
     private final ComboBox<Path> picker = new ComboBox<>();
+    private final VBox workspaceButtons = new VBox(2);
+    private final VBox identityButtons = new VBox(4);
     private boolean updating;
 
     public WorkspaceSidebar(WorkspaceViewModel vm, Supplier<Window> owner, Runnable openSettings) {
@@ -97,7 +101,8 @@ public final class WorkspaceSidebar extends VBox {
         settings.setMaxWidth(Double.MAX_VALUE);
         settings.setOnAction(e -> openSettings.run());
 
-        getChildren().addAll(brand, tagline, gap(14), caption("WORKSPACE"), picker, openFile, gap(14),
+        workspaceButtons.getChildren().add(openFile);
+        getChildren().addAll(brand, tagline, gap(14), caption("WORKSPACE"), picker, workspaceButtons, gap(14),
                 caption("IDENTITY"), identityBox(), spacer, settings);
     }
 
@@ -131,10 +136,13 @@ public final class WorkspaceSidebar extends VBox {
             if (id == null) {
                 return "";
             }
-            String s = "Account " + id.account() + (id.detail().isEmpty() ? "" : " · " + id.detail());
+            Workspace ws = vm.workspaceProperty().get();
+            boolean teleport = ws != null && ws.kind() == Workspace.Kind.TELEPORT;
+            String s = (teleport ? "Cluster " : "Account ") + id.account() + (id.detail().isEmpty() ? "" : " · " + id.detail());
             return id.expiresAt().map(t -> s + " · expires " + TIME.format(t)).orElse(s);
-        }, vm.identityProperty()));
-        VBox ok = new VBox(2, principal, detail);
+        }, vm.identityProperty(), vm.workspaceProperty()));
+        detail.setId("identityDetail");
+        VBox ok = new VBox(2, principal, detail, identityButtons);
         ok.visibleProperty().bind(vm.identityProperty().isNotNull());
         ok.managedProperty().bind(ok.visibleProperty());
 
@@ -163,6 +171,16 @@ public final class WorkspaceSidebar extends VBox {
 
         VBox box = new VBox(6, checking, ok, failed, none);
         return box;
+    }
+
+    /** Adds a button under "Open workspace file…" (e.g. "Add Teleport cluster…"). */
+    public void addWorkspaceButton(Node button) {
+        workspaceButtons.getChildren().add(button);
+    }
+
+    /** Adds a button under who the user is (e.g. "Sign out"). */
+    public void addIdentityButton(Node button) {
+        identityButtons.getChildren().add(button);
     }
 
     private static Label caption(String text) {

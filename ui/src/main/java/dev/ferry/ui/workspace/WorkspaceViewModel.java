@@ -4,10 +4,12 @@ import dev.ferry.app.FerryCore;
 import dev.ferry.app.access.AccessProvider;
 import dev.ferry.app.access.Identity;
 import dev.ferry.app.model.Resource;
+import dev.ferry.app.teleport.TshNotLoggedInException;
 import dev.ferry.app.workspace.Workspace;
 import dev.ferry.ui.fx.Problem;
 import dev.ferry.ui.fx.UiTasks;
 import dev.ferry.ui.notify.Notifications;
+import dev.ferry.ui.teleport.SignInNeeded;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
@@ -45,6 +47,7 @@ public final class WorkspaceViewModel implements AutoCloseable {
     private final BooleanProperty identityLoading = new SimpleBooleanProperty();
     private final ObjectProperty<Identity> identity = new SimpleObjectProperty<>();
     private final ObjectProperty<Problem> identityProblem = new SimpleObjectProperty<>();
+    private final ObjectProperty<SignInNeeded> signInNeeded = new SimpleObjectProperty<>();
     private long generation;
 
     public WorkspaceViewModel(FerryCore core, UiTasks tasks, Notifications notes) {
@@ -93,15 +96,22 @@ public final class WorkspaceViewModel implements AutoCloseable {
         loadProblem.set(null);
         identity.set(null);
         identityProblem.set(null);
+        signInNeeded.set(null);
         closeProvider();
         workspace.set(null);
         resources.clear();
         tasks.run(() -> {
             Workspace ws = core.workspaces().load(abs);
             AccessProvider p = core.providers().open(ws);
-            List<Resource> list = p.resources();
+            List<Resource> list = List.of();
+            SignInNeeded needed = null;
+            try {
+                list = p.resources();
+            } catch (TshNotLoggedInException e) {
+                needed = SignInNeeded.of(ws, e);
+            }
             core.workspaces().remember(abs);
-            return new Opened(ws, p, list);
+            return new Opened(ws, p, list, needed);
         }, opened -> {
             if (gen != generation) {
                 opened.provider().close();
@@ -111,7 +121,11 @@ public final class WorkspaceViewModel implements AutoCloseable {
             workspace.set(opened.workspace());
             provider.set(opened.provider());
             resources.setAll(opened.resources());
-            refreshIdentity();
+            if (opened.signIn() != null) {
+                signInNeeded.set(opened.signIn());
+            } else {
+                refreshIdentity();
+            }
         }, e -> {
             if (gen != generation) {
                 return;
@@ -124,7 +138,14 @@ public final class WorkspaceViewModel implements AutoCloseable {
         });
     }
 
-    private record Opened(Workspace workspace, AccessProvider provider, List<Resource> resources) {
+    private record Opened(Workspace workspace, AccessProvider provider, List<Resource> resources, SignInNeeded signIn) {
+    }
+
+    /** Opens the current workspace again (e.g. after signing in or out). */
+    public void reload() {
+        if (current.get() != null) {
+            open(current.get());
+        }
     }
 
     /** Checks who the user is (e.g. STS GetCallerIdentity) in the background. */
@@ -147,6 +168,11 @@ public final class WorkspaceViewModel implements AutoCloseable {
                 return;
             }
             identityLoading.set(false);
+            if (e instanceof TshNotLoggedInException nl && workspace.get() != null) {
+                resources.clear();
+                signInNeeded.set(SignInNeeded.of(workspace.get(), nl));
+                return;
+            }
             Problem problem = Problem.of(e);
             identityProblem.set(problem);
             notes.error("No usable credentials", problem);
@@ -191,6 +217,11 @@ public final class WorkspaceViewModel implements AutoCloseable {
 
     public ReadOnlyObjectProperty<Problem> identityProblemProperty() {
         return identityProblem;
+    }
+
+    /** Set while the workspace needs a sign-in (no session, or it expired). */
+    public ReadOnlyObjectProperty<SignInNeeded> signInNeededProperty() {
+        return signInNeeded;
     }
 
     private void closeProvider() {
