@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds Ferry and writes docs/screenshot.png (light) and docs/screenshot-dark.png of the main
-# window on the example workspace, with the role selector of aws-prod open. Starts Xvfb when
+# window on the example workspace, with the role selector of aws-prod open, and
+# docs/screenshot-tunnel.png of an AWS API proxy tab for aws-prod (needs moto_server). Starts Xvfb when
 # there is no DISPLAY, and a local moto_server (when installed) so the identity line shows a
 # real caller ARN instead of "no credentials". Usage: scripts/screenshot.sh [--no-build]
 set -euo pipefail
@@ -50,4 +51,4 @@ fi
 
 mkdir -p docs
 java -Dprism.order=sw -cp "ui/target/ferry-desktop.jar" dev.ferry.ui.Screenshot \
-  docs/screenshot.png docs/screenshot-dark.png aws-prod
+  docs/screenshot.png docs/screenshot-dark.png aws-prod docs/screenshot-tunnel.png

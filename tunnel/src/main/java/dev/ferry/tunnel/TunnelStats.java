@@ -61,6 +61,13 @@ public final class TunnelStats {
         error(why);
     }
 
+    /** Forgets the last error once the cause has gone (e.g. a supervised process is running again). */
+    public void clearError() {
+        lastError.set(null);
+        lastErrorAt.set(null);
+        fire();
+    }
+
     /** Records a user-readable error (never a secret). */
     public void error(String message) {
         lastError.set(message);

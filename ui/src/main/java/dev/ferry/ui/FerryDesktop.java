@@ -143,6 +143,11 @@ public final class FerryDesktop implements AutoCloseable {
         Tab resourcesTab = new Tab("Resources", teleport.withSignIn(resourceView));
         resourcesTab.setId("resourcesTab");
         documents.pinned(resourcesTab);
+        tunnelDocs.onSignIn(() -> {
+            documents.view().getSelectionModel().select(resourcesTab);
+            teleport.signIn().signIn();
+        });
+        teleport.signIn().onSignedIn(tunnelDocs::restartFailed);
 
         WorkspaceSidebar sidebar = new WorkspaceSidebar(workspace, () -> stage, this::openSettings);
         sidebar.addWorkspaceButton(teleport.addClusterButton());

@@ -29,10 +29,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Writes screenshots of the main window: {@code Screenshot LIGHT.png [DARK.png] [APP]}. Opens
+ * Writes screenshots of the main window: {@code Screenshot LIGHT.png [DARK.png] [APP] [TUNNEL.png]}. Opens
  * the workspace Ferry would open (e.g. {@code FERRY_WORKSPACE_FILE}), waits until it and the
  * identity check are done, opens the role selector of APP (default aws-prod), and snapshots
- * the window with the selector drawn in. Used by {@code scripts/screenshot.sh}.
+ * the window with the selector drawn in; with TUNNEL.png also an AWS API proxy tab for the first
+ * role of APP. Used by {@code scripts/screenshot.sh}.
  */
 public final class Screenshot {
     private Screenshot() {
@@ -40,12 +41,13 @@ public final class Screenshot {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 1) {
-            System.err.println("usage: Screenshot LIGHT.png [DARK.png] [APP]");
+            System.err.println("usage: Screenshot LIGHT.png [DARK.png] [APP] [TUNNEL.png]");
             System.exit(2);
         }
         Path light = Path.of(args[0]);
         Optional<Path> dark = args.length > 1 ? Optional.of(Path.of(args[1])) : Optional.empty();
         String app = args.length > 2 ? args[2] : "aws-prod";
+        Optional<Path> tunnelShot = args.length > 3 ? Optional.of(Path.of(args[3])) : Optional.empty();
         int code = 0;
         CompletableFuture<Void> started = new CompletableFuture<>();
         Platform.startup(() -> started.complete(null));
@@ -76,6 +78,9 @@ public final class Screenshot {
                 });
                 write(fx(() -> snapshot(desktop)), dark.get());
             }
+            if (tunnelShot.isPresent()) {
+                snapshotProxyTab(desktop, app, tunnelShot.get());
+            }
             fx(() -> {
                 desktop.resourceView().rolePicker().ifPresent(RolePicker::hide);
                 desktop.stage().hide();
@@ -88,6 +93,26 @@ public final class Screenshot {
         }
         Platform.exit();
         System.exit(code);
+    }
+
+    /** Starts an AWS API proxy for the first role of APP and snapshots its tab once it is ready (light theme). */
+    private static void snapshotProxyTab(FerryDesktop desktop, String app, Path file) throws Exception {
+        dev.ferry.app.tunnels.Tunnel[] started = new dev.ferry.app.tunnels.Tunnel[1];
+        fx(() -> {
+            desktop.resourceView().rolePicker().ifPresent(RolePicker::hide);
+            desktop.themes().preferenceProperty().set(Settings.Theme.LIGHT);
+            var ws = desktop.workspace().workspaceProperty().get();
+            var provider = desktop.workspace().providerProperty().get();
+            var resource = provider.app(app).orElseThrow();
+            var role = provider.awsRoles(resource).get(0);
+            desktop.tunnelDocuments().startAwsProxy(ws, resource, role).thenAccept(t -> started[0] = t);
+            return null;
+        });
+        waitFor("proxy ready", () -> started[0] != null && started[0].status() == dev.ferry.app.tunnels.TunnelStatus.READY
+                && desktop.tunnelDocuments().view(started[0].id()).isPresent());
+        waitFor("tab rendered", () -> !((dev.ferry.ui.tunnels.AwsProxyTunnelView) desktop.tunnelDocuments().view(started[0].id())
+                .orElseThrow()).renderedText().isEmpty());
+        write(fx(() -> snapshot(desktop)), file);
     }
 
     /** The window's scene, with the role selector popup (a separate window) drawn in place. */

@@ -249,6 +249,9 @@ public final class SupervisedTshTunnel implements LocalTunnel {
             synchronized (this) {
                 backoff = FIRST_BACKOFF;
             }
+            if (TshNotLoggedInException.describes(stats.snapshot().lastError())) {
+                stats.clearError(); // signed in again: the session error no longer applies
+            }
             LOG.info("{} is running again on 127.0.0.1:{}", what, port);
         } catch (RuntimeException e) {
             String msg = e instanceof TshNotLoggedInException nl ? nl.getMessage() + " " + nl.hint() : e.getMessage();

@@ -7,11 +7,22 @@ package dev.ferry.app.teleport;
 public final class TshNotLoggedInException extends TshException {
     private final boolean expired;
 
+    private static final String EXPIRED = "Your Teleport session for ";
+    private static final String NOT_SIGNED_IN = "You are not signed in to Teleport (";
+
     public TshNotLoggedInException(String proxy, boolean expired) {
-        super(expired ? "Your Teleport session for " + proxy + " has expired."
-                        : "You are not signed in to Teleport (" + proxy + ").",
+        super(expired ? EXPIRED + proxy + " has expired."
+                        : NOT_SIGNED_IN + proxy + ").",
                 "Run `ferry login` (or sign in from the Ferry window), then try again.", 1);
         this.expired = expired;
+    }
+
+    /**
+     * Whether an error text (a tunnel's last error, which may quote this exception) says the
+     * Teleport session is missing or expired, so signing in would fix it.
+     */
+    public static boolean describes(String message) {
+        return message != null && (message.contains(NOT_SIGNED_IN) || (message.contains(EXPIRED) && message.contains(" has expired")));
     }
 
     public boolean expired() {

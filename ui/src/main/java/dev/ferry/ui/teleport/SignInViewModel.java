@@ -43,6 +43,7 @@ public final class SignInViewModel {
     private Thread worker;
     private boolean cancelRequested;
     private FxLoginPrompter prompter;
+    private final java.util.List<Runnable> afterSignIn = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public SignInViewModel(WorkspaceViewModel workspace, UiTasks tasks, Notifications notes, Supplier<Window> owner) {
         this.workspace = workspace;
@@ -116,6 +117,12 @@ public final class SignInViewModel {
         Workspace ws = workspace.workspaceProperty().get();
         notes.success("Signed in", id.principal() + " on " + (ws == null ? id.account() : ws.name()));
         workspace.reload();
+        afterSignIn.forEach(Runnable::run);
+    }
+
+    /** Runs after every successful sign-in (FX thread), e.g. to restart tunnels that needed it. */
+    public void onSignedIn(Runnable r) {
+        afterSignIn.add(r);
     }
 
     private void done() {

@@ -9,4 +9,7 @@ interface TunnelActions {
 
     /** Stops the tunnel, forgets it, and closes its tab. */
     void stop(Tunnel t);
+
+    /** Signs in again (a Teleport session expired); failed tunnels restart afterwards. */
+    void signIn(Tunnel t);
 }

@@ -12,6 +12,7 @@ import dev.ferry.app.settings.Settings;
 import dev.ferry.app.tunnels.Tunnel;
 import dev.ferry.app.tunnels.TunnelKind;
 import dev.ferry.app.tunnels.TunnelSpec;
+import dev.ferry.app.tunnels.TunnelStatus;
 import dev.ferry.app.workspace.Workspace;
 import dev.ferry.tunnel.aws.ProxyMode;
 import dev.ferry.ui.documents.Documents;
@@ -64,7 +65,13 @@ public final class TunnelDocuments implements AutoCloseable {
         public void stop(Tunnel t) {
             TunnelDocuments.this.stop(t);
         }
+
+        @Override
+        public void signIn(Tunnel t) {
+            signIn.run();
+        }
     };
+    private Runnable signIn = () -> { };
     private final AwsFormatChoice defaultFormat;
 
     public TunnelDocuments(FerryCore core, UiTasks tasks, Notifications notes, Documents documents, Supplier<Window> owner) {
@@ -163,6 +170,23 @@ public final class TunnelDocuments implements AutoCloseable {
                 port -> new DatabaseConnectDialog(owner.get(), db, port).showAndWait().ifPresent(c ->
                         open(TunnelSpec.database(file, db.name(), c.dbUser(), c.dbName(), c.port()))),
                 e -> notes.error("Cannot connect to " + db.name(), e));
+    }
+
+    /** What "Sign in to Teleport…" in a tab does (the desktop's sign-in). */
+    public void onSignIn(Runnable r) {
+        this.signIn = r;
+    }
+
+    /**
+     * After a sign-in: tunnels that could not start for want of a session start again (tsh
+     * tunnels that were already running restart by themselves on their next attempt).
+     */
+    public void restartFailed() {
+        for (Tunnel t : core.tunnels().tunnels()) {
+            if (t.status() == TunnelStatus.FAILED && dev.ferry.app.teleport.TshNotLoggedInException.describes(t.lastError())) {
+                open(t.spec());
+            }
+        }
     }
 
     /** Starts an AWS API proxy for a role of an app (HTTPS_PROXY mode) in its own tab. */

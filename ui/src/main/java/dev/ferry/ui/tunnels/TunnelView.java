@@ -2,6 +2,7 @@ package dev.ferry.ui.tunnels;
 
 import atlantafx.base.controls.Message;
 import atlantafx.base.theme.Styles;
+import dev.ferry.app.teleport.TshNotLoggedInException;
 import dev.ferry.app.tunnels.Tunnel;
 import dev.ferry.app.tunnels.TunnelStatus;
 import dev.ferry.tunnel.TunnelStats;
@@ -43,6 +44,7 @@ public abstract class TunnelView extends ScrollPane {
     private final Label address = new Label();
     private final TextField port = new TextField();
     private final Message error = new Message("The tunnel is not running", "");
+    private final Button signIn = new Button("Sign in to Teleport…");
     private final Timeline poll;
     private final Consumer<Tunnel> listener;
     protected final VBox body = new VBox(18);
@@ -93,9 +95,15 @@ public abstract class TunnelView extends ScrollPane {
         error.getStyleClass().add(Styles.DANGER);
         error.managedProperty().bind(error.visibleProperty());
 
+        signIn.setId("tunnelSignIn");
+        signIn.getStyleClass().add(Styles.ACCENT);
+        signIn.managedProperty().bind(signIn.visibleProperty());
+        signIn.setVisible(false);
+        signIn.setOnAction(e -> actions.signIn(tunnel));
+
         counters.setId("tunnelCounters");
         body.setPadding(new Insets(18, 22, 22, 22));
-        body.getChildren().addAll(head, new VBox(4, addressRow, portHelp), error);
+        body.getChildren().addAll(head, new VBox(4, addressRow, portHelp), error, signIn);
         setContent(body);
 
         poll = new Timeline(new KeyFrame(POLL, e -> refreshCounters()));
@@ -156,6 +164,7 @@ public abstract class TunnelView extends ScrollPane {
         String err = tunnel.lastError();
         error.setDescription(err);
         error.setVisible(s == TunnelStatus.FAILED && !err.isEmpty());
+        updateSignIn();
         refreshDetails();
         refreshCounters();
     }
@@ -205,6 +214,7 @@ public abstract class TunnelView extends ScrollPane {
             value.setId(c[2]);
             counters.addRow(row++, name, value);
         }
+        updateSignIn();
         if (s.lastError() != null && !s.lastError().isBlank()) {
             Label name = new Label("Last error");
             name.getStyleClass().add(Styles.TEXT_MUTED);
@@ -214,6 +224,17 @@ public abstract class TunnelView extends ScrollPane {
             value.getStyleClass().add(Styles.DANGER);
             counters.addRow(row, name, value);
         }
+    }
+
+    /**
+     * "Sign in…" shows while the tunnel cannot run because the Teleport session is missing or
+     * expired (the start failed, or tsh keeps failing to restart for that reason).
+     */
+    private void updateSignIn() {
+        boolean failedForSession = tunnel.status() == TunnelStatus.FAILED && TshNotLoggedInException.describes(tunnel.lastError());
+        String last = tunnel.stats().snapshot().lastError();
+        boolean restartsFailForSession = tunnel.status() == TunnelStatus.READY && TshNotLoggedInException.describes(last);
+        signIn.setVisible(failedForSession || restartsFailForSession);
     }
 
     /** The kind's counters: {label, value, node id}. */

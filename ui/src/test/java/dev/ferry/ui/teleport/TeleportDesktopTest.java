@@ -390,4 +390,41 @@ class TeleportDesktopTest {
             return false;
         }
     }
+
+    @Test
+    void aTunnelThatNeedsASessionOffersSignInAndStartsAfterIt(FxRobot robot) throws Exception {
+        dev.ferry.tunnel.testsupport.PostgresServer pg = dev.ferry.tunnel.testsupport.PostgresServer.shared();
+        tsh.addRelayedDatabase("pg-local", pg.port(), dev.ferry.tunnel.testsupport.PostgresServer.TRUST_USER);
+        tsh.state.put("valid_hours", -1); // signed in once, long ago: the session has expired
+        tsh.save();
+        assertThatThrownBy(this::signInOutsideTheWindow).isInstanceOf(TshNotLoggedInException.class).hasMessageContaining("has expired");
+        tsh.state.put("valid_hours", 12);
+        tsh.save();
+        launch(env);
+        waitForPrompt(robot);
+
+        dev.ferry.app.tunnels.TunnelSpec spec = dev.ferry.app.tunnels.TunnelSpec.database(workspaceFile.toAbsolutePath().toString(),
+                "pg-local", dev.ferry.tunnel.testsupport.PostgresServer.TRUST_USER, dev.ferry.tunnel.testsupport.PostgresServer.DATABASE, 0);
+        fx(() -> desktop.tunnelDocuments().open(spec));
+        waitUntil(() -> core.tunnels().tunnels().size() == 1
+                && core.tunnels().tunnels().get(0).status() == dev.ferry.app.tunnels.TunnelStatus.FAILED);
+        dev.ferry.app.tunnels.Tunnel t = core.tunnels().tunnels().get(0);
+        assertThat(t.lastError()).contains("has expired");
+        waitUntil(() -> showing(robot, "#tunnelSignIn"));
+
+        // By keyboard (the button may sit below the fold of a small test window).
+        fx(() -> {
+            robot.lookup("#tunnelSignIn").query().requestFocus();
+            return null;
+        });
+        waitUntil(() -> robot.lookup("#tunnelSignIn").query().isFocused());
+        robot.type(KeyCode.SPACE);
+        answer(robot, "#passwordDialog", "#signInPassword", "correct horse");
+        answer(robot, "#otpDialog", "#signInOtp", "123456");
+        waitUntil(() -> t.status() == dev.ferry.app.tunnels.TunnelStatus.READY);
+        waitUntil(() -> !showing(robot, "#tunnelSignIn"));
+        assertThat(dev.ferry.ui.tunnels.TunnelFixtures.query("jdbc:postgresql://127.0.0.1:" + t.localAddress().getPort() + "/"
+                + dev.ferry.tunnel.testsupport.PostgresServer.DATABASE + "?user=" + dev.ferry.tunnel.testsupport.PostgresServer.TRUST_USER
+                + "&sslmode=disable", "select current_user")).isEqualTo(dev.ferry.tunnel.testsupport.PostgresServer.TRUST_USER);
+    }
 }

@@ -135,6 +135,7 @@ class RestoreTabsTest {
     @Test
     void aTakenPortFailsThatTunnelOnlyWithAClearError(FxRobot robot) throws Exception {
         int[] ports = previousSession(Settings.RestoreTunnels.ALWAYS);
+        waitUntil(() -> TunnelFixtures.isFree(ports[0])); // the previous session's listener has closed
         try (ServerSocket taken = new ServerSocket(ports[0], 1, InetAddress.getLoopbackAddress())) {
             startDesktop();
             Tunnel db = tunnel(TunnelKind.DATABASE);
