@@ -22,6 +22,9 @@ jar="$root/ui/target/ferry-desktop.jar"
 tmp="$(mktemp -d)"
 pid=
 trap '[ -z "$pid" ] || kill "$pid" 2>/dev/null; stop_xvfb; rm -rf "$tmp"' EXIT
+# A private Ferry home: no running Ferry of the user's takes the launch over (single instance),
+# and every run starts from the same state.
+export FERRY_HOME="$tmp/ferry-home"
 start_xvfb
 
 now_ms() { date +%s%3N; }
