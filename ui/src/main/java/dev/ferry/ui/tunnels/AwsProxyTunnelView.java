@@ -45,6 +45,9 @@ public final class AwsProxyTunnelView extends TunnelView {
     private final ToggleButton endpointMode = new ToggleButton("Endpoint URL");
     private final ComboBox<AwsFormatChoice> format = new ComboBox<>();
     private final TextArea rendered = new TextArea();
+    /** The chosen format in full, secret included: what Copy copies. The text area masks the secret. */
+    private String fullText = "";
+    private final javafx.scene.control.CheckBox showSecret = new javafx.scene.control.CheckBox("Show secret");
     private final TextField caBundle;
     private Context context;
     private boolean updatingMode;
@@ -61,6 +64,7 @@ public final class AwsProxyTunnelView extends TunnelView {
 
         ToggleGroup modes = new ToggleGroup();
         proxyMode.setId("modeHttpsProxy");
+        proxyMode.setMnemonicParsing(false); // the underscore is part of the name
         endpointMode.setId("modeEndpointUrl");
         proxyMode.setToggleGroup(modes);
         endpointMode.setToggleGroup(modes);
@@ -103,7 +107,9 @@ public final class AwsProxyTunnelView extends TunnelView {
         rendered.setPrefRowCount(8);
         rendered.setWrapText(true);
         rendered.getStyleClass().add("mono");
-        HBox formatHead = new HBox(10, new Label("Format"), format, Copy.button("copyAwsFormat", rendered::getText));
+        showSecret.setId("showSecret");
+        showSecret.selectedProperty().addListener((o, a, b) -> refreshDetails());
+        HBox formatHead = new HBox(10, new Label("Format"), format, Copy.button("copyAwsFormat", () -> fullText), showSecret);
         formatHead.setAlignment(Pos.CENTER_LEFT);
 
         Button importButton = new Button("Import CA into keystore…");
@@ -140,7 +146,7 @@ public final class AwsProxyTunnelView extends TunnelView {
     }
 
     public String renderedText() {
-        return rendered.getText();
+        return fullText;
     }
 
     /** What clients need, while the proxy runs. */
@@ -152,6 +158,16 @@ public final class AwsProxyTunnelView extends TunnelView {
                 context.outputLocation(), context.keystore(), context.profileName(tunnel)));
     }
 
+    /** The text as shown: the local secret key replaced by dots unless "Show secret" is ticked. */
+    public String shownText() {
+        return rendered.getText();
+    }
+
+    private String masked(String text) {
+        String secret = tunnel.details().get(AwsProxyDetails.SECRET_KEY);
+        return secret == null || secret.isEmpty() ? text : text.replace(secret, "••••••••••••••••");
+    }
+
     @Override
     protected void refreshDetails() {
         role.setText(tunnel.spec().roleArn());
@@ -159,7 +175,8 @@ public final class AwsProxyTunnelView extends TunnelView {
         (mode() == ProxyMode.HTTPS_PROXY ? proxyMode : endpointMode).setSelected(true);
         updatingMode = false;
         caBundle.setText(tunnel.details().getOrDefault(AwsProxyDetails.CA_BUNDLE, ""));
-        rendered.setText(access().map(a -> format.getValue().render(a)).orElse(""));
+        fullText = access().map(a -> format.getValue().render(a)).orElse("");
+        rendered.setText(showSecret.isSelected() ? fullText : masked(fullText));
         dbeaverButton.setVisible(format.getValue() == AwsFormatChoice.ATHENA_JDBC && mode() == ProxyMode.HTTPS_PROXY);
     }
 

@@ -126,6 +126,15 @@ class AwsProxyTabTest {
         int port = t.localAddress().getPort();
         assertThat(v.renderedText()).as("unix format by default")
                 .contains("export HTTPS_PROXY=\"http://127.0.0.1:" + port + "\"").contains("export AWS_ACCESS_KEY_ID=");
+        // The secret is masked on screen unless asked for; Copy gives the real text.
+        String secret = t.details().get("AWS_SECRET_ACCESS_KEY");
+        assertThat(v.renderedText()).contains(secret);
+        assertThat(fx(v::shownText)).doesNotContain(secret).contains("export AWS_SECRET_ACCESS_KEY=\"•");
+        assertThat(fx(() -> robot.from(v).lookup("#modeHttpsProxy").queryAs(ToggleButton.class).getText())).isEqualTo("HTTPS_PROXY");
+        robot.clickOn((Node) fx(() -> robot.from(v).lookup("#copyAwsFormat").query()));
+        waitUntil(() -> v.renderedText().equals(javafx.scene.input.Clipboard.getSystemClipboard().getString()));
+        robot.clickOn((Node) fx(() -> robot.from(v).lookup("#showSecret").query()));
+        waitUntil(() -> v.shownText().contains(secret));
         String ca = fx(() -> robot.from(v).lookup("#caBundle").queryAs(TextField.class).getText());
         assertThat(Path.of(ca)).exists();
 
