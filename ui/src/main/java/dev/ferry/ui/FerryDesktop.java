@@ -92,6 +92,7 @@ public final class FerryDesktop implements AutoCloseable {
         this.resources = new ResourceListViewModel(workspace.resources());
         this.resources.kindProperty().set(ResourceFilter.Kind.parse(uiState.kindFilter));
         this.launcher = new ConsoleLauncher(tasks, notifications, core.browser(), workspace.providerProperty());
+        launcher.onFailure(workspace::failed);
         this.tunnelDocs = new TunnelDocuments(core, tasks, notifications, documents, () -> stage);
         this.resourceView = new ResourceListView(workspace, resources, launcher, new TunnelStarter() {
             @Override

@@ -27,12 +27,24 @@ public final class ConsoleLauncher {
     private final ObservableValue<AccessProvider> provider;
     private final ObservableSet<String> busy = FXCollections.observableSet();
 
+    private Consumer<Throwable> failureHook = e -> { };
+
     public ConsoleLauncher(UiTasks tasks, Notifications notes, BrowserLauncher browser,
                            ObservableValue<AccessProvider> provider) {
         this.tasks = tasks;
         this.notes = notes;
         this.browser = browser;
         this.provider = provider;
+    }
+
+    /** Also told of every failure (the desktop turns a lost Teleport session into the sign-in prompt). */
+    public void onFailure(Consumer<Throwable> hook) {
+        this.failureHook = hook;
+    }
+
+    private void failed(String title, Throwable e) {
+        failureHook.accept(e);
+        notes.error(title, e);
     }
 
     /** Names of the apps being launched right now. */
@@ -72,7 +84,7 @@ public final class ConsoleLauncher {
             } else {
                 withRoles.accept(roles);
             }
-        }, e -> notes.error(failureTitle, e));
+        }, e -> failed(failureTitle, e));
     }
 
     /** Signs in to the console as the role and opens it in the browser. */
@@ -90,7 +102,7 @@ public final class ConsoleLauncher {
             notes.success("Opened " + app.name(), "The AWS console opened in your browser as " + role.name() + ".");
         }, e -> {
             busy.remove(app.name());
-            notes.error("Could not open the AWS console for " + app.name(), e);
+            failed("Could not open the AWS console for " + app.name(), e);
         });
     }
 

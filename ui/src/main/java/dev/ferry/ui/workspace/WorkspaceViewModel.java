@@ -220,6 +220,20 @@ public final class WorkspaceViewModel implements AutoCloseable {
     }
 
     /** Set while the workspace needs a sign-in (no session, or it expired). */
+    /**
+     * A failure somewhere else (a console launch, a role list) that says the Teleport session
+     * is gone: the resource list gives way to the sign-in prompt, as when the workspace opened.
+     */
+    public void failed(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof TshNotLoggedInException nl && workspace.get() != null) {
+                resources.clear();
+                signInNeeded.set(SignInNeeded.of(workspace.get(), nl));
+                return;
+            }
+        }
+    }
+
     public ReadOnlyObjectProperty<SignInNeeded> signInNeededProperty() {
         return signInNeeded;
     }

@@ -427,4 +427,22 @@ class TeleportDesktopTest {
                 + dev.ferry.tunnel.testsupport.PostgresServer.DATABASE + "?user=" + dev.ferry.tunnel.testsupport.PostgresServer.TRUST_USER
                 + "&sslmode=disable", "select current_user")).isEqualTo(dev.ferry.tunnel.testsupport.PostgresServer.TRUST_USER);
     }
+
+    @Test
+    void aSessionLostWhileTheWindowIsOpenBringsBackThePrompt(FxRobot robot) throws Exception {
+        signInOutsideTheWindow();
+        launch(env);
+        waitForStubResources();
+        // Signed out elsewhere (e.g. `tsh logout` in a terminal sharing this profile).
+        try (FerryCore other = new FerryCore(env, u -> { })) {
+            other.providers().open(other.workspaces().load(workspaceFile)).signOut();
+        }
+        // The next action that needs tsh finds no session: the list gives way to the prompt.
+        waitUntil(() -> robot.lookup("#launch-aws-prod").tryQuery().filter(Node::isVisible).isPresent());
+        robot.clickOn((Node) fx(() -> robot.lookup("#launch-aws-prod").queryAll().stream()
+                .filter(n -> n.getScene() != null && n.isVisible()).findFirst().orElseThrow()));
+        waitForPrompt(robot);
+        assertThat(text(robot, "#signInReason")).contains("not signed in");
+        assertThat(resourceNames()).isEmpty();
+    }
 }
