@@ -26,6 +26,7 @@ import java.time.Duration;
  * CLI and the desktop app each make one; nothing else creates services.
  */
 public final class FerryCore implements AutoCloseable {
+    private HttpClient http;
     private final FerryEnvironment env;
     private final FerryPaths paths;
     private final JsonFileStore<Settings> settings;
@@ -46,9 +47,7 @@ public final class FerryCore implements AutoCloseable {
         this.paths = FerryPaths.of(env);
         this.settings = new JsonFileStore<>(paths.settingsFile(), Settings.class, Settings::new, false);
         this.workspaces = new WorkspaceRepository(env, paths, settings, new WorkspaceLoader(env.userName()));
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-                .followRedirects(HttpClient.Redirect.NEVER).build();
-        this.providers = new AccessProviders(env, new ConsoleFederation(http), this::ca);
+        this.providers = new AccessProviders(env, new ConsoleFederation(this::http), this::ca);
         this.browser = browser != null ? browser
                 : new SystemBrowserLauncher(env, () -> settings.load().browserCommand);
         this.background = new ThreadPoolBackground();
@@ -80,6 +79,15 @@ public final class FerryCore implements AutoCloseable {
 
     public FerryPaths paths() {
         return paths;
+    }
+
+    /** The HTTP client for console federation, made on first use (it initialises TLS). */
+    private synchronized HttpClient http() {
+        if (http == null) {
+            http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+                    .followRedirects(HttpClient.Redirect.NEVER).build();
+        }
+        return http;
     }
 
     public JsonFileStore<Settings> settings() {

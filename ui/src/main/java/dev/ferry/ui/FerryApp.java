@@ -58,7 +58,8 @@ public final class FerryApp extends Application {
         if (instance != null) {
             instance.onMessage(args -> Platform.runLater(desktop::bringToFront));
         }
-        desktop.enableTray();
+        // The tray (AWT start-up) comes once the window is up: nothing competes with the first frame.
+        stage.addEventHandler(javafx.stage.WindowEvent.WINDOW_SHOWN, e -> desktop.enableTray());
         desktop.show();
     }
 

@@ -25,10 +25,18 @@ import java.util.OptionalInt;
 public final class ConsoleFederation {
     public static final String ISSUER = "ferry";
 
-    private final HttpClient http;
+    private final java.util.function.Supplier<HttpClient> http;
     private final ObjectMapper json = new ObjectMapper();
 
     public ConsoleFederation(HttpClient http) {
+        this(() -> http);
+    }
+
+    /**
+     * With a client made on first use: building an HttpClient initialises TLS (and the security
+     * providers on the class path), which has no place on the way to the first window.
+     */
+    public ConsoleFederation(java.util.function.Supplier<HttpClient> http) {
         this.http = http;
     }
 
@@ -55,7 +63,7 @@ public final class ConsoleFederation {
                 .header("Accept", "application/json").build();
         HttpResponse<String> response;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            response = http.get().send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new FerryException("The AWS sign-in endpoint " + hostOf(endpoint) + " could not be reached ("
                     + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ").",
