@@ -1,7 +1,15 @@
 #!/usr/bin/env bash
 # Benchmark of the PostgreSQL tunnel (tunnel/ dev.ferry.tunnel.pg.PgTunnel) against a private
 # PostgreSQL 15 with TLS, measured in the same run against: direct plaintext, direct TLS
-# (sslmode=require, the same TLS work the tunnel does upstream) and socat (plaintext relay).
+# (sslmode=require, the same TLS work the tunnel does upstream), stunnel and socat.
+#
+# The reference relay for the bulk target is stunnel (protocol = pgsql, client mode): like the
+# tunnel it takes plaintext from the client on 127.0.0.1, sends PostgreSQL's SSLRequest
+# upstream and relays over TLS with a verified server certificate (test CA, checkIP). That is
+# the same work the tunnel does, minus the tunnel's own authentication at connect time, so
+# "bulk tunnel / stunnel" compares relays, not TLS against no TLS. socat cannot send the
+# SSLRequest, so it can only relay plaintext to PostgreSQL: its figures are shown as a
+# no-TLS bound, not as the target reference.
 #
 # Prerequisite: mvn -B -q -o -DskipTests install   (or: mvn -B -q -o -pl tunnel -am test-compile)
 # Usage: bash bench/db-tunnel.sh      env: SECONDS_PER_RUN (10), BULK_ROWS (150000), CONNECTS (100)
@@ -11,16 +19,17 @@ T=${SECONDS_PER_RUN:-10}
 ROWS=${BULK_ROWS:-150000}
 CONNECTS=${CONNECTS:-100}
 
-for tool in psql pgbench socat java mvn; do
-  command -v "$tool" >/dev/null || { echo "missing: $tool (install it, e.g. apt-get install -y socat)"; exit 2; }
+for tool in psql pgbench socat stunnel java mvn; do
+  command -v "$tool" >/dev/null || { echo "missing: $tool (install it, e.g. apt-get install -y socat stunnel4)"; exit 2; }
 done
 [ -d tunnel/target/test-classes/dev/ferry/tunnel/pg ] || {
   echo "tunnel is not built: run  mvn -B -q -o -DskipTests install  first"; exit 2; }
 
 WORK=$(mktemp -d)
-PEERS_PID=""; SOCAT_PID=""
+PEERS_PID=""; SOCAT_PID=""; STUNNEL_PID=""
 cleanup() {
   [ -n "$SOCAT_PID" ] && kill "$SOCAT_PID" 2>/dev/null || true
+  [ -n "$STUNNEL_PID" ] && kill "$STUNNEL_PID" 2>/dev/null || true
   [ -n "$PEERS_PID" ] && { exec 9>&- 2>/dev/null || true; wait "$PEERS_PID" 2>/dev/null || true; }
   rm -rf "$WORK"
 }
@@ -37,19 +46,42 @@ for _ in $(seq 600); do grep -q READY "$WORK/peers.out" 2>/dev/null && break; sl
 grep -q READY "$WORK/peers.out" || { echo "peers did not start:"; cat "$WORK/peers.err"; exit 1; }
 PG=$(sed -n 's/.*pg=\([0-9]*\).*/\1/p' "$WORK/peers.out")
 TUN=$(sed -n 's/.*tunnel=\([0-9]*\).*/\1/p' "$WORK/peers.out")
-SOC=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+CA=$(sed -n 's/.* ca=\(.*\)$/\1/p' "$WORK/peers.out")
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+SOC=$(free_port)
 socat TCP-LISTEN:"$SOC",bind=127.0.0.1,reuseaddr,fork TCP:127.0.0.1:"$PG" &
 SOCAT_PID=$!
-for _ in $(seq 100); do pg_isready -q -h 127.0.0.1 -p "$SOC" && break; sleep 0.05; done
+STN=$(free_port)
+cat >"$WORK/stunnel.conf" <<EOF
+foreground = yes
+pid =
+[pg]
+client = yes
+accept = 127.0.0.1:$STN
+connect = 127.0.0.1:$PG
+protocol = pgsql
+CAfile = $CA
+verifyChain = yes
+checkIP = 127.0.0.1
+EOF
+stunnel "$WORK/stunnel.conf" 2>"$WORK/stunnel.err" &
+STUNNEL_PID=$!
+for port in "$SOC" "$STN"; do
+  for _ in $(seq 100); do pg_isready -q -h 127.0.0.1 -p "$port" && break; sleep 0.05; done
+done
 
 DB=ferrydb
 direct_plain="host=127.0.0.1 port=$PG user=postgres dbname=$DB sslmode=disable"
 direct_tls="host=127.0.0.1 port=$PG user=postgres dbname=$DB sslmode=require"
 via_tunnel="host=127.0.0.1 port=$TUN user=whoever dbname=whatever sslmode=disable"
+via_stunnel="host=127.0.0.1 port=$STN user=postgres dbname=$DB sslmode=disable"
 via_socat="host=127.0.0.1 port=$SOC user=postgres dbname=$DB sslmode=disable"
-NAMES=(direct_plain direct_tls via_tunnel via_socat)
+NAMES=(direct_plain direct_tls via_tunnel via_stunnel via_socat)
+psql -X -At "$via_stunnel" -c 'select 1' >/dev/null || { echo "stunnel relay does not work:"; cat "$WORK/stunnel.err"; exit 1; }
 
-echo "PostgreSQL 15 on 127.0.0.1:$PG (ssl=on), tunnel on :$TUN (TLS upstream, VERIFY_FULL), socat on :$SOC (plaintext)"
+echo "PostgreSQL 15 on 127.0.0.1:$PG (ssl=on), tunnel on :$TUN (TLS upstream, VERIFY_FULL),"
+echo "stunnel on :$STN (TLS upstream, pgsql SSLRequest, verified), socat on :$SOC (plaintext upstream)"
+echo "$(stunnel -version 2>&1 | grep -m1 '^.*stunnel [0-9]' | sed 's/^\[.\] //'), $(socat -V | grep -m1 'socat version')"
 echo "machine: $(nproc) cores; $(java -version 2>&1 | head -1)"
 pgbench -q -i -s 10 "$direct_plain" >/dev/null 2>&1
 
@@ -102,8 +134,10 @@ echo
 echo "== ratios (tunnel: plaintext client -> tunnel -> TLS -> PostgreSQL) =="
 echo "  TPS   tunnel / direct TLS      = $(r "${TPS[via_tunnel]}" "${TPS[direct_tls]}")   (target >= 0.90)"
 echo "  TPS   tunnel / direct plain    = $(r "${TPS[via_tunnel]}" "${TPS[direct_plain]}")"
-echo "  TPS   socat  / direct plain    = $(r "${TPS[via_socat]}" "${TPS[direct_plain]}")   (reference relay)"
-echo "  bulk  tunnel / socat           = $(r "${MBS[via_tunnel]}" "${MBS[via_socat]}")   (target >= 0.95; socat relays plaintext, the tunnel decrypts TLS)"
+echo "  TPS   stunnel / direct TLS     = $(r "${TPS[via_stunnel]}" "${TPS[direct_tls]}")   (reference relay, TLS upstream)"
+echo "  TPS   socat  / direct plain    = $(r "${TPS[via_socat]}" "${TPS[direct_plain]}")   (plaintext relay)"
+echo "  bulk  tunnel / stunnel         = $(r "${MBS[via_tunnel]}" "${MBS[via_stunnel]}")   (target >= 0.95; both: plaintext client side, verified TLS upstream)"
+echo "  bulk  tunnel / socat           = $(r "${MBS[via_tunnel]}" "${MBS[via_socat]}")   (information: socat relays plaintext, the tunnel decrypts TLS)"
 echo "  bulk  tunnel / direct TLS      = $(r "${MBS[via_tunnel]}" "${MBS[direct_tls]}")"
 echo "  bulk  tunnel / direct plain    = $(r "${MBS[via_tunnel]}" "${MBS[direct_plain]}")"
 echo "  connect latency added (p50)    = $(awk -v a="${P50[via_tunnel]}" -v b="${P50[direct_tls]}" 'BEGIN { printf "%.2f ms", (a - b) / 1000 }') (tunnel vs direct TLS, psql process start included in both)"

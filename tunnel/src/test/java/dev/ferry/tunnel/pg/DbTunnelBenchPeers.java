@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * Peers for bench/db-tunnel.sh: a private PostgreSQL (TLS on) and a PgTunnel to it
  * (VERIFY_FULL with the test CA, db user postgres). Prints one line
- * {@code READY pg=PORT tunnel=PORT} and runs until stdin closes.
+ * {@code READY pg=PORT tunnel=PORT ca=FILE} (the CA that signed the server certificate) and runs until stdin closes.
  */
 public final class DbTunnelBenchPeers {
     private DbTunnelBenchPeers() {
@@ -18,7 +18,8 @@ public final class DbTunnelBenchPeers {
              PgTunnel tunnel = PgTunnel.start(new PgTunnelConfig(0, "127.0.0.1", pg.port(), TlsMode.VERIFY_FULL,
                      List.of(pg.caPem()), PostgresServer.SUPERUSER, PostgresServer.DATABASE,
                      PasswordSupplier.none(), Duration.ofSeconds(10)))) {
-            System.out.println("READY pg=" + pg.port() + " tunnel=" + tunnel.localAddress().getPort());
+            System.out.println("READY pg=" + pg.port() + " tunnel=" + tunnel.localAddress().getPort()
+                    + " ca=" + pg.caPem());
             System.out.flush();
             while (System.in.read() >= 0) {
                 // wait for stdin to close
