@@ -140,10 +140,7 @@ class DesktopTest {
 
     /** Clicks the visible, attached node of a query (list cells may keep detached copies). */
     static void click(FxRobot robot, String query) throws Exception {
-        waitUntil(() -> robot.lookup(query).queryAll().stream().anyMatch(n -> n.getScene() != null && n.isVisible()));
-        Node node = fx(() -> robot.lookup(query).queryAll().stream()
-                .filter(n -> n.getScene() != null && n.isVisible()).findFirst().orElseThrow());
-        robot.clickOn(node);
+        dev.ferry.ui.tunnels.TunnelFixtures.clickVisible(robot, query);
     }
 
     static String callerArnFromMoto() {

@@ -438,9 +438,7 @@ class TeleportDesktopTest {
             other.providers().open(other.workspaces().load(workspaceFile)).signOut();
         }
         // The next action that needs tsh finds no session: the list gives way to the prompt.
-        waitUntil(() -> robot.lookup("#launch-aws-prod").tryQuery().filter(Node::isVisible).isPresent());
-        robot.clickOn((Node) fx(() -> robot.lookup("#launch-aws-prod").queryAll().stream()
-                .filter(n -> n.getScene() != null && n.isVisible()).findFirst().orElseThrow()));
+        dev.ferry.ui.tunnels.TunnelFixtures.clickVisible(robot, "#launch-aws-prod");
         waitForPrompt(robot);
         assertThat(text(robot, "#signInReason")).contains("not signed in");
         assertThat(resourceNames()).isEmpty();

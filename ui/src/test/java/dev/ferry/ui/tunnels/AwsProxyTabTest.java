@@ -77,9 +77,7 @@ class AwsProxyTabTest {
     }
 
     static void click(FxRobot robot, String query) throws Exception {
-        waitUntil(() -> robot.lookup(query).queryAll().stream().anyMatch(n -> n.getScene() != null && n.isVisible()));
-        robot.clickOn((Node) fx(() -> robot.lookup(query).queryAll().stream()
-                .filter(n -> n.getScene() != null && n.isVisible()).findFirst().orElseThrow()));
+        TunnelFixtures.clickVisible(robot, query);
     }
 
     AwsProxyTunnelView openProxy(FxRobot robot) throws Exception {

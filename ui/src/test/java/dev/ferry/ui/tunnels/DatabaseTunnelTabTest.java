@@ -83,9 +83,7 @@ class DatabaseTunnelTabTest {
 
     /** Clicks Connect on "orders", fills the form (database ferrydb, the given port) and connects. */
     void connect(FxRobot robot, String port) throws Exception {
-        waitUntil(() -> robot.lookup("#connect-orders").tryQuery().filter(n -> n.getScene() != null).isPresent());
-        robot.clickOn((Node) fx(() -> robot.lookup("#connect-orders").queryAll().stream()
-                .filter(n -> n.getScene() != null && n.isVisible()).findFirst().orElseThrow()));
+        TunnelFixtures.clickVisible(robot, "#connect-orders");
         waitUntil(() -> robot.lookup("#connectDialog").tryQuery().isPresent());
         @SuppressWarnings("unchecked")
         ComboBox<String> user = fx(() -> robot.lookup("#dbUserChoice").queryAs(ComboBox.class));

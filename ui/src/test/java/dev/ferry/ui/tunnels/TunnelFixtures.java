@@ -70,6 +70,30 @@ public final class TunnelFixtures {
         return f;
     }
 
+    /**
+     * Clicks the visible, attached node of a query. A list may re-render its cells while the
+     * robot moves there (the node is then detached); the click is retried on a fresh lookup,
+     * a bounded number of times.
+     */
+    public static void clickVisible(FxRobot robot, String query) throws Exception {
+        RuntimeException last = null;
+        for (int attempt = 0; attempt < 5; attempt++) {
+            waitUntil(() -> robot.lookup(query).queryAll().stream().anyMatch(n -> n.getScene() != null && n.isVisible()));
+            Node node = fx(() -> robot.lookup(query).queryAll().stream()
+                    .filter(n -> n.getScene() != null && n.isVisible()).findFirst().orElse(null));
+            if (node == null) {
+                continue;
+            }
+            try {
+                robot.clickOn(node);
+                return;
+            } catch (RuntimeException detachedWhileMoving) {
+                last = detachedWhileMoving;
+            }
+        }
+        throw new AssertionError("could not click " + query, last);
+    }
+
     public static <T> T fx(Callable<T> c) throws Exception {
         if (javafx.application.Platform.isFxApplicationThread()) {
             return c.call();
