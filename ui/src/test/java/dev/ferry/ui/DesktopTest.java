@@ -358,12 +358,12 @@ class DesktopTest {
     void themeSwitchAppliesTheDarkStylesheetAndIsSaved(FxRobot robot) throws Exception {
         waitForResources(robot);
         chooseTheme(robot, "Light");
-        waitUntil(() -> new PrimerLight().getUserAgentStylesheet().equals(Application.getUserAgentStylesheet()));
+        waitUntil(() -> new PrimerLight().getUserAgentStylesheetBSS().equals(Application.getUserAgentStylesheet()));
         chooseTheme(robot, "Dark");
-        waitUntil(() -> new PrimerDark().getUserAgentStylesheet().equals(Application.getUserAgentStylesheet()));
+        waitUntil(() -> new PrimerDark().getUserAgentStylesheetBSS().equals(Application.getUserAgentStylesheet()));
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> core.settings().load().theme == Settings.Theme.DARK);
         chooseTheme(robot, "Light");
-        waitUntil(() -> new PrimerLight().getUserAgentStylesheet().equals(Application.getUserAgentStylesheet()));
+        waitUntil(() -> new PrimerLight().getUserAgentStylesheetBSS().equals(Application.getUserAgentStylesheet()));
     }
 
     private void chooseTheme(FxRobot robot, String title) throws Exception {
