@@ -348,6 +348,11 @@ public final class FerryDesktop implements AutoCloseable {
             Settings fresh = core.settings().load();
             fresh.theme = chosen.theme;
             fresh.browserCommand = chosen.browserCommand;
+            fresh.restoreTunnels = chosen.restoreTunnels;
+            fresh.closeToTray = chosen.closeToTray;
+            fresh.athenaWorkgroup = chosen.athenaWorkgroup;
+            fresh.athenaOutputLocation = chosen.athenaOutputLocation;
+            fresh.dbeaverWorkspace = chosen.dbeaverWorkspace;
             core.settings().save(fresh);
             return fresh;
         }, saved -> settings = saved, e -> notifications.error("Settings not saved", e));

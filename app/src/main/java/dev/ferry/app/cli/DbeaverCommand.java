@@ -53,7 +53,7 @@ final class DbeaverCommand {
                     db.isRedshift() || db.isRedshiftServerless() ? DatabaseEndpoint.Flavour.REDSHIFT
                             : DatabaseEndpoint.Flavour.POSTGRES);
             var outcome = setup.add(new DBeaverSetup.Connection(db.name() + " (" + dbUser + "@" + database + ")",
-                    ws.name(), endpoint), workspace != null ? workspace : setup.defaultWorkspace());
+                    ws.name(), endpoint), workspace != null ? workspace : setup.workspace(root.core.settings().load()));
             PrintWriter out = root.spec.commandLine().getOut();
             if (outcome.dataSourcesFile() != null) {
                 out.println("Saved DBeaver connection " + outcome.connectionId() + " in " + outcome.dataSourcesFile());

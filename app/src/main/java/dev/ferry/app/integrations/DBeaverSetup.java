@@ -86,6 +86,12 @@ public final class DBeaverSetup {
         return env.get("XDG_DATA_HOME").map(Path::of).orElse(home.resolve(".local/share")).resolve("DBeaverData/workspace6");
     }
 
+    /** The workspace folder from the settings when set there, else {@link #defaultWorkspace()}. */
+    public Path workspace(dev.ferry.app.settings.Settings settings) {
+        String chosen = settings == null ? null : settings.dbeaverWorkspace;
+        return chosen == null || chosen.isBlank() ? defaultWorkspace() : Path.of(chosen.strip());
+    }
+
     public static Path dataSourcesFile(Path workspace) {
         return workspace.resolve("General").resolve(".dbeaver").resolve("data-sources.json");
     }

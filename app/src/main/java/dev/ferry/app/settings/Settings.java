@@ -41,6 +41,9 @@ public final class Settings extends KeepsUnknownFields {
     /** Reopen the tunnels of the last session at start-up. */
     public RestoreTunnels restoreTunnels = RestoreTunnels.ALWAYS;
 
+    /** DBeaver's workspace folder (…/DBeaverData/workspace6) when it is not in the standard place; empty: found. */
+    public String dbeaverWorkspace = "";
+
 
     public Settings copy() {
         Settings s = new Settings();
@@ -52,6 +55,7 @@ public final class Settings extends KeepsUnknownFields {
         s.athenaOutputLocation = athenaOutputLocation;
         s.closeToTray = closeToTray;
         s.restoreTunnels = restoreTunnels;
+        s.dbeaverWorkspace = dbeaverWorkspace;
         s.unknown().putAll(unknown());
         return s;
     }

@@ -295,4 +295,13 @@ class DBeaverSetupTest {
         assertThat(found).filteredOn(t -> t.kind() == KeystoreTargets.Kind.DBEAVER)
                 .extracting(KeystoreTargets.Target::path).contains(cacerts.toRealPath());
     }
+
+    @Test
+    void aWorkspaceFromTheSettingsWinsOverTheStandardPlace() {
+        DBeaverSetup s = new DBeaverSetup(new FerryEnvironment(Map.of(), "Linux", "/home/u", "u"), Stream::empty);
+        dev.ferry.app.settings.Settings settings = new dev.ferry.app.settings.Settings();
+        assertThat(s.workspace(settings)).isEqualTo(Path.of("/home/u/.local/share/DBeaverData/workspace6"));
+        settings.dbeaverWorkspace = " /data/dbeaver/workspace6 ";
+        assertThat(s.workspace(settings)).isEqualTo(Path.of("/data/dbeaver/workspace6"));
+    }
 }

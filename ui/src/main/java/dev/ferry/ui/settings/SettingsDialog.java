@@ -39,10 +39,49 @@ public final class SettingsDialog extends Dialog<Settings> {
                 + "{url} is replaced by the address (added at the end when missing).");
         help.getStyleClass().addAll(Styles.TEXT_MUTED, Styles.TEXT_SMALL);
 
+        ComboBox<Settings.RestoreTunnels> restore = new ComboBox<>();
+        restore.setId("restoreChoice");
+        restore.getItems().setAll(Settings.RestoreTunnels.values());
+        restore.setValue(current.restoreTunnels == null ? Settings.RestoreTunnels.ALWAYS : current.restoreTunnels);
+        restore.setMaxWidth(Double.MAX_VALUE);
+        restore.setConverter(new javafx.util.StringConverter<>() {
+            @Override
+            public String toString(Settings.RestoreTunnels r) {
+                return r == null ? "" : switch (r) {
+                    case ALWAYS -> "Always reopen them";
+                    case ASK -> "Ask at start";
+                    case NEVER -> "Never";
+                };
+            }
+
+            @Override
+            public Settings.RestoreTunnels fromString(String text) {
+                return null;
+            }
+        });
+        javafx.scene.control.CheckBox tray = new javafx.scene.control.CheckBox("Keep tunnels running in the tray when the window closes");
+        tray.setId("closeToTray");
+        tray.setSelected(current.closeToTray);
+
+        TextField workgroup = new TextField(current.athenaWorkgroup == null ? "" : current.athenaWorkgroup);
+        workgroup.setId("athenaWorkgroup");
+        workgroup.setPromptText("primary");
+        TextField output = new TextField(current.athenaOutputLocation == null ? "" : current.athenaOutputLocation);
+        output.setId("athenaOutputLocation");
+        output.setPromptText("s3://bucket/prefix/ (optional)");
+        TextField dbeaver = new TextField(current.dbeaverWorkspace == null ? "" : current.dbeaverWorkspace);
+        dbeaver.setId("dbeaverWorkspace");
+        dbeaver.setPromptText("Found automatically (…/DBeaverData/workspace6)");
+
         GridPane grid = dev.ferry.ui.fx.Forms.grid();
         grid.addRow(0, new Label("Theme"), theme);
         grid.addRow(1, new Label("Browser command"), browser);
         grid.add(help, 1, 2);
+        grid.addRow(3, new Label("Tunnels at start"), restore);
+        grid.add(tray, 1, 4);
+        grid.addRow(5, new Label("Athena workgroup"), workgroup);
+        grid.addRow(6, new Label("Athena results"), output);
+        grid.addRow(7, new Label("DBeaver workspace"), dbeaver);
         getDialogPane().setContent(grid);
         getDialogPane().getButtonTypes().setAll(ButtonType.OK, ButtonType.CANCEL);
 
@@ -53,6 +92,11 @@ public final class SettingsDialog extends Dialog<Settings> {
             Settings s = current.copy();
             s.theme = theme.getValue();
             s.browserCommand = browser.getText() == null ? "" : browser.getText().trim();
+            s.restoreTunnels = restore.getValue();
+            s.closeToTray = tray.isSelected();
+            s.athenaWorkgroup = workgroup.getText() == null || workgroup.getText().isBlank() ? "primary" : workgroup.getText().trim();
+            s.athenaOutputLocation = output.getText() == null ? "" : output.getText().trim();
+            s.dbeaverWorkspace = dbeaver.getText() == null ? "" : dbeaver.getText().trim();
             return s;
         });
     }

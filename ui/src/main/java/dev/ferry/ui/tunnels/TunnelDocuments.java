@@ -282,7 +282,7 @@ public final class TunnelDocuments implements AutoCloseable {
             String wsName = core.workspaces().load(Path.of(t.spec().workspaceFile())).name();
             var endpoint = dev.ferry.app.integrations.DatabaseEndpoint.loopback(port, t.spec().dbUser(), t.spec().dbName(),
                     DatabaseTunnelView.flavour(t));
-            return setup.add(new DBeaverSetup.Connection(t.spec().title(), wsName, endpoint), setup.defaultWorkspace());
+            return setup.add(new DBeaverSetup.Connection(t.spec().title(), wsName, endpoint), setup.workspace(core.settings().load()));
         }, o -> {
             if (!o.launched().isEmpty()) {
                 notes.success("Sent to DBeaver", "DBeaver is running: it got the connection " + t.spec().title()
@@ -341,7 +341,7 @@ public final class TunnelDocuments implements AutoCloseable {
             String role = t.spec().roleArn().substring(t.spec().roleArn().lastIndexOf('/') + 1);
             DBeaverSetup.Outcome o = setup.addAthena(new DBeaverSetup.AthenaConnection(t.spec().resource() + " " + role + " (Athena)",
                     ctx.workspaceName(), t.details().getOrDefault(AwsProxyDetails.REGION, "us-east-1"), ctx.workgroup(),
-                    ctx.outputLocation(), t.localAddress().getPort(), access.get().accessKeyId()), setup.defaultWorkspace());
+                    ctx.outputLocation(), t.localAddress().getPort(), access.get().accessKeyId()), setup.workspace(core.settings().load()));
             return "Imported Ferry's CA into " + imported.keystore() + " and added \"" + t.spec().resource() + " " + role
                     + " (Athena)\" to DBeaver (folder Ferry). When DBeaver asks for the password, paste the proxy's secret key"
                     + " from this tab.";

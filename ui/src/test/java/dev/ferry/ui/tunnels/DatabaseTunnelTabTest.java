@@ -188,4 +188,43 @@ class DatabaseTunnelTabTest {
             assertThat(query(text(robot, view, "#postgresJdbcUrl"), "select current_user")).isEqualTo(PostgresServer.TRUST_USER);
         }
     }
+
+    @Test
+    void settingsChooseTheDbeaverWorkspaceAndOpenInDbeaverWritesTheConnectionThere(FxRobot robot) throws Exception {
+        java.nio.file.Path dbeaverWs = dir.resolve("my-dbeaver/workspace6");
+        // Settings: DBeaver's workspace, tunnels at start, tray, Athena — all saved.
+        TunnelFixtures.clickVisible(robot, "#settingsButton");
+        waitUntil(() -> robot.lookup("#dbeaverWorkspace").tryQuery().isPresent());
+        fx(() -> {
+            robot.lookup("#dbeaverWorkspace").queryAs(TextField.class).setText(dbeaverWs.toString());
+            robot.lookup("#athenaWorkgroup").queryAs(TextField.class).setText("analysts");
+            robot.lookup("#closeToTray").queryAs(javafx.scene.control.CheckBox.class).setSelected(false);
+            @SuppressWarnings("unchecked")
+            ComboBox<dev.ferry.app.settings.Settings.RestoreTunnels> restore = robot.lookup("#restoreChoice").queryAs(ComboBox.class);
+            restore.setValue(dev.ferry.app.settings.Settings.RestoreTunnels.ASK);
+            return null;
+        });
+        DialogPane settings = fx(() -> robot.lookup("#settingsDialog").queryAs(DialogPane.class));
+        robot.clickOn(fx(() -> settings.lookupButton(ButtonType.OK)));
+        waitUntil(() -> dbeaverWs.toString().equals(core.settings().load().dbeaverWorkspace));
+        dev.ferry.app.settings.Settings saved = core.settings().load();
+        assertThat(saved.athenaWorkgroup).isEqualTo("analysts");
+        assertThat(saved.closeToTray).isFalse();
+        assertThat(saved.restoreTunnels).isEqualTo(dev.ferry.app.settings.Settings.RestoreTunnels.ASK);
+
+        connect(robot, String.valueOf(freePort()));
+        Tunnel t = onlyTunnel(core);
+        TunnelView view = view(t);
+        waitForStatus(t, TunnelStatus.READY);
+        robot.clickOn((Node) fx(() -> robot.from(view).lookup("#openInDbeaver").query()));
+        java.nio.file.Path file = dev.ferry.app.integrations.DBeaverSetup.dataSourcesFile(dbeaverWs);
+        waitUntil(() -> java.nio.file.Files.exists(file));
+        com.fasterxml.jackson.databind.JsonNode conn = new com.fasterxml.jackson.databind.ObjectMapper().readTree(file.toFile())
+                .get("connections").elements().next();
+        assertThat(conn.get("folder").asText()).isEqualTo("Ferry");
+        assertThat(conn.get("configuration").get("port").asText()).isEqualTo(String.valueOf(t.localAddress().getPort()));
+        assertThat(conn.get("configuration").get("user").asText()).isEqualTo(PostgresServer.TRUST_USER);
+        // And the JDBC URL DBeaver will use really works.
+        assertThat(query(conn.get("configuration").get("url").asText(), "select current_database()")).isEqualTo(PostgresServer.DATABASE);
+    }
 }
