@@ -10,7 +10,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 
 @Command(name = "keystore", description = "Trust Ferry's local CA in Java keystores (DBeaver, a JDK, JDBC tools).",
-        subcommands = {KeystoreCommand.Import.class, KeystoreCommand.Targets.class})
+        subcommands = {KeystoreCommand.Import.class, KeystoreCommand.Targets.class, KeystoreCommand.RotateCa.class})
 final class KeystoreCommand {
     @ParentCommand
     FerryCli root;
@@ -71,6 +71,39 @@ final class KeystoreCommand {
                 t.row(target.label(), target.path().toString(), target.exists() ? "yes" : "no (will be created)");
             }
             root.spec.commandLine().getOut().print(t.render());
+        }
+    }
+
+    @Command(name = "rotate-ca", description = "Replace Ferry's local CA with a new one and import it again into every "
+            + "keystore it was imported into (a backup of each is kept). Restart running AWS proxies afterwards.")
+    static final class RotateCa implements java.util.concurrent.Callable<Integer> {
+        @ParentCommand
+        KeystoreCommand keystore;
+
+        @Option(names = "--storepass", paramLabel = "PASSWORD",
+                description = "Password of the keystores that were imported with a password of their own.")
+        String storepass;
+
+        @Override
+        public Integer call() throws Exception {
+            FerryCli root = keystore.root;
+            PrintWriter out = root.spec.commandLine().getOut();
+            PrintWriter err = root.spec.commandLine().getErr();
+            root.core.ca().rotate();
+            out.println("New local CA: " + root.core.ca().certificatePemPath());
+            KeystoreImporter importer = new KeystoreImporter(root.core.paths());
+            int failed = 0;
+            for (KeystoreImporter.Outcome o : importer.reimportAll(root.core.ca().certificatePemPath(),
+                    p -> storepass == null ? null : storepass.toCharArray())) {
+                if (o.error() != null) {
+                    failed++;
+                    err.println("ferry: " + o.keystore() + ": " + o.error().getMessage()
+                            + (o.error().hint().isEmpty() ? "" : " " + o.error().hint()));
+                } else {
+                    out.println("Updated " + o.keystore() + ": " + o.result().alias() + ", SHA-256 " + o.result().fingerprintSha256());
+                }
+            }
+            return failed == 0 ? 0 : 1;
         }
     }
 }

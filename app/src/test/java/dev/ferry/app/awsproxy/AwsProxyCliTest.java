@@ -219,4 +219,43 @@ class AwsProxyCliTest {
         assertThat(targets.code()).isZero();
         assertThat(targets.out()).contains("truststore.p12");
     }
+
+    @Test
+    void rotatingTheCaReimportsItWhereverItWasImported() throws Exception {
+        Path plain = dir.resolve("plain.jks");
+        java.security.KeyStore jks = java.security.KeyStore.getInstance("JKS");
+        jks.load(null, null);
+        try (var o = Files.newOutputStream(plain)) {
+            jks.store(o, "changeit".toCharArray());
+        }
+        Path own = dir.resolve("own.p12");
+        assertThat(ferry("keystore", "import", "--keystore", plain.toString(), "--alias", "ferry-test").code()).isZero();
+        assertThat(ferry("keystore", "import", "--keystore", own.toString(), "--storepass", "s3cret", "--alias", "ferry-test").code()).isZero();
+        java.security.cert.Certificate before = load(plain, "changeit").getCertificate("ferry-test");
+
+        // Without the other store's password, that one is reported (exit 1) and the rest is done.
+        Result r = ferry("keystore", "rotate-ca");
+        assertThat(r.code()).as(r.err()).isEqualTo(1);
+        assertThat(r.err()).contains(own.toString()).contains("password");
+        java.security.cert.Certificate after = load(plain, "changeit").getCertificate("ferry-test");
+        assertThat(after).isNotEqualTo(before);
+        Path caPem;
+        try (FerryCore core = new FerryCore(env)) {
+            caPem = core.ca().certificatePemPath();
+        }
+        try (var in = Files.newInputStream(caPem)) {
+            assertThat(after).isEqualTo(java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        assertThat(r.out()).contains("Updated " + plain);
+
+        // With it, every store follows the next rotation.
+        Result again = ferry("keystore", "rotate-ca", "--storepass", "s3cret");
+        assertThat(again.code()).as(again.err()).isZero();
+        assertThat(load(own, "s3cret").getCertificate("ferry-test")).isEqualTo(load(plain, "changeit").getCertificate("ferry-test"))
+                .isNotEqualTo(after);
+    }
+
+    static java.security.KeyStore load(Path file, String password) throws Exception {
+        return java.security.KeyStore.getInstance(file.toFile(), password.toCharArray());
+    }
 }
