@@ -73,6 +73,7 @@ public final class FerryDesktop implements AutoCloseable {
     private final TunnelDocuments tunnelDocs;
     private final TrayMenuModel trayModel;
     private SystemTrayIcon trayIcon;
+    private boolean trayRequested;
     private Runnable exit = Platform::exit;
     private final Scene scene;
 
@@ -193,10 +194,15 @@ public final class FerryDesktop implements AutoCloseable {
     }
 
     /**
-     * Puts Ferry in the system tray when the desktop has one (checked in the background):
+     * Puts Ferry in the system tray when the desktop has one (checked in the background; only
+     * the first call does anything):
      * the window may then close while tunnels keep running. Without a tray nothing changes.
      */
     public void enableTray() {
+        if (trayRequested) {
+            return; // once per window: showing it again (from the tray) must not add a second icon
+        }
+        trayRequested = true;
         tasks.run(() -> SystemTrayIcon.isSupported() ? SystemTrayIcon.install(trayModel,
                 () -> Platform.runLater(this::bringToFront)) : null, icon -> {
             trayIcon = icon;

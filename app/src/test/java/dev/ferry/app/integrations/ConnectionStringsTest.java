@@ -1,9 +1,9 @@
 package dev.ferry.app.integrations;
 
+import dev.ferry.tunnel.testsupport.PostgresServer;
 import dev.ferry.app.FerryException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.DataInputStream;
 import java.net.InetAddress;
@@ -24,8 +24,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Every connection string is fed to the real client against a real PostgreSQL 15 server. */
 class ConnectionStringsTest {
-    @RegisterExtension
-    static PostgresServer pg = new PostgresServer();
+    static PostgresServer pg;
 
     /** Names with quotes, spaces, shell and URL metacharacters, and non-ASCII letters. */
     static final String USER = "o'brien \"x\" $HOME `id` \\ 100%";
@@ -38,8 +37,9 @@ class ConnectionStringsTest {
 
     @BeforeAll
     static void createRoleAndDatabase() throws Exception {
-        pg.sql("postgres", "CREATE ROLE " + ident(USER) + " LOGIN");
-        pg.sql("postgres", "CREATE DATABASE " + ident(DB) + " OWNER " + ident(USER));
+        pg = PostgresServer.shared(); // pg_hba trusts any other user from 127.0.0.1
+        pg.psql("CREATE ROLE " + ident(USER) + " LOGIN");
+        pg.psql("CREATE DATABASE " + ident(DB) + " OWNER " + ident(USER));
         endpoint = new DatabaseEndpoint("127.0.0.1", pg.port(), USER, DB, DatabaseEndpoint.Flavour.POSTGRES, APP);
     }
 
@@ -69,20 +69,20 @@ class ConnectionStringsTest {
     @Test
     void psqlCommandRunsThroughBash() throws Exception {
         String command = new ConnectionStrings(endpoint).psqlCommand() + " -X -A -t -w -c " + EnvBlock.posixDoubleQuoted(QUERY);
-        assertThat(PostgresServer.run(List.of("bash", "-c", command), true).strip()).isEqualTo(EXPECTED);
+        assertThat(PostgresServer.run(List.of("bash", "-c", command), 60).strip()).isEqualTo(EXPECTED);
     }
 
     @Test
     void libpqUriIsAcceptedByPsql() throws Exception {
         String uri = new ConnectionStrings(endpoint).libpqUri();
-        assertThat(PostgresServer.run(List.of("psql", uri, "-X", "-A", "-t", "-w", "-c", QUERY), true).strip()).isEqualTo(EXPECTED);
+        assertThat(PostgresServer.run(List.of("psql", uri, "-X", "-A", "-t", "-w", "-c", QUERY), 60).strip()).isEqualTo(EXPECTED);
     }
 
     @Test
     void unixEnvironmentIsUnderstoodByBashAndPsql() throws Exception {
         String script = new ConnectionStrings(endpoint).environment(ShellKind.UNIX)
                 + "psql -X -A -t -w -c " + EnvBlock.posixDoubleQuoted(QUERY);
-        assertThat(PostgresServer.run(List.of("bash", "-c", script), true).strip()).isEqualTo(EXPECTED);
+        assertThat(PostgresServer.run(List.of("bash", "-c", script), 60).strip()).isEqualTo(EXPECTED);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.ferry.app.integrations;
 
+import dev.ferry.tunnel.testsupport.PostgresServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import dev.ferry.app.FerryEnvironment;
@@ -47,12 +48,12 @@ class KeystoreImporterTest {
     Path keytoolStore(String type, String file) throws Exception {
         Path store = tmp.resolve(file);
         PostgresServer.run(List.of("keytool", "-genkeypair", "-alias", "other", "-keyalg", "EC", "-dname", "CN=other",
-                "-keystore", store.toString(), "-storetype", type, "-storepass", "changeit", "-keypass", "changeit"), true);
+                "-keystore", store.toString(), "-storetype", type, "-storepass", "changeit", "-keypass", "changeit"), 60);
         return store;
     }
 
     String keytoolList(Path store, String alias) throws Exception {
-        return PostgresServer.run(List.of("keytool", "-list", "-v", "-keystore", store.toString(), "-storepass", "changeit", "-alias", alias), false);
+        return PostgresServer.run(List.of("keytool", "-list", "-v", "-keystore", store.toString(), "-storepass", "changeit", "-alias", alias), 60);
     }
 
     @Test
@@ -68,7 +69,7 @@ class KeystoreImporterTest {
             assertThat(Files.readAllBytes(r.backup())).isEqualTo(before);
             String listed = keytoolList(store, "ferry-prod-workspace");
             assertThat(listed).contains("trustedCertEntry").contains(r.fingerprintSha256()).contains("CN=Ferry Local CA 1");
-            assertThat(PostgresServer.run(List.of("keytool", "-list", "-keystore", store.toString(), "-storepass", "changeit"), true))
+            assertThat(PostgresServer.run(List.of("keytool", "-list", "-keystore", store.toString(), "-storepass", "changeit"), 60))
                     .contains("Keystore type: " + type).contains("other,");
         }
         assertThat(importer.imports()).hasSize(2);

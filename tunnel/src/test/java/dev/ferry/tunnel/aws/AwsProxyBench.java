@@ -88,12 +88,13 @@ public final class AwsProxyBench {
                 s3Direct.putObject(b -> b.bucket("bench").key("big"), RequestBody.fromBytes(big));
                 // Warm-up, the same for both paths: JIT of the TLS (AES-GCM) code in the proxy and in
                 // this client takes a few hundred MB to reach full speed; GetItem traffic does not get there.
-                Process stunnel = startTlsFrontForMoto(tmp, moto.uri(), ks);
+                TlsFront front = startTlsFrontForMoto(tmp, moto.uri(), ks);
+                Process stunnel = front.process();
                 try {
                 TrustManagerFactory tmf2 = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
                 tmf2.init(ks);
                 SdkHttpClient http2 = UrlConnectionHttpClient.builder().tlsTrustManagersProvider(tmf2::getTrustManagers).build();
-                S3Client s3DirectTls = S3Client.builder().endpointOverride(URI.create("https://localhost:" + tlsPort))
+                S3Client s3DirectTls = S3Client.builder().endpointOverride(URI.create("https://localhost:" + front.port()))
                         .region(Region.US_EAST_1).forcePathStyle(true).credentialsProvider(testing).httpClient(http2).build();
                 int warmUp = Integer.getInteger("bench.s3WarmUp", 8);
                 for (int i = 0; i < warmUp; i++) {
@@ -129,18 +130,20 @@ public final class AwsProxyBench {
         }
     }
 
-    static int tlsPort;
+    record TlsFront(Process process, int port) {
+    }
 
     /**
      * stunnel in server mode on 127.0.0.1 with a localhost certificate from a test CA (added to
      * {@code trust}), relaying to moto's plain HTTP port.
      */
-    static Process startTlsFrontForMoto(Path tmp, URI moto, KeyStore trust) throws Exception {
+    static TlsFront startTlsFrontForMoto(Path tmp, URI moto, KeyStore trust) throws Exception {
         Path certs = Files.createDirectories(tmp.resolve("stunnel"));
         dev.ferry.tunnel.testsupport.TestCertificates.write(certs);
         try (InputStream in = Files.newInputStream(certs.resolve("ca.pem"))) {
             trust.setCertificateEntry("bench-ca", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
         }
+        int tlsPort;
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             tlsPort = s.getLocalPort();
         }
@@ -155,7 +158,7 @@ public final class AwsProxyBench {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (System.nanoTime() < deadline) {
             try (java.net.Socket ignored = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), tlsPort)) {
-                return p;
+                return new TlsFront(p, tlsPort);
             } catch (java.io.IOException notYet) {
                 if (!p.isAlive()) {
                     break;

@@ -164,7 +164,6 @@ public abstract class TunnelView extends ScrollPane {
         String err = tunnel.lastError();
         error.setDescription(err);
         error.setVisible(s == TunnelStatus.FAILED && !err.isEmpty());
-        updateSignIn();
         refreshDetails();
         refreshCounters();
     }
@@ -214,7 +213,7 @@ public abstract class TunnelView extends ScrollPane {
             value.setId(c[2]);
             counters.addRow(row++, name, value);
         }
-        updateSignIn();
+        updateSignIn(s.lastError());
         if (s.lastError() != null && !s.lastError().isBlank()) {
             Label name = new Label("Last error");
             name.getStyleClass().add(Styles.TEXT_MUTED);
@@ -230,9 +229,8 @@ public abstract class TunnelView extends ScrollPane {
      * "Sign in…" shows while the tunnel cannot run because the Teleport session is missing or
      * expired (the start failed, or tsh keeps failing to restart for that reason).
      */
-    private void updateSignIn() {
+    private void updateSignIn(String last) {
         boolean failedForSession = tunnel.status() == TunnelStatus.FAILED && TshNotLoggedInException.describes(tunnel.lastError());
-        String last = tunnel.stats().snapshot().lastError();
         boolean restartsFailForSession = tunnel.status() == TunnelStatus.READY && TshNotLoggedInException.describes(last);
         signIn.setVisible(failedForSession || restartsFailForSession);
     }

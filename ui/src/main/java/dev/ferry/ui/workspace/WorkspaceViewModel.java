@@ -168,9 +168,7 @@ public final class WorkspaceViewModel implements AutoCloseable {
                 return;
             }
             identityLoading.set(false);
-            if (e instanceof TshNotLoggedInException nl && workspace.get() != null) {
-                resources.clear();
-                signInNeeded.set(SignInNeeded.of(workspace.get(), nl));
+            if (failed(e)) {
                 return;
             }
             Problem problem = Problem.of(e);
@@ -223,15 +221,18 @@ public final class WorkspaceViewModel implements AutoCloseable {
     /**
      * A failure somewhere else (a console launch, a role list) that says the Teleport session
      * is gone: the resource list gives way to the sign-in prompt, as when the workspace opened.
+     *
+     * @return whether it was such a failure
      */
-    public void failed(Throwable e) {
+    public boolean failed(Throwable e) {
         for (Throwable c = e; c != null; c = c.getCause()) {
             if (c instanceof TshNotLoggedInException nl && workspace.get() != null) {
                 resources.clear();
                 signInNeeded.set(SignInNeeded.of(workspace.get(), nl));
-                return;
+                return true;
             }
         }
+        return false;
     }
 
     public ReadOnlyObjectProperty<SignInNeeded> signInNeededProperty() {

@@ -221,6 +221,13 @@ class TrayTest {
         // Open Ferry from the tray brings the window back.
         click(icon, null, TrayMenuModel.OPEN);
         waitUntil(stage::isShowing);
+        // Shown again, the window asks for the tray again (FerryApp does so on every WINDOW_SHOWN): still one icon.
+        fx(() -> {
+            desktop.enableTray();
+            return null;
+        });
+        assertThat(desktop.trayIcon()).containsSame(icon);
+        assertThat(SystemTray.getSystemTray().getTrayIcons()).hasSize(1);
 
         // Quit asks first; Cancel keeps everything running.
         click(icon, null, TrayMenuModel.QUIT);
