@@ -6,8 +6,8 @@
 #
 # Packaged app: the installed /opt/ferry/bin/ferry if present, else the app image from
 # installers/build.sh. Reference: java -jar ui/target/ferry-desktop.jar (class path, no
-# AppCDS). Prints the median time from launch to the "Ferry window shown" log line, the idle
-# RSS 3 s after that, each as a ratio against the reference, and the .deb size.
+# AppCDS). Prints the median time from launch to the "Ferry window shown" log line (its own
+# timestamp), the idle RSS 3 s after that, each as a ratio against the reference, and the .deb size.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 source "$root/installers/display.sh"
@@ -27,18 +27,23 @@ trap '[ -z "$pid" ] || kill "$pid" 2>/dev/null; stop_xvfb; rm -rf "$tmp"' EXIT
 export FERRY_HOME="$tmp/ferry-home"
 start_xvfb
 
-now_ms() { date +%s%3N; }
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-# run_once CMD...: prints "<ms to first window> <idle RSS in KB>"
+# ms_of_day "HH:MM:SS.mmm": milliseconds since local midnight
+ms_of_day() { awk -F'[:.]' '{ print (($1 * 60 + $2) * 60 + $3) * 1000 + $4 }' <<< "$1"; }
+
+# run_once CMD...: prints "<ms to first window> <idle RSS in KB>". The end time is the
+# timestamp Ferry writes on its "window shown" log line (local time, ms), so the polling
+# for that line adds nothing to the figure.
 run_once() {
   local log="$tmp/run.log" t0 t1 rss
   : > "$log"
-  t0=$(now_ms)
+  t0=$(ms_of_day "$(date +%H:%M:%S.%3N)")
   "$@" > "$log" 2>&1 &
   pid=$!
   wait_for_line "$log" "Ferry window shown" 60 || { cat "$log" >&2; echo "no window within 60 s: $*" >&2; exit 1; }
-  t1=$(now_ms)
+  t1=$(ms_of_day "$(grep -m 1 -F "Ferry window shown" "$log" | cut -d' ' -f1)")
+  [ "$t1" -ge "$t0" ] || t1=$((t1 + 86400000)) # past midnight
   sleep 3 # idle period before reading the resident set size
   rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status")
   kill "$pid"; wait "$pid" 2>/dev/null || true; pid=

@@ -7,47 +7,101 @@ import dev.ferry.app.settings.FerryPaths;
 import javafx.application.Application;
 import javafx.application.Platform;
 import javafx.stage.Stage;
+import javafx.stage.WindowEvent;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The JavaFX application: makes the core and reads the saved settings and window state in
- * {@link #init()} (the launcher thread, so the FX thread only builds and shows the window),
- * then hands everything to {@link FerryDesktop}. A second desktop launch hands over to the
- * running one (its window comes forward) and exits, before any window. Quitting, and an OS shutdown (a shutdown
- * hook), close the core once, within {@link #CLOSE_DEADLINE}: every tunnel stops and the
- * open ones are remembered for the next start.
+ * The desktop app's life cycle, and the composition root of the desktop.
+ *
+ * <p>Start-up runs two things at once (they are independent and this matters for the time to
+ * the first window): {@link #launch} starts a thread that claims the single instance, makes the
+ * {@link FerryCore} and reads the settings and window state, and then JavaFX starts its toolkit
+ * (GTK, the graphics pipeline) meanwhile. {@link #init()} waits for that thread's result; the FX
+ * thread then only builds and shows the window.
+ *
+ * <p>A second desktop launch hands over to the running one (its window comes forward) and
+ * exits, before any window. Quitting, and an OS shutdown (a shutdown hook), close the core
+ * once, within {@link #CLOSE_DEADLINE}: every tunnel stops and the open ones are remembered
+ * for the next start.
  */
 public final class FerryApp extends Application {
     static final Duration CLOSE_DEADLINE = Duration.ofSeconds(5);
+    /**
+     * The start-up work {@link #launch} begins before JavaFX makes this class. JavaFX creates
+     * the Application itself (no constructor arguments), so this hand-over is the only way in;
+     * {@link #init()} takes it once and clears it.
+     */
+    private static final AtomicReference<CompletableFuture<Started>> STARTING = new AtomicReference<>();
 
+    /** What start-up prepares off the FX thread. */
+    private record Started(SingleInstance instance, FerryCore core, DesktopStart saved) {
+    }
+
+    private final AtomicBoolean closed = new AtomicBoolean();
     private FerryCore core;
     private DesktopStart saved;
     private FerryDesktop desktop;
-    private final AtomicBoolean closed = new AtomicBoolean();
     private Thread shutdownHook;
     /** This process's claim on being the one desktop Ferry (a second launch hands over to it). */
     private SingleInstance instance;
 
-    @Override
-    public void init() {
+    /** Starts the desktop app (blocks until it quits). */
+    public static void launch(String[] args) {
         FerryEnvironment env = FerryEnvironment.system();
+        List<String> raw = List.of(args);
+        CompletableFuture<Started> started = new CompletableFuture<>();
+        STARTING.set(started);
+        Thread prepare = new Thread(() -> {
+            try {
+                started.complete(prepare(env, raw));
+            } catch (Throwable e) {
+                started.completeExceptionally(e);
+            }
+        }, "ferry-prepare");
+        prepare.start();
+        Application.launch(FerryApp.class, args);
+    }
+
+    /** Off the FX thread, while the toolkit starts. Exits when another Ferry takes over. */
+    private static Started prepare(FerryEnvironment env, List<String> args) {
+        SingleInstance instance = null;
         try {
-            Optional<SingleInstance> first = SingleInstance.claimOrHandOver(FerryPaths.of(env).stateDir(), getParameters().getRaw());
+            Optional<SingleInstance> first = SingleInstance.claimOrHandOver(FerryPaths.of(env).stateDir(), args);
             if (first.isEmpty()) {
                 System.err.println("Ferry is already running: its window was brought to the front.");
                 System.exit(0);
-                return;
             }
             instance = first.get();
         } catch (IOException e) {
             System.err.println("Ferry could not check for a running copy (" + e.getMessage() + "); starting anyway.");
         }
-        core = new FerryCore(env);
-        saved = DesktopStart.read(core);
+        FerryCore core = new FerryCore(env);
+        return new Started(instance, core, DesktopStart.read(core));
+    }
+
+    @Override
+    public void init() {
+        CompletableFuture<Started> started = STARTING.getAndSet(null);
+        if (started == null) { // made some other way than launch(): prepare here
+            started = CompletableFuture.completedFuture(prepare(FerryEnvironment.system(), getParameters().getRaw()));
+        }
+        Started s;
+        try {
+            s = started.join();
+        } catch (CompletionException e) {
+            throw new IllegalStateException("Ferry could not start: " + e.getCause().getMessage(), e.getCause());
+        }
+        instance = s.instance();
+        core = s.core();
+        saved = s.saved();
         shutdownHook = new Thread(() -> closeCore(core, closed), "ferry-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
@@ -56,10 +110,10 @@ public final class FerryApp extends Application {
     public void start(Stage stage) {
         desktop = new FerryDesktop(core, stage, saved);
         if (instance != null) {
-            instance.onMessage(args -> Platform.runLater(desktop::bringToFront));
+            instance.onMessage(a -> Platform.runLater(desktop::bringToFront));
         }
         // The tray (AWT start-up) comes once the window is up: nothing competes with the first frame.
-        stage.addEventHandler(javafx.stage.WindowEvent.WINDOW_SHOWN, e -> desktop.enableTray());
+        stage.addEventHandler(WindowEvent.WINDOW_SHOWN, e -> desktop.enableTray());
         desktop.show();
     }
 

@@ -65,7 +65,7 @@ public final class FerryDesktop implements AutoCloseable {
     private final UiTasks tasks;
     private final Notifications notifications = new Notifications();
     private final Themes themes;
-    private final Documents documents = new Documents();
+    private final Documents documents;
     private final WorkspaceViewModel workspace;
     private final ResourceListViewModel resources;
     private final ConsoleLauncher launcher;
@@ -88,7 +88,9 @@ public final class FerryDesktop implements AutoCloseable {
         this.uiState = start.uiState();
         this.settings = start.settings();
         this.tasks = new UiTasks(core.background(), Platform::runLater);
+        // The theme first: a control made before it would make JavaFX load (and then drop) Modena.
         this.themes = new Themes(settings.theme, Boolean.TRUE.equals(uiState.lastSystemDark));
+        this.documents = new Documents();
         this.workspace = new WorkspaceViewModel(core, tasks, notifications);
         this.resources = new ResourceListViewModel(workspace.resources());
         this.resources.kindProperty().set(ResourceFilter.Kind.parse(uiState.kindFilter));
@@ -183,7 +185,7 @@ public final class FerryDesktop implements AutoCloseable {
         stage.setOnShown(e -> {
             LOG.info(SHOWN_MESSAGE);
             if (core.env().get("FERRY_EXIT_AFTER_SHOWN").filter("1"::equals).isPresent()) {
-                Platform.runLater(Platform::exit);
+                Platform.runLater(exit);
                 return;
             }
             workspace.start();

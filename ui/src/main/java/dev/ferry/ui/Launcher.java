@@ -1,11 +1,10 @@
 package dev.ferry.ui;
 
 import dev.ferry.app.cli.FerryCli;
-import javafx.application.Application;
 
 
 /**
- * The installed program's entry point. A plain class (not an {@link Application}) so that
+ * The installed program's entry point. A plain class (not a JavaFX {@code Application}) so that
  * {@code java -jar} works with JavaFX on the class path. No arguments start the desktop app;
  * any argument runs the {@code ferry} command line instead, so one launcher serves both.
  */
@@ -18,6 +17,6 @@ public final class Launcher {
             FerryCli.main(args);
             return;
         }
-        Application.launch(FerryApp.class, args);
+        FerryApp.launch(args);
     }
 }
