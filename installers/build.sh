@@ -9,11 +9,19 @@
 #   Packages land in installers/target/packages/.
 #
 # Needs: `mvn -DskipTests package` done first (ui/target/ferry-desktop.jar + ui/target/lib),
-# a full JDK 17 (jlink, jpackage, jmods). Linux: fakeroot + dpkg-deb for .deb, rpm for .rpm,
-# and xvfb-run (or a DISPLAY) for the AppCDS training run.
+# a full JDK (jlink, jpackage; JDK 17 with jmods, or JDK 25+). Linux: fakeroot + dpkg-deb for
+# .deb, rpm for .rpm, and xvfb-run (or a DISPLAY) for the start-up training run.
+#
+# The runtime Ferry ships (and the jlink/jpackage that make it) comes from a JDK 25 or later
+# when there is one: FERRY_PACKAGE_JDK, else the newest JDK 25+ under /usr/lib/jvm (Linux).
+# Its AOT cache (JEP 483/514/515: classes loaded, linked and profiled ahead of time) is built
+# here and shipped (lib/app/ferry.aot). Without JDK 25, JAVA_HOME (JDK 17) makes the runtime and
+# the install scripts dump an AppCDS archive instead (slower start). The app itself is always
+# compiled for Java 17.
 # Environment:
-#   FERRY_NO_CDS=1   skip the AppCDS training run (ships without ferry.jsa; slower start)
-#   FERRY_VERSION    package version (default: root pom version without -SNAPSHOT)
+#   FERRY_PACKAGE_JDK  the JDK whose runtime is shipped (default: see above)
+#   FERRY_NO_CDS=1     skip the training run (no AOT cache / AppCDS archive; slower start)
+#   FERRY_VERSION      package version (default: root pom version without -SNAPSHOT)
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -40,15 +48,34 @@ fi
 if [ -z "${JAVA_HOME:-}" ]; then
   JAVA_HOME="$(dirname "$(dirname "$(readlink -f "$(command -v javac || fail 'javac not on PATH: install a JDK 17 or set JAVA_HOME')")")")"
 fi
-jdk_bin="$JAVA_HOME/bin"
 [ $os != windows ] || JAVA_HOME="$(cygpath -u "$JAVA_HOME")"
-[ -d "$JAVA_HOME/jmods" ] || fail "$JAVA_HOME has no jmods/ folder; jlink needs a full JDK (Debian: openjdk-17-jdk)"
+jdk_feature() { # the JDK's feature version (17, 25, ...)
+  "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p' | head -n 1
+}
+pkg_jdk="${FERRY_PACKAGE_JDK:-}"
+if [ -z "$pkg_jdk" ] && [ $os = linux ]; then
+  best=0
+  for d in /usr/lib/jvm/*/; do
+    d="${d%/}"
+    [ -x "$d/bin/jlink" ] && [ -x "$d/bin/jpackage" ] && [ ! -L "$d" ] || continue
+    f="$(jdk_feature "$d")"
+    if [ "${f:-0}" -ge 25 ] && [ "$f" -gt "$best" ]; then best=$f; pkg_jdk="$d"; fi
+  done
+fi
+pkg_jdk="${pkg_jdk:-$JAVA_HOME}"
+jdk_bin="$pkg_jdk/bin"
+jdk_version="$(jdk_feature "$pkg_jdk")"
+[ -n "$jdk_version" ] || fail "$pkg_jdk does not look like a JDK"
+# JDK 24+ links from its own run-time image (JEP 493) when it has no jmods/.
+[ -d "$pkg_jdk/jmods" ] || [ "$jdk_version" -ge 24 ] \
+  || fail "$pkg_jdk has no jmods/ folder; jlink needs a full JDK (Debian: openjdk-17-jdk)"
+aot=0; [ "$jdk_version" -ge 25 ] && aot=1
 
 version="${FERRY_VERSION:-$(sed -n '/<artifactId>ferry-parent<\/artifactId>/,/<\/version>/s:.*<version>\(.*\)</version>.*:\1:p' "$root/pom.xml")}"
 version="${version%%-*}"
 # macOS refuses app versions whose first number is 0 (CFBundleVersion rule).
 if [ $os = mac ] && [ "${version%%.*}" = 0 ]; then version="1.${version#*.}"; fi
-step "Ferry $version for $os: ${types[*]}"
+step "Ferry $version for $os: ${types[*]} (runtime from JDK $jdk_version: $pkg_jdk)"
 
 rm -rf "$out"
 mkdir -p "$out/input" "$out/packages"
@@ -61,11 +88,21 @@ for jar in "$ui_target"/lib/*.jar; do
 done
 # Store the jars uncompressed: the package formats compress far better than deflate does
 # (.deb 13 MB instead of 33 MB for the jars) and classes load without inflating.
-# Entry contents are unchanged, so signed jars (Bouncy Castle) stay valid.
+# Signed jars (Bouncy Castle's) are shipped unsigned: the JDK reads their 0.8 MB manifests and
+# signature files, verifies them when the class path is scanned at start, and keeps them on
+# the heap (2.5 MB). Ferry uses Bouncy Castle as a library, not as a JCE provider, so the
+# signature buys nothing here; the package itself is what users verify.
+unsign() { # in an unpacked jar: drop signature files and the per-entry digests of the manifest
+  ls META-INF/*.SF >/dev/null 2>&1 || return 0
+  rm -f META-INF/*.SF META-INF/*.RSA META-INF/*.DSA META-INF/*.EC
+  tr -d '\r' < META-INF/MANIFEST.MF | awk 'BEGIN { RS = ""; ORS = "\n\n" } NR == 1 { print; exit }' > manifest.main
+  mv manifest.main META-INF/MANIFEST.MF
+}
 if command -v zip >/dev/null && command -v unzip >/dev/null; then
   for jar in input/*.jar; do
     rm -rf repack && mkdir repack
     (cd repack && unzip -q -o "../$jar" && rm "../$jar" \
+      && unsign \
       && { [ ! -f META-INF/MANIFEST.MF ] || zip -q -0 -X "../$jar" META-INF/MANIFEST.MF; } \
       && zip -q -0 -X -r "../$jar" .)
   done
@@ -83,7 +120,8 @@ native_path() { if [ $os = windows ]; then cygpath -w "$1"; else echo "$1"; fi; 
 sep=":"; [ $os = windows ] && sep=";"
 fx_path=""
 for jar in "${fx_jars[@]}"; do fx_path="${fx_path:+$fx_path$sep}$(native_path "$jar")"; done
-jmods="$(native_path "$JAVA_HOME/jmods")"
+jdk_modules=""
+[ -d "$pkg_jdk/jmods" ] && jdk_modules="$(native_path "$pkg_jdk/jmods")$sep"
 
 # 2. Runtime: the JDK modules the app uses (jdeps + those loaded by reflection or as
 # services, which jdeps cannot see) plus JavaFX.
@@ -94,7 +132,7 @@ for m in ${found//,/ }; do
   case ",$modules," in *",$m,"*) ;; *) step "jdeps: adding module $m"; modules="$modules,$m" ;; esac
 done
 step "jlink: $modules"
-"$jdk_bin/jlink" --module-path "$jmods$sep$fx_path" --add-modules "$modules" \
+"$jdk_bin/jlink" --module-path "$jdk_modules$fx_path" --add-modules "$modules" \
   --strip-debug --no-header-files --no-man-pages --compress=0 --generate-cds-archive \
   --output runtime
 # compress=0: the installer compresses the module image better than jlink's zip, and the
@@ -110,8 +148,15 @@ find fx-natives -maxdepth 1 -type f \( -name '*.so' -o -name '*.dylib' -o -name 
 rm -rf fx-natives
 
 # 3. App image.
+newer=()
+if [ "$jdk_version" -ge 24 ]; then
+  # JavaFX 21 loads its native libraries and uses sun.misc.Unsafe: allowed, without the warnings
+  # JDK 24+ prints otherwise (JEP 472, JEP 498).
+  newer=(--java-options --enable-native-access=javafx.graphics,ALL-UNNAMED
+    --java-options --sun-misc-unsafe-memory-access=allow)
+fi
 "$jdk_bin/jpackage" --type app-image --app-version "$version" \
-  @"$here/jpackage/common.args" @"$here/jpackage/$os.args"
+  @"$here/jpackage/common.args" @"$here/jpackage/$os.args" ${newer[@]+"${newer[@]}"}
 case $os in
   linux) image="$out/app-image/ferry"; cfg="$image/lib/app/ferry.cfg"; launcher="$image/bin/ferry" ;;
   mac) image="$out/app-image/Ferry.app"; cfg="$image/Contents/app/Ferry.cfg"; launcher="$image/Contents/MacOS/Ferry" ;;
@@ -119,33 +164,46 @@ case $os in
 esac
 [ -f "$cfg" ] || fail "jpackage did not write $cfg"
 
-# 4. AppCDS (Linux): run the packaged app once until its first window shows and record the
-# classes it loaded (lib/app/ferry.classlist). JDK 17 archives hold absolute paths, so the
-# archive itself is dumped where the app ends up: by lib/cds-dump.sh, which the .deb/.rpm
-# install scripts run, and here for the app image. macOS/Windows installers move the app to a
-# folder chosen at install time with no hook to run it, so they ship without AppCDS.
+# 4. Start-up archive (Linux): run the packaged app once until its first window shows.
+# JDK 25+: that run writes the AOT cache lib/app/ferry.aot, which is shipped as is (the JDK
+# accepts it in another folder as long as the jars and the runtime keep their timestamps, which
+# the packages preserve). JDK 17: it records the classes it loaded (lib/app/ferry.classlist);
+# JDK 17 archives hold absolute paths, so the archive itself is dumped where the app ends up:
+# by lib/cds-dump.sh, which the .deb/.rpm install scripts run, and here for the app image.
+# macOS/Windows installers ship without either (no training run there yet).
 set_cds_option() { # $@: java options to add (they replace earlier CDS options)
-  grep -v -e 'DumpLoadedClassList' -e 'SharedArchiveFile' -e 'Xshare' "$cfg" \
+  grep -v -e 'DumpLoadedClassList' -e 'SharedArchiveFile' -e 'Xshare' -e 'AOTCache' "$cfg" \
     | awk -v opts="$*" '{ print } /^\[JavaOptions\]/ { n = split(opts, o, " "); for (i = 1; i <= n; i++) print "java-options=" o[i] }' > "$cfg.new"
   mv "$cfg.new" "$cfg"
 }
 if [ $os = linux ] && [ "${FERRY_NO_CDS:-0}" != 1 ]; then
   app_dir="$(dirname "$cfg")"
   grep -q '^\[JavaOptions\]' "$cfg" || fail "$cfg has no [JavaOptions] section"
-  set_cds_option '-XX:DumpLoadedClassList=$APPDIR/ferry.classlist'
+  if [ $aot = 1 ]; then
+    set_cds_option '-XX:AOTCacheOutput=$APPDIR/ferry.aot'
+  else
+    set_cds_option '-XX:DumpLoadedClassList=$APPDIR/ferry.classlist'
+  fi
   run=("$launcher")
   if [ -z "${DISPLAY:-}" ]; then
     command -v xvfb-run >/dev/null || fail "no DISPLAY and no xvfb-run for the AppCDS training run: apt-get install -y xvfb (or FERRY_NO_CDS=1)"
     run=(xvfb-run -a "$launcher")
   fi
-  step "AppCDS training run: ${run[*]}"
+  step "start-up training run: ${run[*]}"
   FERRY_EXIT_AFTER_SHOWN=1 timeout 180 "${run[@]}" > cds-training.log 2>&1 || true
-  grep -q 'Ferry window shown' cds-training.log && [ -s "$app_dir/ferry.classlist" ] \
-    || { cat cds-training.log >&2; fail "the AppCDS training run did not show a window (log above)"; }
-  # -Xshare:auto: start without the archive rather than fail if it is missing or stale.
-  set_cds_option '-XX:SharedArchiveFile=$APPDIR/ferry.jsa' -Xshare:auto
+  trained="$app_dir/ferry.classlist"; [ $aot = 1 ] && trained="$app_dir/ferry.aot"
+  grep -q 'Ferry window shown' cds-training.log && [ -s "$trained" ] \
+    || { cat cds-training.log >&2; fail "the start-up training run did not show a window or wrote no $trained (log above)"; }
+  if [ $aot = 1 ]; then
+    # Without a usable cache the JVM starts without it (AOTMode=auto) and says why.
+    set_cds_option '-XX:AOTCache=$APPDIR/ferry.aot'
+    step "AOT cache: $(du -h "$trained" | cut -f1)"
+  else
+    # -Xshare:auto: start without the archive rather than fail if it is missing or stale.
+    set_cds_option '-XX:SharedArchiveFile=$APPDIR/ferry.jsa' -Xshare:auto
+    step "AppCDS class list: $(wc -l < "$trained") classes"
+  fi
   cp "$here/linux/cds-dump.sh" "$image/lib/cds-dump.sh"
-  step "AppCDS class list: $(wc -l < "$app_dir/ferry.classlist") classes"
 fi
 
 # 5. Installers from the app image.

@@ -35,7 +35,17 @@ trap cleanup EXIT
 step "installing $(basename "$deb")"
 dpkg -i "$deb" >"$tmp/dpkg.log" 2>&1 || { cat "$tmp/dpkg.log" >&2; fail "dpkg -i failed (missing dependencies? apt-get install -f)"; }
 [ -x /opt/ferry/bin/ferry ] || fail "/opt/ferry/bin/ferry was not installed"
-[ -s /opt/ferry/lib/app/ferry.jsa ] || fail "the install script wrote no AppCDS archive (/opt/ferry/lib/app/ferry.jsa)"
+# The start-up archive: the AOT cache shipped in the package (JDK 25 runtime), or the AppCDS
+# archive the install script dumps (JDK 17 runtime). Either way the JVM must accept it:
+# AOTMode=on / -Xshare:on make it fail instead of starting without.
+if [ -f /opt/ferry/lib/app/ferry.aot ]; then
+  share_check=-XX:AOTMode=on
+else
+  [ -s /opt/ferry/lib/app/ferry.jsa ] || fail "the install script wrote no AppCDS archive (/opt/ferry/lib/app/ferry.jsa)"
+  share_check=-Xshare:on
+fi
+JAVA_TOOL_OPTIONS=$share_check /opt/ferry/bin/ferry --version >"$tmp/share.log" 2>&1 \
+  || { cat "$tmp/share.log" >&2; fail "the JVM does not accept the installed start-up archive ($share_check, log above)"; }
 [ "$(readlink -f /usr/bin/ferry)" = /opt/ferry/bin/ferry ] || fail "/usr/bin/ferry does not point at /opt/ferry/bin/ferry"
 [ "$(command -v ferry)" = /usr/bin/ferry ] || fail "ferry is not on PATH"
 desktop="$(dpkg -L ferry | grep '\.desktop$' | head -n 1)"
@@ -67,7 +77,7 @@ for _ in $(seq 1 50); do
 done
 [ -n "$window_seen" ] \
   || fail "no visible window has WM_CLASS '$wm_class': fix StartupWMClass in installers/linux/ferry.desktop (JavaFX uses the Application class name)"
-! grep -q '\[warning\]\[cds' "$tmp/app.log" || { cat "$tmp/app.log" >&2; fail "the AppCDS archive was rejected (log above)"; }
+! grep -q -e '\[warning\]\[cds' -e '\]\[aot' "$tmp/app.log" || { cat "$tmp/app.log" >&2; fail "the start-up archive was rejected (log above)"; }
 [ ! -e "$HOME/.openjfx" ] || fail "JavaFX unpacked native libraries into ~/.openjfx at start"
 kill "$app_pid"; wait "$app_pid" 2>/dev/null || true; app_pid=
 stop_xvfb
