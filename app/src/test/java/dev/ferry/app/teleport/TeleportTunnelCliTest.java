@@ -115,7 +115,7 @@ class TeleportTunnelCliTest {
                     return FerryCli.run(core, withWorkspace(args), new PrintWriter(out, true),
                             new PrintWriter(err, true), stop);
                 }
-            });
+            }, dev.ferry.app.testsupport.RunningCli::ownThread);
         }
 
         String await(Pattern p) throws Exception {

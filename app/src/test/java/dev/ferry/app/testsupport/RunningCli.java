@@ -25,7 +25,18 @@ public final class RunningCli {
             try (FerryCore core = new FerryCore(env)) {
                 return FerryCli.run(core, args, new PrintWriter(out, true), new PrintWriter(err, true), stop);
             }
-        });
+        }, RunningCli::ownThread);
+    }
+
+    /**
+     * Runs a foreground command on a thread of its own: it blocks until stopped, which does not
+     * belong on the common ForkJoinPool (on JDK 25 a pool thread blocked there was interrupted,
+     * which ends the command as Ctrl-C would).
+     */
+    public static void ownThread(Runnable r) {
+        Thread t = new Thread(r, "ferry-cli-under-test");
+        t.setDaemon(true);
+        t.start();
     }
 
     public String out() {
