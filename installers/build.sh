@@ -163,6 +163,11 @@ case $os in
   windows) image="$out/app-image/Ferry"; cfg="$image/app/Ferry.cfg"; launcher="$image/Ferry.exe" ;;
 esac
 [ -f "$cfg" ] || fail "jpackage did not write $cfg"
+if [ $os = linux ]; then
+  # jpackage's Linux launcher queries rpm and dpkg at every start (see linux/ferry-launcher.sh);
+  # this script does the same job without them, from the same ferry.cfg.
+  install -m 755 "$here/linux/ferry-launcher.sh" "$launcher"
+fi
 
 # 4. Start-up archive (Linux): run the packaged app once until its first window shows.
 # JDK 25+: that run writes the AOT cache lib/app/ferry.aot, which is shipped as is (the JDK
