@@ -57,16 +57,8 @@ public final class FerryApp extends Application {
     public static void launch(String[] args) {
         FerryEnvironment env = FerryEnvironment.system();
         List<String> raw = List.of(args);
-        CompletableFuture<Started> started = new CompletableFuture<>();
-        STARTING.set(started);
-        Thread prepare = new Thread(() -> {
-            try {
-                started.complete(prepare(env, raw));
-            } catch (Throwable e) {
-                started.completeExceptionally(e);
-            }
-        }, "ferry-prepare");
-        prepare.start();
+        STARTING.set(CompletableFuture.supplyAsync(() -> prepare(env, raw),
+                r -> new Thread(r, "ferry-prepare").start()));
         Application.launch(FerryApp.class, args);
     }
 
