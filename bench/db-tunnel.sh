@@ -1,25 +1,29 @@
 #!/usr/bin/env bash
 # Benchmark of the PostgreSQL tunnel (tunnel/ dev.ferry.tunnel.pg.PgTunnel) against a private
 # PostgreSQL 15 with TLS, measured in the same run against: direct plaintext, direct TLS
-# (sslmode=require, the same TLS work the tunnel does upstream), stunnel and socat.
+# (sslmode=require, the same TLS work the tunnel does upstream), socat and stunnel.
 #
-# The reference relay for the bulk target is stunnel (protocol = pgsql, client mode): like the
-# tunnel it takes plaintext from the client on 127.0.0.1, sends PostgreSQL's SSLRequest
-# upstream and relays over TLS with a verified server certificate (test CA, checkIP). That is
-# the same work the tunnel does, minus the tunnel's own authentication at connect time, so
-# "bulk tunnel / stunnel" compares relays, not TLS against no TLS. socat cannot send the
-# SSLRequest, so it can only relay plaintext to PostgreSQL: its figures are shown as a
-# no-TLS bound, not as the target reference.
+# The socat reference for the bulk target is socat relaying psql's own TLS session
+# (via_socat_tls: psql sslmode=require -> socat -> PostgreSQL). The bytes on the wire to
+# PostgreSQL are then the same as through the tunnel (TLS, one decryption per byte), so
+# "bulk tunnel / socat" compares the relays, not TLS against no TLS: socat copies the
+# ciphertext and psql decrypts it, the tunnel decrypts it and psql reads plaintext.
+# Also shown: socat relaying plaintext (via_socat, a no-TLS bound) and stunnel (protocol =
+# pgsql, client mode: like the tunnel, plaintext from the client and verified TLS upstream).
 #
 # Prerequisite: mvn -B -q -o -DskipTests install   (or: mvn -B -q -o -pl tunnel -am test-compile)
-# Usage: bash bench/db-tunnel.sh      env: SECONDS_PER_RUN (10), BULK_ROWS (150000), CONNECTS (100)
+# Usage: bash bench/db-tunnel.sh      env: SECONDS_PER_RUN (6), TPS_ROUNDS (5), BULK_ROWS (150000), CONNECTS (100),
+#        JAVA (java on PATH; the tunnel's JVM, e.g. /usr/lib/jvm/temurin-25-jdk-amd64/bin/java, the
+#        JDK the packages ship)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-T=${SECONDS_PER_RUN:-10}
+T=${SECONDS_PER_RUN:-6}
+ROUNDS=${TPS_ROUNDS:-5}
 ROWS=${BULK_ROWS:-150000}
 CONNECTS=${CONNECTS:-100}
+JAVA=${JAVA:-java}
 
-for tool in psql pgbench socat stunnel java mvn; do
+for tool in psql pgbench socat stunnel "$JAVA" mvn; do
   command -v "$tool" >/dev/null || { echo "missing: $tool (install it, e.g. apt-get install -y socat stunnel4)"; exit 2; }
 done
 [ -d tunnel/target/test-classes/dev/ferry/tunnel/pg ] || {
@@ -39,7 +43,7 @@ mvn -B -q -o -pl tunnel dependency:build-classpath -Dmdep.outputFile="$WORK/cp" 
 CP="tunnel/target/classes:tunnel/target/test-classes:$(cat "$WORK/cp")"
 
 mkfifo "$WORK/in"
-java -cp "$CP" dev.ferry.tunnel.pg.DbTunnelBenchPeers <"$WORK/in" >"$WORK/peers.out" 2>"$WORK/peers.err" &
+"$JAVA" -cp "$CP" dev.ferry.tunnel.pg.DbTunnelBenchPeers <"$WORK/in" >"$WORK/peers.out" 2>"$WORK/peers.err" &
 PEERS_PID=$!
 exec 9>"$WORK/in"
 for _ in $(seq 600); do grep -q READY "$WORK/peers.out" 2>/dev/null && break; sleep 0.1; done
@@ -75,18 +79,21 @@ direct_plain="host=127.0.0.1 port=$PG user=postgres dbname=$DB sslmode=disable"
 direct_tls="host=127.0.0.1 port=$PG user=postgres dbname=$DB sslmode=require"
 via_tunnel="host=127.0.0.1 port=$TUN user=whoever dbname=whatever sslmode=disable"
 via_stunnel="host=127.0.0.1 port=$STN user=postgres dbname=$DB sslmode=disable"
+via_socat_tls="host=127.0.0.1 port=$SOC user=postgres dbname=$DB sslmode=require"
 via_socat="host=127.0.0.1 port=$SOC user=postgres dbname=$DB sslmode=disable"
-NAMES=(direct_plain direct_tls via_tunnel via_stunnel via_socat)
+NAMES=(direct_plain direct_tls via_tunnel via_socat_tls via_stunnel via_socat)
 psql -X -At "$via_stunnel" -c 'select 1' >/dev/null || { echo "stunnel relay does not work:"; cat "$WORK/stunnel.err"; exit 1; }
 
 echo "PostgreSQL 15 on 127.0.0.1:$PG (ssl=on), tunnel on :$TUN (TLS upstream, VERIFY_FULL),"
-echo "stunnel on :$STN (TLS upstream, pgsql SSLRequest, verified), socat on :$SOC (plaintext upstream)"
+echo "socat on :$SOC (relays psql's TLS as via_socat_tls, plaintext as via_socat),"
+echo "stunnel on :$STN (TLS upstream, pgsql SSLRequest, verified)"
 echo "$(stunnel -version 2>&1 | grep -m1 '^.*stunnel [0-9]' | sed 's/^\[.\] //'), $(socat -V | grep -m1 'socat version')"
-echo "machine: $(nproc) cores; $(java -version 2>&1 | head -1)"
+echo "machine: $(nproc) cores; tunnel on $("$JAVA" -version 2>&1 | head -1)"
 pgbench -q -i -s 10 "$direct_plain" >/dev/null 2>&1
 
 tps() { pgbench -S -c 8 -j 2 -T "$T" -n "$1" 2>/dev/null | awk '/^tps/ {print $3; exit}'; }
-max() { awk -v a="$1" -v b="$2" 'BEGIN { print (a > b ? a : b) }'; }
+r() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 declare -A TPS MBS P50
 SQL="select repeat('x', 1000) from generate_series(1, $ROWS)"
 echo
@@ -96,10 +103,21 @@ for n in "${NAMES[@]}"; do
   pgbench -S -c 8 -j 2 -T 5 -n "${!n}" >/dev/null 2>&1
 done
 echo
-echo "== pgbench select-only: -S -c 8 -j 2 -T $T, best of 2 interleaved rounds =="
-for n in "${NAMES[@]}"; do TPS[$n]=0; done
-for _ in 1 2; do for n in "${NAMES[@]}"; do TPS[$n]=$(max "${TPS[$n]}" "$(tps "${!n}")"); done; done
-for n in "${NAMES[@]}"; do printf '  %-13s %10.0f tps\n' "$n" "${TPS[$n]}"; done
+echo "== pgbench select-only: -S -c 8 -j 2 -T $T, $ROUNDS interleaved rounds (median, min-max) =="
+declare -A RUNS RATIO
+for _ in $(seq "$ROUNDS"); do
+  declare -A NOW=()
+  for n in "${NAMES[@]}"; do NOW[$n]=$(tps "${!n}"); RUNS[$n]+="${NOW[$n]} "; done
+  # each round's ratios pair runs made back to back, so the machine's drift over minutes cancels
+  for n in via_tunnel via_socat_tls via_stunnel; do RATIO[$n]+="$(r "${NOW[$n]}" "${NOW[direct_tls]}") "; done
+  RATIO[tunnel_plain]+="$(r "${NOW[via_tunnel]}" "${NOW[direct_plain]}") "
+done
+for n in "${NAMES[@]}"; do
+  TPS[$n]=$(median ${RUNS[$n]})
+  printf '  %-14s %10.0f tps  (%s-%s)\n' "$n" "${TPS[$n]}" "$(printf '%s\n' ${RUNS[$n]} | sort -g | head -1 | cut -d. -f1)" \
+    "$(printf '%s\n' ${RUNS[$n]} | sort -g | tail -1 | cut -d. -f1)"
+done
+echo "  tunnel / direct TLS per round: ${RATIO[via_tunnel]}"
 
 echo
 echo "== bulk read: psql, $ROWS rows x 1 kB to /dev/null, best of 5 interleaved rounds =="
@@ -114,7 +132,7 @@ for _ in 1 2 3 4 5; do
 done
 for n in "${NAMES[@]}"; do
   MBS[$n]=$(awk -v b="$bytes" -v ms="${BEST[$n]}" 'BEGIN { printf "%.1f", b / 1e6 / (ms / 1000) }')
-  printf '  %-13s %8s MB/s  (%d MB in %d ms)\n' "$n" "${MBS[$n]}" $((bytes / 1000000)) "${BEST[$n]}"
+  printf '  %-14s %8s MB/s  (%d MB in %d ms)\n' "$n" "${MBS[$n]}" $((bytes / 1000000)) "${BEST[$n]}"
 done
 
 echo
@@ -126,18 +144,20 @@ for n in direct_tls via_tunnel; do
     echo $(( (e - s) / 1000 )) >>"$WORK/lat"
   done
   P50[$n]=$(sort -n "$WORK/lat" | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  printf '  %-13s p50 %6.2f ms\n' "$n" "$(awk -v u="${P50[$n]}" 'BEGIN{print u/1000}')"
+  printf '  %-14s p50 %6.2f ms\n' "$n" "$(awk -v u="${P50[$n]}" 'BEGIN{print u/1000}')"
 done
 
-r() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 echo
 echo "== ratios (tunnel: plaintext client -> tunnel -> TLS -> PostgreSQL) =="
-echo "  TPS   tunnel / direct TLS      = $(r "${TPS[via_tunnel]}" "${TPS[direct_tls]}")   (target >= 0.90)"
-echo "  TPS   tunnel / direct plain    = $(r "${TPS[via_tunnel]}" "${TPS[direct_plain]}")"
-echo "  TPS   stunnel / direct TLS     = $(r "${TPS[via_stunnel]}" "${TPS[direct_tls]}")   (reference relay, TLS upstream)"
-echo "  TPS   socat  / direct plain    = $(r "${TPS[via_socat]}" "${TPS[direct_plain]}")   (plaintext relay)"
-echo "  bulk  tunnel / stunnel         = $(r "${MBS[via_tunnel]}" "${MBS[via_stunnel]}")   (target >= 0.95; both: plaintext client side, verified TLS upstream)"
-echo "  bulk  tunnel / socat           = $(r "${MBS[via_tunnel]}" "${MBS[via_socat]}")   (information: socat relays plaintext, the tunnel decrypts TLS)"
+echo "TPS: median of the $ROUNDS rounds' ratios"
+echo "  TPS   tunnel / direct TLS      = $(median ${RATIO[via_tunnel]})   (target >= 0.90)"
+echo "  TPS   socat (TLS) / direct TLS = $(median ${RATIO[via_socat_tls]})   (socat relaying psql's TLS: the cost of any relay hop)"
+echo "  TPS   stunnel / direct TLS     = $(median ${RATIO[via_stunnel]})"
+echo "  TPS   tunnel / direct plain    = $(median ${RATIO[tunnel_plain]})"
+echo "bulk: best runs"
+echo "  bulk  tunnel / socat (TLS)     = $(r "${MBS[via_tunnel]}" "${MBS[via_socat_tls]}")   (target >= 0.95; same TLS bytes upstream, socat copies them, the tunnel decrypts them)"
 echo "  bulk  tunnel / direct TLS      = $(r "${MBS[via_tunnel]}" "${MBS[direct_tls]}")"
+echo "  bulk  tunnel / stunnel         = $(r "${MBS[via_tunnel]}" "${MBS[via_stunnel]}")   (plaintext client side, verified TLS upstream, like the tunnel)"
+echo "  bulk  tunnel / socat (plain)   = $(r "${MBS[via_tunnel]}" "${MBS[via_socat]}")   (information: socat relaying plaintext, no TLS anywhere)"
 echo "  bulk  tunnel / direct plain    = $(r "${MBS[via_tunnel]}" "${MBS[direct_plain]}")"
 echo "  connect latency added (p50)    = $(awk -v a="${P50[via_tunnel]}" -v b="${P50[direct_tls]}" 'BEGIN { printf "%.2f ms", (a - b) / 1000 }') (tunnel vs direct TLS, psql process start included in both)"

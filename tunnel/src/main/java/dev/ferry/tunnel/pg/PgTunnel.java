@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Map;
@@ -72,7 +73,8 @@ public final class PgTunnel implements LocalTunnel {
      */
     public static PgTunnel start(PgTunnelConfig config) throws IOException {
         Upstream upstream = new Upstream(config);
-        ServerSocket server = new ServerSocket();
+        // A channel's socket adaptor, not a plain ServerSocket: see Upstream.open on blocking reads.
+        ServerSocket server = ServerSocketChannel.open().socket();
         try {
             server.setReuseAddress(true);
             server.bind(new InetSocketAddress(LOOPBACK, config.port()), 128);
@@ -195,9 +197,8 @@ public final class PgTunnel implements LocalTunnel {
         try {
             Upstream.Connection c = upstream.open();
             try {
-                c.ssl().getOutputStream().write(PgWire.cancelRequest(key.upstreamPid(), key.upstreamSecret()));
-                c.ssl().getOutputStream().flush();
-                InputStream in = c.ssl().getInputStream();
+                c.tls().out().write(PgWire.cancelRequest(key.upstreamPid(), key.upstreamSecret()));
+                InputStream in = c.tls().in();
                 while (in.read() >= 0) {
                     // the server closes the connection once it has handled the request
                 }

@@ -6,6 +6,7 @@ import java.net.IDN;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -23,9 +24,9 @@ import java.util.List;
 import java.util.Locale;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
@@ -75,7 +76,18 @@ final class Upstream {
             throw new TunnelFailure(TunnelFailure.UNREACHABLE,
                     "ferry: upstream unreachable (" + where + "): unknown host " + host);
         }
-        Socket plain = new Socket();
+        // The socket adaptor of a SocketChannel, not a plain Socket. A plain Socket (NioSocketImpl)
+        // turns non-blocking for good at its first timed connect or read, and then every read
+        // that waits costs three system calls (read, poll, read) for the rest of the session. The
+        // adaptor applies connect and read timeouts the same way, then goes back to blocking
+        // mode: once the relay clears the timeout, a read is one system call.
+        Socket plain;
+        try {
+            plain = SocketChannel.open().socket();
+        } catch (IOException e) {
+            throw new TunnelFailure(TunnelFailure.UNREACHABLE,
+                    "ferry: upstream unreachable (" + where + "): " + e.getMessage());
+        }
         try {
             plain.setTcpNoDelay(true);
             plain.setReceiveBufferSize(SOCKET_BUFFER);
@@ -122,13 +134,24 @@ final class Upstream {
     }
 
     /**
-     * An open upstream connection: talk through {@code ssl}; close {@code plain} to tear it
-     * down at once (closing the SSLSocket could wait on a blocked writer).
+     * An open upstream connection: talk through {@code tls}; close {@code plain} to tear it
+     * down at once.
      */
-    record Connection(Socket plain, SSLSocket ssl) {
+    record Connection(Socket plain, TlsLink tls) {
     }
 
+    /**
+     * Closes with a FIN first, as a plain Socket does: a channel's socket closed with unread
+     * input would send only a reset, and the peer could lose what was sent to it last.
+     */
     static void closeQuietly(Socket s) {
+        try {
+            if (s.isConnected() && !s.isClosed() && !s.isOutputShutdown()) {
+                s.shutdownOutput();
+            }
+        } catch (IOException ignored) {
+            // already broken: close anyway
+        }
         try {
             s.close();
         } catch (IOException ignored) {
@@ -137,18 +160,17 @@ final class Upstream {
     }
 
     /** Layers TLS over a connected socket and completes the handshake (verifying the server). */
-    private SSLSocket handshake(Socket plain) throws IOException {
-        SSLSocket ssl = (SSLSocket) context.getSocketFactory().createSocket(plain, host, port, true);
-        SSLParameters params = ssl.getSSLParameters();
+    private TlsLink handshake(Socket plain) throws IOException {
+        SSLEngine engine = context.createSSLEngine(host, port);
+        SSLParameters params = engine.getSSLParameters();
         if (mode == TlsMode.VERIFY_FULL) {
             params.setEndpointIdentificationAlgorithm("HTTPS");
         }
         if (!isIpLiteral(host)) {
             params.setServerNames(List.of(new SNIHostName(IDN.toASCII(host))));
         }
-        ssl.setSSLParameters(params);
-        ssl.startHandshake();
-        return ssl;
+        engine.setSSLParameters(params);
+        return TlsLink.handshake(plain, engine);
     }
 
     /** Plain-words reason of a failed handshake, for the "ferry: TLS verification failed" error. */

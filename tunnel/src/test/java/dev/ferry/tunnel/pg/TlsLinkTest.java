@@ -1,0 +1,225 @@
+package dev.ferry.tunnel.pg;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ferry.tunnel.ca.LocalCa;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.KeyStore;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** TlsLink against the JDK's own TLS server (SSLServerSocket), with a certificate for 127.0.0.1. */
+class TlsLinkTest {
+    @TempDir
+    Path dir;
+
+    private final ExecutorService server = Executors.newCachedThreadPool();
+    private SSLServerSocket listener;
+    private LocalCa ca;
+
+    @BeforeEach
+    void listen() throws Exception {
+        ca = LocalCa.loadOrCreate(dir.resolve("ca"));
+        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+        g.initialize(256);
+        KeyPair pair = g.generateKeyPair();
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        keys.load(null, null);
+        keys.setKeyEntry("server", pair.getPrivate(), new char[0], ca.issueLeaf(pair, "127.0.0.1"));
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(keys, new char[0]);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(kmf.getKeyManagers(), null, null);
+        listener = (SSLServerSocket) context.getServerSocketFactory()
+                .createServerSocket(0, 5, InetAddress.getLoopbackAddress());
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        listener.close();
+        server.shutdownNow();
+    }
+
+    @Test
+    void oneReadDecryptsEveryRecordAlreadyReceived() throws Exception {
+        int records = 20;
+        byte[] payload = new byte[records * 1000];
+        Arrays.fill(payload, (byte) 'x');
+        Future<?> served = serve(s -> {
+            OutputStream out = s.getOutputStream();
+            for (int i = 0; i < records; i++) {
+                out.write(payload, i * 1000, 1000); // SSLSocket: one TLS record per write
+            }
+            out.flush();
+            s.getInputStream().read(); // keep the connection until the client is done
+        });
+        try (Socket socket = connect()) {
+            TlsLink tls = TlsLink.handshake(socket, trustingEngine());
+            awaitAvailable(socket, records * 1000);
+            ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
+            int n = tls.read(buf);
+            assertThat(n).as("plaintext bytes from a single read").isEqualTo(records * 1000);
+            assertThat(Arrays.copyOf(buf.array(), n)).isEqualTo(payload);
+        }
+        served.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void largeWritesAndStreamReadsRoundTrip() throws Exception {
+        byte[] data = new byte[300_000];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (byte) (i * 31 + (i >> 9));
+        }
+        CompletableFuture<byte[]> received = new CompletableFuture<>();
+        Future<?> served = serve(s -> {
+            byte[] got = new DataInputStream(s.getInputStream()).readNBytes(data.length);
+            received.complete(got);
+            s.getOutputStream().write(MessageDigest.getInstance("SHA-256").digest(got));
+            s.getOutputStream().flush();
+        });
+        try (Socket socket = connect()) {
+            TlsLink tls = TlsLink.handshake(socket, trustingEngine());
+            tls.write(data, 0, data.length);
+            byte[] digest = tls.in().readNBytes(32);
+            assertThat(digest).isEqualTo(MessageDigest.getInstance("SHA-256").digest(data));
+            assertThat(tls.in().read()).as("end of stream after the server closes").isEqualTo(-1);
+        }
+        assertThat(received.get(10, TimeUnit.SECONDS)).isEqualTo(data);
+        served.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void closingTheSocketEndsABlockedRead() throws Exception {
+        CompletableFuture<Void> release = new CompletableFuture<>();
+        serve(s -> {
+            s.startHandshake();
+            release.get(30, TimeUnit.SECONDS); // says nothing after the handshake
+        });
+        try (Socket socket = connect()) {
+            TlsLink tls = TlsLink.handshake(socket, trustingEngine());
+            socket.setSoTimeout(0);
+            CompletableFuture<Thread> reader = new CompletableFuture<>();
+            CompletableFuture<Object> read = CompletableFuture.supplyAsync(() -> {
+                reader.complete(Thread.currentThread());
+                try {
+                    return tls.read(ByteBuffer.allocate(64 * 1024));
+                } catch (IOException e) {
+                    return e;
+                }
+            }, server);
+            awaitInSocketRead(reader.get(10, TimeUnit.SECONDS));
+            assertThat(read).as("the read waits while the server is silent").isNotDone();
+            Upstream.closeQuietly(socket);
+            Object result = read.get(10, TimeUnit.SECONDS);
+            assertThat(result).as("a closed socket ends the read").satisfiesAnyOf(
+                    r -> assertThat(r).isInstanceOf(IOException.class),
+                    r -> assertThat(r).isEqualTo(-1));
+        } finally {
+            release.complete(null);
+        }
+    }
+
+    @Test
+    void anUntrustedServerFailsTheHandshakeWithTheCertificateReason() throws Exception {
+        serve(s -> s.getInputStream().read());
+        SSLContext nobody = SSLContext.getInstance("TLS");
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        KeyStore empty = KeyStore.getInstance("PKCS12");
+        empty.load(null, null);
+        empty.setCertificateEntry("other", LocalCa.loadOrCreate(dir.resolve("other")).certificate());
+        tmf.init(empty);
+        nobody.init(null, tmf.getTrustManagers(), null);
+        try (Socket socket = connect()) {
+            assertThatThrownBy(() -> TlsLink.handshake(socket, engine(nobody)))
+                    .isInstanceOf(SSLException.class)
+                    .hasRootCauseInstanceOf(java.security.cert.CertPathBuilderException.class);
+        }
+    }
+
+    private interface Session {
+        void run(SSLSocket s) throws Exception;
+    }
+
+    private Future<?> serve(Session session) {
+        return server.submit(() -> {
+            try (SSLSocket s = (SSLSocket) listener.accept()) {
+                session.run(s);
+            }
+            return null;
+        });
+    }
+
+    private Socket connect() throws IOException {
+        Socket socket = SocketChannel.open().socket();
+        socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), listener.getLocalPort()), 5000);
+        socket.setSoTimeout(10_000);
+        return socket;
+    }
+
+    private SSLEngine trustingEngine() throws Exception {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("ca", ca.certificate());
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, tmf.getTrustManagers(), null);
+        return engine(context);
+    }
+
+    private SSLEngine engine(SSLContext context) {
+        SSLEngine engine = context.createSSLEngine("127.0.0.1", listener.getLocalPort());
+        SSLParameters params = engine.getSSLParameters();
+        params.setEndpointIdentificationAlgorithm("HTTPS");
+        engine.setSSLParameters(params);
+        return engine;
+    }
+
+    /** Waits until the kernel holds at least {@code bytes} of ciphertext for the socket. */
+    private static void awaitAvailable(Socket socket, int bytes) throws Exception {
+        InputStream raw = socket.getInputStream();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (raw.available() < bytes) {
+            assertThat(System.nanoTime()).as("ciphertext arrived in time").isLessThan(deadline);
+            Thread.sleep(5);
+        }
+    }
+
+    /** Waits until the thread is inside TlsLink's socket read. */
+    private static void awaitInSocketRead(Thread reader) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (Arrays.stream(reader.getStackTrace()).noneMatch(f -> f.getMethodName().equals("fill"))) {
+            assertThat(System.nanoTime()).as("the reader reached the socket read").isLessThan(deadline);
+            Thread.sleep(5);
+        }
+    }
+}
