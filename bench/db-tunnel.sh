@@ -8,8 +8,10 @@
 # PostgreSQL are then the same as through the tunnel (TLS, one decryption per byte), so
 # "bulk tunnel / socat" compares the relays, not TLS against no TLS: socat copies the
 # ciphertext and psql decrypts it, the tunnel decrypts it and psql reads plaintext.
-# Also shown: socat relaying plaintext (via_socat, a no-TLS bound) and stunnel (protocol =
-# pgsql, client mode: like the tunnel, plaintext from the client and verified TLS upstream).
+# Also shown: socat relaying plaintext (via_socat, a no-TLS bound), stunnel (protocol =
+# pgsql, client mode: like the tunnel, plaintext from the client and verified TLS upstream)
+# and, when haproxy is installed, haproxy in TCP mode with one thread relaying psql's TLS
+# (via_haproxy_tls: an event-loop relay in C, for the TPS comparison).
 #
 # Prerequisite: mvn -B -q -o -DskipTests install   (or: mvn -B -q -o -pl tunnel -am test-compile)
 # Usage: bash bench/db-tunnel.sh      env: SECONDS_PER_RUN (6), TPS_ROUNDS (5), BULK_ROWS (150000), CONNECTS (100),
@@ -30,8 +32,9 @@ done
   echo "tunnel is not built: run  mvn -B -q -o -DskipTests install  first"; exit 2; }
 
 WORK=$(mktemp -d)
-PEERS_PID=""; SOCAT_PID=""; STUNNEL_PID=""
+PEERS_PID=""; SOCAT_PID=""; STUNNEL_PID=""; HAPROXY_PID=""
 cleanup() {
+  [ -n "$HAPROXY_PID" ] && kill "$HAPROXY_PID" 2>/dev/null || true
   [ -n "$SOCAT_PID" ] && kill "$SOCAT_PID" 2>/dev/null || true
   [ -n "$STUNNEL_PID" ] && kill "$STUNNEL_PID" 2>/dev/null || true
   [ -n "$PEERS_PID" ] && { exec 9>&- 2>/dev/null || true; wait "$PEERS_PID" 2>/dev/null || true; }
@@ -70,7 +73,15 @@ checkIP = 127.0.0.1
 EOF
 stunnel "$WORK/stunnel.conf" 2>"$WORK/stunnel.err" &
 STUNNEL_PID=$!
-for port in "$SOC" "$STN"; do
+HAP=""
+if command -v haproxy >/dev/null; then
+  HAP=$(free_port)
+  printf 'global\n  nbthread 1\ndefaults\n  mode tcp\n  timeout connect 5s\n  timeout client 5m\n  timeout server 5m\nfrontend f\n  bind 127.0.0.1:%s\n  default_backend b\nbackend b\n  server pg 127.0.0.1:%s\n' \
+    "$HAP" "$PG" >"$WORK/haproxy.cfg"
+  haproxy -f "$WORK/haproxy.cfg" 2>"$WORK/haproxy.err" &
+  HAPROXY_PID=$!
+fi
+for port in "$SOC" "$STN" $HAP; do
   for _ in $(seq 100); do pg_isready -q -h 127.0.0.1 -p "$port" && break; sleep 0.05; done
 done
 
@@ -81,12 +92,15 @@ via_tunnel="host=127.0.0.1 port=$TUN user=whoever dbname=whatever sslmode=disabl
 via_stunnel="host=127.0.0.1 port=$STN user=postgres dbname=$DB sslmode=disable"
 via_socat_tls="host=127.0.0.1 port=$SOC user=postgres dbname=$DB sslmode=require"
 via_socat="host=127.0.0.1 port=$SOC user=postgres dbname=$DB sslmode=disable"
+via_haproxy_tls="host=127.0.0.1 port=$HAP user=postgres dbname=$DB sslmode=require"
 NAMES=(direct_plain direct_tls via_tunnel via_socat_tls via_stunnel via_socat)
+[ -n "$HAP" ] && NAMES+=(via_haproxy_tls)
 psql -X -At "$via_stunnel" -c 'select 1' >/dev/null || { echo "stunnel relay does not work:"; cat "$WORK/stunnel.err"; exit 1; }
 
 echo "PostgreSQL 15 on 127.0.0.1:$PG (ssl=on), tunnel on :$TUN (TLS upstream, VERIFY_FULL),"
 echo "socat on :$SOC (relays psql's TLS as via_socat_tls, plaintext as via_socat),"
 echo "stunnel on :$STN (TLS upstream, pgsql SSLRequest, verified)"
+[ -n "$HAP" ] && echo "haproxy on :$HAP ($(haproxy -v | head -1 | cut -d' ' -f1-3), one thread, TCP mode, relays psql's TLS)"
 echo "$(stunnel -version 2>&1 | grep -m1 '^.*stunnel [0-9]' | sed 's/^\[.\] //'), $(socat -V | grep -m1 'socat version')"
 echo "machine: $(nproc) cores; tunnel on $("$JAVA" -version 2>&1 | head -1)"
 pgbench -q -i -s 10 "$direct_plain" >/dev/null 2>&1
@@ -109,12 +123,12 @@ for _ in $(seq "$ROUNDS"); do
   declare -A NOW=()
   for n in "${NAMES[@]}"; do NOW[$n]=$(tps "${!n}"); RUNS[$n]+="${NOW[$n]} "; done
   # each round's ratios pair runs made back to back, so the machine's drift over minutes cancels
-  for n in via_tunnel via_socat_tls via_stunnel; do RATIO[$n]+="$(r "${NOW[$n]}" "${NOW[direct_tls]}") "; done
+  for n in "${NAMES[@]}"; do RATIO[$n]+="$(r "${NOW[$n]}" "${NOW[direct_tls]}") "; done
   RATIO[tunnel_plain]+="$(r "${NOW[via_tunnel]}" "${NOW[direct_plain]}") "
 done
 for n in "${NAMES[@]}"; do
   TPS[$n]=$(median ${RUNS[$n]})
-  printf '  %-14s %10.0f tps  (%s-%s)\n' "$n" "${TPS[$n]}" "$(printf '%s\n' ${RUNS[$n]} | sort -g | head -1 | cut -d. -f1)" \
+  printf '  %-16s %10.0f tps  (%s-%s)\n' "$n" "${TPS[$n]}" "$(printf '%s\n' ${RUNS[$n]} | sort -g | head -1 | cut -d. -f1)" \
     "$(printf '%s\n' ${RUNS[$n]} | sort -g | tail -1 | cut -d. -f1)"
 done
 echo "  tunnel / direct TLS per round: ${RATIO[via_tunnel]}"
@@ -132,19 +146,21 @@ for _ in 1 2 3 4 5; do
 done
 for n in "${NAMES[@]}"; do
   MBS[$n]=$(awk -v b="$bytes" -v ms="${BEST[$n]}" 'BEGIN { printf "%.1f", b / 1e6 / (ms / 1000) }')
-  printf '  %-14s %8s MB/s  (%d MB in %d ms)\n' "$n" "${MBS[$n]}" $((bytes / 1000000)) "${BEST[$n]}"
+  printf '  %-16s %8s MB/s  (%d MB in %d ms)\n' "$n" "${MBS[$n]}" $((bytes / 1000000)) "${BEST[$n]}"
 done
 
 echo
-echo "== connect + 'select 1' with psql, $CONNECTS times, p50 =="
-for n in direct_tls via_tunnel; do
-  : >"$WORK/lat"
-  for _ in $(seq "$CONNECTS"); do
+echo "== connect + 'select 1' with psql, $CONNECTS times each, alternating, p50 =="
+: >"$WORK/lat.direct_tls"; : >"$WORK/lat.via_tunnel"
+for _ in $(seq "$CONNECTS"); do
+  for n in direct_tls via_tunnel; do
     s=$(date +%s%N); psql -X -At "${!n}" -c 'select 1' >/dev/null; e=$(date +%s%N)
-    echo $(( (e - s) / 1000 )) >>"$WORK/lat"
+    echo $(( (e - s) / 1000 )) >>"$WORK/lat.$n"
   done
-  P50[$n]=$(sort -n "$WORK/lat" | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  printf '  %-14s p50 %6.2f ms\n' "$n" "$(awk -v u="${P50[$n]}" 'BEGIN{print u/1000}')"
+done
+for n in direct_tls via_tunnel; do
+  P50[$n]=$(median $(cat "$WORK/lat.$n"))
+  printf '  %-16s p50 %6.2f ms\n' "$n" "$(awk -v u="${P50[$n]}" 'BEGIN{print u/1000}')"
 done
 
 echo
@@ -153,6 +169,7 @@ echo "TPS: median of the $ROUNDS rounds' ratios"
 echo "  TPS   tunnel / direct TLS      = $(median ${RATIO[via_tunnel]})   (target >= 0.90)"
 echo "  TPS   socat (TLS) / direct TLS = $(median ${RATIO[via_socat_tls]})   (socat relaying psql's TLS: the cost of any relay hop)"
 echo "  TPS   stunnel / direct TLS     = $(median ${RATIO[via_stunnel]})"
+[ -n "$HAP" ] && echo "  TPS   haproxy (TLS) / direct TLS = $(median ${RATIO[via_haproxy_tls]})   (one-thread event loop in C relaying psql's TLS)"
 echo "  TPS   tunnel / direct plain    = $(median ${RATIO[tunnel_plain]})"
 echo "bulk: best runs"
 echo "  bulk  tunnel / socat (TLS)     = $(r "${MBS[via_tunnel]}" "${MBS[via_socat_tls]}")   (target >= 0.95; same TLS bytes upstream, socat copies them, the tunnel decrypts them)"
