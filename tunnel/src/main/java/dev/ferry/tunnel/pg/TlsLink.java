@@ -84,6 +84,12 @@ final class TlsLink {
         return engine.getSession();
     }
 
+    /** True while the engine has handshake messages to send or receive (tests: a KeyUpdate was answered). */
+    boolean handshakePending() {
+        HandshakeStatus hs = engine.getHandshakeStatus();
+        return hs != HandshakeStatus.NOT_HANDSHAKING && hs != HandshakeStatus.FINISHED;
+    }
+
     /** Blocking stream over {@link #read(ByteBuffer)}, for the startup phase. */
     InputStream in() {
         return in;

@@ -118,6 +118,32 @@ class TlsLinkTest {
     }
 
     @Test
+    void aKeyUpdateFromTheServerIsAnsweredAndDataFlowsOnBothWays() throws Exception {
+        byte[] before = "before the key update".getBytes();
+        byte[] after = "after the key update".getBytes();
+        Future<?> served = serve(s -> {
+            OutputStream out = s.getOutputStream();
+            out.write(before);
+            s.startHandshake(); // TLS 1.3: a KeyUpdate that asks the client for its own
+            out.write(after);
+            out.flush();
+            int b = s.getInputStream().read(); // sent with the client's new keys
+            out.write(b);
+            out.flush();
+        });
+        try (Socket socket = connect()) {
+            TlsLink tls = TlsLink.handshake(socket, trustingEngine());
+            assertThat(tls.session().getProtocol()).isEqualTo("TLSv1.3");
+            byte[] got = tls.in().readNBytes(before.length + after.length);
+            assertThat(new String(got)).isEqualTo(new String(before) + new String(after));
+            assertThat(tls.handshakePending()).as("our KeyUpdate went out without waiting for a write").isFalse();
+            tls.write(new byte[] {'k'}, 0, 1);
+            assertThat(tls.in().read()).as("the server read our byte after the key update").isEqualTo('k');
+        }
+        served.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
     void closingTheSocketEndsABlockedRead() throws Exception {
         CompletableFuture<Void> release = new CompletableFuture<>();
         serve(s -> {
