@@ -128,8 +128,8 @@ for _ in $(seq "$ROUNDS"); do
 done
 for n in "${NAMES[@]}"; do
   TPS[$n]=$(median ${RUNS[$n]})
-  printf '  %-16s %10.0f tps  (%s-%s)\n' "$n" "${TPS[$n]}" "$(printf '%s\n' ${RUNS[$n]} | sort -g | head -1 | cut -d. -f1)" \
-    "$(printf '%s\n' ${RUNS[$n]} | sort -g | tail -1 | cut -d. -f1)"
+  sorted=($(printf '%s\n' ${RUNS[$n]} | sort -g))
+  printf '  %-16s %10.0f tps  (%.0f-%.0f)\n' "$n" "${TPS[$n]}" "${sorted[0]}" "${sorted[-1]}"
 done
 echo "  tunnel / direct TLS per round: ${RATIO[via_tunnel]}"
 

@@ -36,10 +36,11 @@ final class TlsLink {
     /** Plaintext wrapped per system call, at most. */
     private static final int WRITE_CHUNK = 64 * 1024;
 
-    private final Socket socket;
     private final InputStream rawIn;
     private final OutputStream rawOut;
     private final SSLEngine engine;
+    /** Largest TLS record, with overhead: the room {@link #write} keeps in netOut per wrap. */
+    private final int packetSize;
     private final ReentrantLock readLock = new ReentrantLock();
     private final ReentrantLock writeLock = new ReentrantLock();
     /** Ciphertext from the socket, in write mode (filled up to position). */
@@ -53,14 +54,13 @@ final class TlsLink {
     private boolean inboundClosed;
 
     private TlsLink(Socket socket, SSLEngine engine) throws IOException {
-        this.socket = socket;
         this.rawIn = socket.getInputStream();
         this.rawOut = socket.getOutputStream();
         this.engine = engine;
         SSLSession session = engine.getSession();
-        int packet = session.getPacketBufferSize();
-        netIn = ByteBuffer.allocate(READ_AHEAD + packet);
-        netOut = ByteBuffer.allocate((WRITE_CHUNK / session.getApplicationBufferSize() + 2) * packet);
+        packetSize = session.getPacketBufferSize();
+        netIn = ByteBuffer.allocate(READ_AHEAD + packetSize);
+        netOut = ByteBuffer.allocate((WRITE_CHUNK / session.getApplicationBufferSize() + 2) * packetSize);
         plainIn = ByteBuffer.allocate(session.getApplicationBufferSize()).flip();
     }
 
@@ -129,7 +129,7 @@ final class TlsLink {
         try {
             do {
                 netOut.clear();
-                while (src.hasRemaining() && netOut.remaining() >= engine.getSession().getPacketBufferSize()) {
+                while (src.hasRemaining() && netOut.remaining() >= packetSize) {
                     SSLEngineResult r = engine.wrap(src, netOut);
                     if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
                         throw new SSLException("the TLS connection is closed");
@@ -152,10 +152,7 @@ final class TlsLink {
             if (produced > 0) {
                 return produced;
             }
-            if (inboundClosed) {
-                return -1;
-            }
-            if (!fill()) {
+            if (!inboundClosed && !fill()) {
                 return -1; // the socket ended without close_notify: the same to the relay
             }
         }
@@ -305,11 +302,6 @@ final class TlsLink {
             rawOut.write(netOut.array(), netOut.arrayOffset() + netOut.position(), netOut.remaining());
         }
         netOut.clear();
-    }
-
-    @Override
-    public String toString() {
-        return "TlsLink[" + socket + "]";
     }
 
     private final class In extends InputStream {
