@@ -1,7 +1,7 @@
 package dev.ferry.ui.tunnels;
 
 import dev.ferry.app.FerryCore;
-import dev.ferry.app.testsupport.MotoServer;
+import dev.ferry.tunnel.testsupport.MotoServer;
 import dev.ferry.app.testsupport.TestWorkspaces;
 import dev.ferry.app.tunnels.Tunnel;
 import dev.ferry.app.tunnels.TunnelStatus;
