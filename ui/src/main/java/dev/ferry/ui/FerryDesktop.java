@@ -4,6 +4,10 @@ import dev.ferry.app.FerryCore;
 import dev.ferry.app.settings.JsonFileStore;
 import dev.ferry.app.settings.Settings;
 import dev.ferry.ui.documents.Documents;
+import dev.ferry.ui.fx.Dialogs;
+import dev.ferry.ui.fx.WindowPlacement;
+import javafx.geometry.Rectangle2D;
+import java.util.Optional;
 import dev.ferry.ui.fx.UiTasks;
 import dev.ferry.ui.launch.ConsoleLauncher;
 import dev.ferry.ui.notify.Notifications;
@@ -55,6 +59,9 @@ import org.slf4j.LoggerFactory;
 public final class FerryDesktop implements AutoCloseable {
     static final Logger LOG = LoggerFactory.getLogger("dev.ferry.ui");
     public static final String SHOWN_MESSAGE = "Ferry window shown";
+    /** The smallest window in which every control stays readable. */
+    public static final double MIN_WIDTH = 760;
+    public static final double MIN_HEIGHT = 480;
 
     private final FerryCore core;
     private final Stage stage;
@@ -161,20 +168,18 @@ public final class FerryDesktop implements AutoCloseable {
         NotificationsView notes = new NotificationsView(notifications);
         StackPane root = new StackPane(main, notes);
         StackPane.setAlignment(notes, Pos.TOP_RIGHT);
-        scene = new Scene(root, uiState.width, uiState.height);
+        scene = new Scene(root);
         scene.getStylesheets().add(FerryDesktop.class.getResource("/dev/ferry/ui/ferry.css").toExternalForm());
         installKeys();
 
         stage.setTitle("Ferry");
         stage.setScene(scene);
-        stage.setMinWidth(760);
-        stage.setMinHeight(480);
-        if (uiState.x != null && uiState.y != null
-                && !Screen.getScreensForRectangle(uiState.x, uiState.y, 100, 100).isEmpty()) {
-            stage.setX(uiState.x);
-            stage.setY(uiState.y);
-        }
-        stage.setMaximized(uiState.maximized);
+        stage.setMinWidth(MIN_WIDTH);
+        stage.setMinHeight(MIN_HEIGHT);
+        WindowPlacement.apply(stage, WindowPlacement.bounds(Optional.of(new Rectangle2D(
+                        uiState.x == null ? Double.NaN : uiState.x, uiState.y == null ? Double.NaN : uiState.y,
+                        uiState.width, uiState.height)), UiState.DEFAULT_WIDTH, UiState.DEFAULT_HEIGHT, MIN_WIDTH, MIN_HEIGHT,
+                WindowPlacement.screens(), Screen.getPrimary().getVisualBounds()), uiState.maximized);
         documents.select(uiState.selectedTab);
         stage.setOnHiding(e -> saveUiState());
         stage.setOnCloseRequest(this::onCloseRequest);
@@ -273,7 +278,7 @@ public final class FerryDesktop implements AutoCloseable {
         Alert ask = new Alert(Alert.AlertType.CONFIRMATION, (running == 1 ? "1 tunnel is" : running + " tunnels are")
                 + " running. Without a system tray Ferry cannot keep them open once the window closes.",
                 stopAndQuit, keep, ButtonType.CANCEL);
-        ask.initOwner(stage);
+        Dialogs.owned(ask, stage);
         ask.setHeaderText("Stop the tunnels?");
         ask.getDialogPane().setId("closeDialog");
         ButtonType answer = ask.showAndWait().orElse(ButtonType.CANCEL);
@@ -292,7 +297,7 @@ public final class FerryDesktop implements AutoCloseable {
         if (running > 0) {
             Alert ask = new Alert(Alert.AlertType.CONFIRMATION, "Quitting stops " + (running == 1 ? "the running tunnel"
                     : "the " + running + " running tunnels") + ". Ferry reopens them when it next starts, as set in Settings.", ButtonType.OK, ButtonType.CANCEL);
-            ask.initOwner(stage.isShowing() ? stage : null);
+            Dialogs.owned(ask, stage);
             ask.setHeaderText("Quit Ferry?");
             ask.getDialogPane().setId("quitDialog");
             if (ask.showAndWait().orElse(ButtonType.CANCEL) != ButtonType.OK) {
@@ -370,8 +375,8 @@ public final class FerryDesktop implements AutoCloseable {
         if (!stage.isMaximized() && !stage.isIconified()) {
             uiState.x = stage.getX();
             uiState.y = stage.getY();
-            uiState.width = scene.getWidth();
-            uiState.height = scene.getHeight();
+            uiState.width = stage.getWidth();
+            uiState.height = stage.getHeight();
         }
         uiState.maximized = stage.isMaximized();
         uiState.selectedTab = Math.max(0, documents.selectedIndex());

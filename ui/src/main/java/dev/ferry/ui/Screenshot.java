@@ -58,6 +58,7 @@ public final class Screenshot {
                 d.themes().preferenceProperty().set(Settings.Theme.LIGHT);
                 d.stage().setWidth(1180);
                 d.stage().setHeight(700);
+                d.stage().centerOnScreen();
                 d.show();
                 return d;
             });

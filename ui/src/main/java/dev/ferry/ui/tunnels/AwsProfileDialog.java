@@ -28,7 +28,7 @@ public final class AwsProfileDialog extends Dialog<ButtonType> {
     private final Label result = new Label();
 
     public AwsProfileDialog(Window owner, UiTasks tasks, TunnelSpec spec, String region, Path configFile, String profileName) {
-        initOwner(owner);
+        dev.ferry.ui.fx.Dialogs.owned(this, owner);
         setTitle("Write an AWS profile");
         setHeaderText("Write an AWS profile for " + spec.title());
         getDialogPane().setId("awsProfileDialog");
