@@ -37,6 +37,7 @@ import dev.ferry.ui.teleport.TeleportControls;
 import dev.ferry.ui.workspace.WorkspaceSidebar;
 import dev.ferry.ui.workspace.WorkspaceViewModel;
 import javafx.application.Platform;
+import javafx.beans.binding.Bindings;
 import javafx.geometry.Pos;
 import javafx.scene.Scene;
 import javafx.scene.control.Tab;
@@ -165,6 +166,9 @@ public final class FerryDesktop implements AutoCloseable {
         sidebar.addIdentityButton(teleport.signOutButton());
         BorderPane main = new BorderPane(documents.view());
         main.setLeft(sidebar);
+        // A narrow window gives the sidebar less (a quarter of the width, 232 to 280 px) so the
+        // list keeps room for its buttons.
+        sidebar.prefWidthProperty().bind(Bindings.max(232, Bindings.min(280, main.widthProperty().multiply(0.25))));
         NotificationsView notes = new NotificationsView(notifications);
         StackPane root = new StackPane(main, notes);
         StackPane.setAlignment(notes, Pos.TOP_RIGHT);

@@ -274,7 +274,7 @@ public final class DesktopFixture implements BeforeEachCallback, AfterEachCallba
     }
 
     /** In a showing window, and it and all its parents visible. */
-    static boolean shown(Node n) {
+    public static boolean shown(Node n) {
         if (n.getScene() == null || n.getScene().getWindow() == null || !n.getScene().getWindow().isShowing()) {
             return false;
         }
@@ -417,6 +417,12 @@ public final class DesktopFixture implements BeforeEachCallback, AfterEachCallba
 
     /** Types text into the focused node, then waits for the pulse that handled it. */
     public void write(String text) throws Exception {
+        // TestFX types into the scene of its "target window", the one it last clicked in: aim it
+        // at the window that has the keyboard focus (a dialog opened meanwhile, for example).
+        Window focused = fx(() -> Window.getWindows().stream().filter(Window::isFocused).findFirst().orElse(null));
+        if (focused != null) {
+            robot.targetWindow(focused);
+        }
         robot.write(text);
         waitForPulse();
     }
