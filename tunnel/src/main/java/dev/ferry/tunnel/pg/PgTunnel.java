@@ -3,6 +3,8 @@ package dev.ferry.tunnel.pg;
 import dev.ferry.tunnel.LocalTunnel;
 import dev.ferry.tunnel.PortInUseException;
 import dev.ferry.tunnel.TunnelStats;
+import dev.ferry.tunnel.db.TunnelFailure;
+import dev.ferry.tunnel.db.UpstreamTls;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.BindException;
@@ -203,7 +205,7 @@ public final class PgTunnel implements LocalTunnel {
                     // the server closes the connection once it has handled the request
                 }
             } finally {
-                Upstream.closeQuietly(c.plain());
+                UpstreamTls.closeQuietly(c.plain());
             }
         } catch (TunnelFailure e) {
             stats.error("ferry: could not forward a cancel request: " + e.getMessage());
