@@ -42,6 +42,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class MySqlConnection implements TunnelListener.Connection {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int MAX_AUTH_ROUNDS = 8;
+    /** Error code of the tunnel's own failures (servers never send the 2xxx client codes). */
+    private static final int ER_HANDSHAKE_ERROR = 1043;
 
     private final MySqlTunnel tunnel;
     private final MySqlTunnelConfig config;
@@ -277,22 +279,20 @@ final class MySqlConnection implements TunnelListener.Connection {
         }
     }
 
+    /**
+     * Sends the failure as an ERR packet in answer to the client's login, as a server refuses
+     * a login: a client that has no greeting yet gets a stand-in greeting first (an ERR in
+     * place of the greeting is shown by some clients as an error whose "authenticity cannot be
+     * verified", and it can carry no SQL state).
+     */
     private void fail(TunnelFailure f) {
         stats.error(f.getMessage());
         int code;
         String state;
         switch (f.reason()) {
-            case UNREACHABLE -> {
-                code = 2003; // CR_CONN_HOST_ERROR: can't connect
-                state = "08001";
-            }
-            case TLS -> {
-                code = 2026; // CR_SSL_CONNECTION_ERROR
-                state = "08001";
-            }
-            case CONNECTION -> {
-                code = 2013; // CR_SERVER_LOST
-                state = "08S01";
+            case UNREACHABLE, TLS -> {
+                code = ER_HANDSHAKE_ERROR;
+                state = "08001"; // unable to establish the connection
             }
             case CREDENTIALS -> {
                 code = 1045; // ER_ACCESS_DENIED_ERROR
@@ -303,15 +303,30 @@ final class MySqlConnection implements TunnelListener.Connection {
                 state = "08004";
             }
             default -> {
-                code = 1043; // ER_HANDSHAKE_ERROR
+                code = ER_HANDSHAKE_ERROR;
                 state = "08S01";
             }
         }
         try {
-            send(greeted ? 2 : 0, MySqlWire.err(code, state, f.getMessage(), clientKnown));
-        } catch (IOException ignored) {
-            // the client is gone already
+            if (!greeted) {
+                send(0, standInGreeting().encode());
+                greeted = true;
+                if (readClientLogin() == null) {
+                    return;
+                }
+            }
+            send(2, MySqlWire.err(code, state, f.getMessage(), clientKnown));
+        } catch (TunnelFailure | IOException ignored) {
+            // the client is gone or does not speak MySQL: nothing more to tell it
         }
+    }
+
+    /** A greeting for a client the tunnel cannot connect: enough for it to send its login. */
+    private static Greeting standInGreeting() {
+        int caps = MySqlWire.CLIENT_LONG_PASSWORD | MySqlWire.CLIENT_PROTOCOL_41 | MySqlWire.CLIENT_TRANSACTIONS
+                | MySqlWire.CONNECTION_PHASE;
+        return new Greeting("5.7.0-ferry-tunnel".getBytes(StandardCharsets.US_ASCII), 0, scramble(), caps, 45, 2, 0,
+                MySqlAuth.NATIVE);
     }
 
     private void send(int seq, byte[] payload) throws IOException {

@@ -15,7 +15,7 @@ import java.util.stream.Stream;
 /**
  * A private MariaDB (Debian's mariadb-server) for tests: mariadb-install-db in a temp folder,
  * mariadbd as the {@code mysql} user when the JVM runs as root, on 127.0.0.1 at a free port,
- * with TLS (a server certificate for localhost/127.0.0.1 from a throw-away CA,
+ * (and 127.0.0.2, which its certificate does not name) with TLS (a server certificate for localhost/127.0.0.1 from a throw-away CA,
  * {@link #caPem()}) and the {@code pam} plugin asking for the password with the clear-text
  * plugin ({@code pam_use_cleartext_plugin}), as RDS's IAM plugin does.
  *
@@ -107,7 +107,7 @@ public final class MariaDbServer implements AutoCloseable {
 
     private void launch() throws IOException {
         List<String> cmd = new ArrayList<>(List.of("runuser", "-u", MYSQL_USER, "--", "mariadbd", "--no-defaults",
-                "--datadir=" + dir.resolve("data"), "--port=" + port, "--bind-address=127.0.0.1",
+                "--datadir=" + dir.resolve("data"), "--port=" + port, "--bind-address=127.0.0.1,127.0.0.2",
                 "--socket=" + socket(), "--pid-file=" + dir.resolve("mariadb.pid"),
                 "--log-error=" + dir.resolve("server.log"),
                 "--ssl-cert=" + dir.resolve("server.crt"), "--ssl-key=" + dir.resolve("server.key"),
