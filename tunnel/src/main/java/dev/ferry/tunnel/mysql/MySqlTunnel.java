@@ -1,12 +1,11 @@
 package dev.ferry.tunnel.mysql;
 
-import dev.ferry.tunnel.LocalTunnel;
 import dev.ferry.tunnel.PortInUseException;
 import dev.ferry.tunnel.TunnelStats;
+import dev.ferry.tunnel.db.DbTunnel;
 import dev.ferry.tunnel.db.TunnelListener;
 import dev.ferry.tunnel.db.UpstreamTls;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 
 /**
  * A MySQL-protocol database tunnel (MySQL, Aurora MySQL, MariaDB): a plaintext MySQL endpoint
@@ -24,17 +23,14 @@ import java.net.InetSocketAddress;
  * }
  * }</pre>
  */
-public final class MySqlTunnel implements LocalTunnel {
+public final class MySqlTunnel extends DbTunnel {
     private final MySqlTunnelConfig config;
     private final UpstreamTls upstream;
-    private final TunnelStats stats;
-    private final TunnelListener listener;
 
     private MySqlTunnel(MySqlTunnelConfig config, UpstreamTls upstream, TunnelListener listener, TunnelStats stats) {
-        this.stats = stats;
+        super(listener, stats);
         this.config = config;
         this.upstream = upstream;
-        this.listener = listener;
     }
 
     /**
@@ -52,23 +48,8 @@ public final class MySqlTunnel implements LocalTunnel {
         return tunnel;
     }
 
-    @Override
-    public InetSocketAddress localAddress() {
-        return listener.localAddress();
-    }
-
-    @Override
-    public TunnelStats stats() {
-        return stats;
-    }
-
     public MySqlTunnelConfig config() {
         return config;
-    }
-
-    @Override
-    public void close() {
-        listener.close();
     }
 
     UpstreamTls upstream() {

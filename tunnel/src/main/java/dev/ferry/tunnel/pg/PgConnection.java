@@ -6,6 +6,7 @@ import dev.ferry.tunnel.db.Relay;
 import dev.ferry.tunnel.db.TlsLink;
 import dev.ferry.tunnel.db.TunnelFailure;
 import dev.ferry.tunnel.db.TunnelFailure.Reason;
+import dev.ferry.tunnel.db.TunnelListener;
 import dev.ferry.tunnel.db.UpstreamTls;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -30,7 +31,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * blocking write itself. Upstream TLS is a {@link TlsLink}, which decrypts every record a
  * socket read brings, so a bulk result moves up to 64 kB per system call.
  */
-final class PgConnection implements Runnable {
+final class PgConnection implements TunnelListener.Connection {
     private static final int MAX_NEGOTIATION_REQUESTS = 4;
     /**
      * Startup parameters the Amazon Redshift JDBC/ODBC drivers always send. Redshift knows
@@ -90,7 +91,7 @@ final class PgConnection implements Runnable {
                 }
             }
             relaying = true;
-            Relay.run(client, upstream, tls, stats, tunnel::execute, this::close);
+            Relay.run(client, upstream, tls, stats, tunnel.listener()::execute, this::close);
         } catch (TunnelFailure f) {
             stats.error(f.getMessage());
             sendToClient(PgWire.fatal(PgWire.sqlState(f.reason()), f.getMessage()));
@@ -262,7 +263,8 @@ final class PgConnection implements Runnable {
     }
 
     /** Closes both sides once; safe from any thread. */
-    void close() {
+    @Override
+    public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
@@ -275,7 +277,7 @@ final class PgConnection implements Runnable {
         if (key != null) {
             tunnel.unregister(key);
         }
-        tunnel.ended(this);
+        tunnel.listener().ended(this);
     }
 
     private int timeoutMillis() {
