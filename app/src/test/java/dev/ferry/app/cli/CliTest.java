@@ -18,8 +18,6 @@ import java.io.StringWriter;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -146,10 +144,7 @@ class CliTest {
                     new PrintWriter(out), new PrintWriter(err));
             assertThat(code).as(err.toString()).isZero();
         }
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
-        while (!(Files.exists(seen) && Files.size(seen) > 0) && Instant.now().isBefore(deadline)) {
-            Thread.sleep(20);
-        }
+        dev.ferry.tunnel.testsupport.Wait.until("the browser command ran", () -> Files.exists(seen) && Files.size(seen) > 0);
         assertThat(Files.readString(seen)).startsWith(signin.endpoint() + "?Action=login");
     }
 

@@ -186,7 +186,7 @@ class TeleportDesktopTest {
         List<JsonNode> logins = logins();
         assertThat(logins).hasSize(1);
         assertThat(logins.get(0).get("argv").toString()).contains("--proxy=" + TshStub.PROXY).contains("--user=alice");
-        assertThat(fx(() -> desktop.notifications().notes().stream().map(n -> n.title()).toList()))
+        assertThat(ui.notesSeen().stream().map(n -> n.title()).toList())
                 .contains("Signed in").doesNotContain("No usable credentials");
     }
 

@@ -59,6 +59,7 @@ import java.util.function.Consumer;
  */
 public final class DesktopFixture implements BeforeEachCallback, AfterEachCallback, ParameterResolver {
     private final FxRobot robot = new FxRobot();
+    private final java.util.List<dev.ferry.ui.notify.Notifications.Note> notesSeen = new java.util.concurrent.CopyOnWriteArrayList<>();
     private FerryCore core;
     private FerryDesktop desktop;
     private Stage stage;
@@ -97,6 +98,7 @@ public final class DesktopFixture implements BeforeEachCallback, AfterEachCallba
             }
             desktop = null;
             core = null;
+            notesSeen.clear();
             stage = null;
         }
     }
@@ -130,12 +132,26 @@ public final class DesktopFixture implements BeforeEachCallback, AfterEachCallba
         desktop = fx(() -> {
             stage = new Stage();
             FerryDesktop d = new FerryDesktop(core, stage);
+            notesSeen.addAll(d.notifications().notes());
+            d.notifications().notes().addListener((javafx.collections.ListChangeListener<dev.ferry.ui.notify.Notifications.Note>) c -> {
+                while (c.next()) {
+                    notesSeen.addAll(c.getAddedSubList());
+                }
+            });
             beforeShow.accept(d);
             d.show();
             return d;
         });
         until("the Ferry window is shown", () -> stage.isShowing());
         return desktop;
+    }
+
+    /**
+     * Every notification the desktop has shown since it started, also those it has hidden again
+     * (a success hides after a few seconds, which a loaded machine can take between two steps).
+     */
+    public java.util.List<dev.ferry.ui.notify.Notifications.Note> notesSeen() {
+        return java.util.List.copyOf(notesSeen);
     }
 
     public FerryCore core() {

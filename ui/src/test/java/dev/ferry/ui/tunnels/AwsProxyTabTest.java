@@ -239,7 +239,7 @@ class AwsProxyTabTest {
         runFx(() -> v.selectFormat(AwsFormatChoice.ATHENA_JDBC));
         until("Set up DBeaver is offered", button::isVisible);
         ui.click(button);
-        until("DBeaver is set up", () -> desktop.notifications().notes().stream()
+        until("DBeaver is set up", () -> ui.notesSeen().stream()
                 .anyMatch(n -> n.title().equals("DBeaver is set up for Athena")));
 
         KeyStore ks = KeyStore.getInstance(cacerts.toFile(), "changeit".toCharArray());

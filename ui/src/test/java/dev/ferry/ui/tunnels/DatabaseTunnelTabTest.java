@@ -180,7 +180,7 @@ class DatabaseTunnelTabTest {
             atlantafx.base.controls.Message error = ui.nodeIn(view, "#tunnelError", atlantafx.base.controls.Message.class);
             assertThat(fx(error::isVisible)).isTrue();
             assertThat(fx(error::getDescription)).contains("Port " + taken.getLocalPort()).contains("already in use");
-            until("an error notification", () -> desktop.notifications().notes().stream().anyMatch(n -> n.level() == Notifications.Level.ERROR
+            until("an error notification", () -> ui.notesSeen().stream().anyMatch(n -> n.level() == Notifications.Level.ERROR
                     && n.title().startsWith("Could not start orders") && n.message().contains("already in use")));
 
             // Fix it in the tab: an empty port picks a free one (by keyboard: the notification may cover the field).

@@ -119,7 +119,7 @@ class RestoreTabsTest {
             waitForStatus(aws, TunnelStatus.READY);
             assertThat(aws.localAddress().getPort()).isEqualTo(ports[1]);
             assertThat(db.lastError()).contains("Port " + ports[0]).contains("already in use");
-            until(() -> desktop.notifications().notes().stream().anyMatch(n -> n.level() == Notifications.Level.ERROR
+            until(() -> ui.notesSeen().stream().anyMatch(n -> n.level() == Notifications.Level.ERROR
                     && n.title().startsWith("Could not restore orders") && n.message().contains("already in use")));
             TunnelView dbView = fx(() -> desktop.tunnelDocuments().view(db.id()).orElseThrow());
             until(() -> "Failed".equals(ui.textIn(dbView, "#tunnelStatus")));
