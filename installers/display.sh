@@ -43,7 +43,8 @@ start_tray_host() {
 stop_xvfb() {
   local pid
   for pid in "${TRAY_PID:-}" "${WM_PID:-}" "${XVFB_PID:-}"; do
-    if [ -n "$pid" ]; then kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; fi
+    # (|| true: a killed process's status must not end a caller running with set -e, e.g. in its EXIT trap)
+    if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
   done
   TRAY_PID= WM_PID= XVFB_PID=
   return 0
