@@ -104,7 +104,9 @@ class TeleportDesktopTest {
     void answer(String dialogId, String fieldId, String value) throws Exception {
         until(dialogId + " asks, with the focus in " + fieldId, () -> showing(dialogId)
                 && ui.find(fieldId).map(n -> n.isFocused() && n.getScene().getWindow().isFocused()).orElse(false));
+        javafx.scene.control.TextInputControl field = ui.node(fieldId, javafx.scene.control.TextInputControl.class);
         ui.write(value);
+        until(fieldId + " holds what was typed", () -> value.equals(field.getText()));
         ui.type(KeyCode.ENTER);
         until(dialogId + " closed", () -> !showing(dialogId));
     }

@@ -435,7 +435,8 @@ public final class DesktopFixture implements BeforeEachCallback, AfterEachCallba
     public void write(String text) throws Exception {
         // TestFX types into the scene of its "target window", the one it last clicked in: aim it
         // at the window that has the keyboard focus (a dialog opened meanwhile, for example).
-        Window focused = fx(() -> Window.getWindows().stream().filter(Window::isFocused).findFirst().orElse(null));
+        // The newest focused window: while a dialog takes the focus its owner may still say focused.
+        Window focused = fx(() -> Window.getWindows().stream().filter(Window::isFocused).reduce((a, b) -> b).orElse(null));
         if (focused != null) {
             robot.targetWindow(focused);
         }
