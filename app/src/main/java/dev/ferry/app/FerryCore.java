@@ -1,6 +1,9 @@
 package dev.ferry.app;
 
 import dev.ferry.app.access.AccessProviders;
+import dev.ferry.app.access.WorkspaceSessions;
+import dev.ferry.app.integrations.DBeaverSetup;
+import dev.ferry.app.setup.ClientSetup;
 import dev.ferry.app.aws.ConsoleFederation;
 import dev.ferry.app.concurrent.Background;
 import dev.ferry.app.concurrent.ThreadPoolBackground;
@@ -32,6 +35,8 @@ public final class FerryCore implements AutoCloseable {
     private final JsonFileStore<Settings> settings;
     private final WorkspaceRepository workspaces;
     private final AccessProviders providers;
+    private final WorkspaceSessions sessions;
+    private final ClientSetup clientSetup;
     private final BrowserLauncher browser;
     private final Background background;
     private final TunnelManager tunnels;
@@ -50,8 +55,10 @@ public final class FerryCore implements AutoCloseable {
         this.providers = new AccessProviders(env, new ConsoleFederation(this::http), this::ca);
         this.browser = browser != null ? browser
                 : new SystemBrowserLauncher(env, () -> settings.load().browserCommand);
+        this.sessions = new WorkspaceSessions(workspaces, providers);
+        this.clientSetup = new ClientSetup(env, paths, () -> settings.load(), () -> DBeaverSetup.system(env));
         this.background = new ThreadPoolBackground();
-        this.tunnels = new TunnelManager(new WorkspaceTunnelOpener(workspaces, providers),
+        this.tunnels = new TunnelManager(new WorkspaceTunnelOpener(sessions),
                 new JsonFileStore<>(paths.stateDir().resolve("tunnels.json"), TunnelState.class, TunnelState::new, false),
                 background);
     }
@@ -102,6 +109,16 @@ public final class FerryCore implements AutoCloseable {
         return providers;
     }
 
+    /** The provider of each open workspace, shared by the views, the CLI and the tunnels. */
+    public WorkspaceSessions sessions() {
+        return sessions;
+    }
+
+    /** DBeaver (databases, Athena) set-up for tunnels. */
+    public ClientSetup clientSetup() {
+        return clientSetup;
+    }
+
     public BrowserLauncher browser() {
         return browser;
     }
@@ -113,6 +130,7 @@ public final class FerryCore implements AutoCloseable {
     @Override
     public void close() {
         tunnels.close();
+        sessions.close();
         background.close();
     }
 }

@@ -2,7 +2,7 @@ package dev.ferry.app.aws;
 
 import dev.ferry.app.FerryEnvironment;
 import dev.ferry.app.FerryException;
-import dev.ferry.app.workspace.Workspace;
+import dev.ferry.app.workspace.StandaloneWorkspace;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -31,11 +31,11 @@ import java.util.Optional;
  */
 public final class AwsSetup {
     private final FerryEnvironment env;
-    private final Workspace.AwsSettings settings;
+    private final StandaloneWorkspace.AwsSettings settings;
     private final ProfileFile profileFile;
     private final String profileName;
 
-    public AwsSetup(FerryEnvironment env, Workspace.AwsSettings settings) {
+    public AwsSetup(FerryEnvironment env, StandaloneWorkspace.AwsSettings settings) {
         this.env = env;
         this.settings = settings;
         this.profileFile = loadProfiles(env);

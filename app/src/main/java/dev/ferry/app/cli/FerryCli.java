@@ -65,14 +65,22 @@ public final class FerryCli implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** The workspace this invocation means, loaded and validated. */
-    Workspace workspace() {
-        Path file = core.workspaces().choose(Optional.ofNullable(workspaceFile));
-        return core.workspaces().load(file);
+    /** The workspace file this invocation means. */
+    Path workspaceFile() {
+        return core.workspaces().choose(Optional.ofNullable(workspaceFile)).toAbsolutePath().normalize();
     }
 
+    /** The workspace this invocation means, loaded and validated. */
+    Workspace workspace() {
+        return provider().workspace();
+    }
+
+    /**
+     * The provider of the workspace this invocation means: the one the core keeps for it, which
+     * the tunnels this command opens use too (closed with the core).
+     */
     AccessProvider provider() {
-        return core.providers().open(workspace());
+        return core.sessions().provider(workspaceFile());
     }
 
     public static void main(String[] args) {

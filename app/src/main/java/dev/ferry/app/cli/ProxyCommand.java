@@ -1,7 +1,5 @@
 package dev.ferry.app.cli;
 
-import dev.ferry.app.FerryException;
-import dev.ferry.app.access.RoleChooser;
 import dev.ferry.app.model.AppResource;
 import dev.ferry.app.model.AwsRole;
 import dev.ferry.app.tunnels.Tunnel;
@@ -56,14 +54,10 @@ final class ProxyCommand {
         @Override
         public void run() {
             FerryCli root = proxy.root;
-            Workspace ws = root.workspace();
-            AppResource app;
-            AwsRole chosen;
-            try (var p = root.core.providers().open(ws)) {
-                app = p.app(appName).orElseThrow(() -> new FerryException("No app named '" + appName
-                        + "' in workspace '" + ws.name() + "'.", "List apps with `ferry apps ls`."));
-                chosen = RoleChooser.choose(app, p.awsRoles(app), p.awsRolesAnyAccount(app), role);
-            }
+            var p = root.provider();
+            Workspace ws = p.workspace();
+            AppResource app = p.requireApp(appName);
+            AwsRole chosen = p.chooseRole(app, role);
             TunnelSpec spec = TunnelSpec.awsProxy(ws.source().toAbsolutePath().toString(), app.name(), chosen.arn(),
                     endpointUrl ? "endpoint_url" : "https_proxy", port);
             String fmt = format != null ? format : root.core.env().isWindows() ? "powershell" : "unix";

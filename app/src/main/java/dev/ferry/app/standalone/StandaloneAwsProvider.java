@@ -2,6 +2,7 @@ package dev.ferry.app.standalone;
 
 import dev.ferry.app.FerryException;
 import dev.ferry.app.access.AccessProvider;
+import dev.ferry.app.access.Capability;
 import dev.ferry.app.access.Identity;
 import dev.ferry.app.access.RoleChooser;
 import dev.ferry.app.aws.AwsErrors;
@@ -14,7 +15,7 @@ import dev.ferry.app.model.AwsRole;
 import dev.ferry.app.model.DatabaseResource;
 import dev.ferry.app.model.Resource;
 import dev.ferry.app.tunnels.TunnelOpener;
-import dev.ferry.app.workspace.Workspace;
+import dev.ferry.app.workspace.StandaloneWorkspace;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
@@ -50,6 +51,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 
 /**
  * A standalone AWS workspace: Ferry does federation itself with the user's own AWS
@@ -60,12 +62,15 @@ public final class StandaloneAwsProvider implements AccessProvider {
     static final int MAX_DURATION = 12 * 3600;
     static final int CHAINED_DURATION = 3600;
 
-    private final Workspace workspace;
+    private static final Set<Capability> CAPABILITIES = Set.of(Capability.ISSUE_CREDENTIALS, Capability.CONSOLE,
+            Capability.AWS_PROXY, Capability.DATABASE_TUNNELS);
+
+    private final StandaloneWorkspace workspace;
     private final AwsSetup aws;
     private final ConsoleFederation federation;
     private final Supplier<LocalCa> ca;
 
-    public StandaloneAwsProvider(Workspace workspace, AwsSetup aws, ConsoleFederation federation, Supplier<LocalCa> ca) {
+    public StandaloneAwsProvider(StandaloneWorkspace workspace, AwsSetup aws, ConsoleFederation federation, Supplier<LocalCa> ca) {
         this.workspace = workspace;
         this.aws = aws;
         this.federation = federation;
@@ -73,8 +78,13 @@ public final class StandaloneAwsProvider implements AccessProvider {
     }
 
     @Override
-    public Workspace workspace() {
+    public StandaloneWorkspace workspace() {
         return workspace;
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return CAPABILITIES;
     }
 
     public AwsSetup aws() {
@@ -151,6 +161,20 @@ public final class StandaloneAwsProvider implements AccessProvider {
         }
     }
 
+    /** The role's session credentials (AssumeRole as for the console), for a credential_process. */
+    @Override
+    public AwsSessionCredentials issueCredentials(AppResource app, AwsRole role) {
+        requireRole(app, role);
+        return assumeRole(role, app.awsExternalId()).credentials();
+    }
+
+    private void requireRole(AppResource app, AwsRole role) {
+        if (awsRoles(app).stream().noneMatch(r -> r.arn().equals(role.arn()))) {
+            throw new FerryException("The role " + role.arn() + " is not allowed for '" + app.name() + "'.",
+                    "Pick one of the roles the workspace grants for this app's account.");
+        }
+    }
+
     @Override
     public URI consoleUrl(AppResource app, AwsRole role) {
         RoleChooser.requireConsoleRole(app, role, awsRoles(app),
@@ -165,10 +189,7 @@ public final class StandaloneAwsProvider implements AccessProvider {
 
     @Override
     public TunnelOpener.Opened openAwsProxy(AppResource app, AwsRole role, ProxyMode mode, int port) throws IOException {
-        if (awsRoles(app).stream().noneMatch(r -> r.arn().equals(role.arn()))) {
-            throw new FerryException("The role " + role.arn() + " is not allowed for '" + app.name() + "'.",
-                    "Pick one of the roles the workspace grants for this app's account.");
-        }
+        requireRole(app, role);
         // Fail early, in plain words, when the role cannot be assumed at all.
         assumeRole(role, app.awsExternalId());
         AwsCredentialsProvider base = aws.baseCredentials();

@@ -178,7 +178,7 @@ public final class SupervisedTshTunnel implements LocalTunnel {
             details = printed;
         } catch (ExecutionException e) {
             p.stop(STOP_GRACE);
-            throw e.getCause() instanceof TshException te ? te : new TshException(e.getCause().getMessage(), "", -1);
+            throw e.getCause() instanceof dev.ferry.app.FerryException fe ? fe : new TshException(e.getCause().getMessage(), "", -1);
         } catch (TimeoutException e) {
             p.stop(STOP_GRACE);
             throw new TshException(what + " did not report a started tunnel within " + readyTimeout.toSeconds()
@@ -261,7 +261,7 @@ public final class SupervisedTshTunnel implements LocalTunnel {
         }
     }
 
-    private TshException failure(TshProcess p) {
+    private dev.ferry.app.FerryException failure(TshProcess p) {
         int code = p.onExit().getNow(-1);
         TshOutput out = new TshOutput(code, "", String.join("\n", p.recentOutput()));
         if (out.notLoggedIn()) {

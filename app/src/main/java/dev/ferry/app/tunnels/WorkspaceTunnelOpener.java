@@ -2,12 +2,10 @@ package dev.ferry.app.tunnels;
 
 import dev.ferry.app.FerryException;
 import dev.ferry.app.access.AccessProvider;
-import dev.ferry.app.access.AccessProviders;
+import dev.ferry.app.access.WorkspaceSessions;
 import dev.ferry.app.model.AppResource;
 import dev.ferry.app.model.AwsRole;
 import dev.ferry.app.model.DatabaseResource;
-import dev.ferry.app.workspace.Workspace;
-import dev.ferry.app.workspace.WorkspaceRepository;
 import dev.ferry.tunnel.aws.ProxyMode;
 
 import java.io.IOException;
@@ -15,22 +13,20 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * Opens a tunnel spec through its workspace's access provider: loads the workspace file
- * (so a restored tunnel sees the current file), finds the resource, and asks the provider.
+ * Opens a tunnel spec through its workspace's provider, the one the workspace's views and
+ * commands use too ({@link WorkspaceSessions}): finds the resource and asks the provider.
  */
 public final class WorkspaceTunnelOpener implements TunnelOpener {
-    private final WorkspaceRepository workspaces;
-    private final AccessProviders providers;
+    private final WorkspaceSessions sessions;
 
-    public WorkspaceTunnelOpener(WorkspaceRepository workspaces, AccessProviders providers) {
-        this.workspaces = workspaces;
-        this.providers = providers;
+    public WorkspaceTunnelOpener(WorkspaceSessions sessions) {
+        this.sessions = sessions;
     }
 
     @Override
     public Opened open(TunnelSpec spec) throws IOException {
-        Workspace ws = workspaces.load(Path.of(spec.workspaceFile()));
-        AccessProvider provider = providers.open(ws);
+        AccessProvider provider = sessions.provider(Path.of(spec.workspaceFile()));
+        String ws = provider.workspace().name();
         return switch (spec.kind()) {
             case DATABASE -> {
                 DatabaseResource db = provider.database(spec.resource()).orElseThrow(() -> gone(ws, "database", spec));
@@ -51,8 +47,8 @@ public final class WorkspaceTunnelOpener implements TunnelOpener {
         return m.equals("endpoint_url") ? ProxyMode.ENDPOINT_URL : ProxyMode.HTTPS_PROXY;
     }
 
-    private static FerryException gone(Workspace ws, String what, TunnelSpec spec) {
+    private static FerryException gone(String ws, String what, TunnelSpec spec) {
         return new FerryException("The " + what + " '" + spec.resource() + "' is no longer in workspace '"
-                + ws.name() + "'.", "Check " + ws.source() + ", or stop this tunnel.");
+                + ws + "'.", "Check " + spec.workspaceFile() + ", or stop this tunnel.");
     }
 }

@@ -88,9 +88,9 @@ public final class DatabaseTunnelView extends TunnelView {
     }
 
     /** Redshift when Ferry authenticates with Redshift credentials, else PostgreSQL. */
-    public static DatabaseEndpoint.Flavour flavour(Tunnel t) {
+    public static dev.ferry.app.model.DatabaseFlavour flavour(Tunnel t) {
         String a = t.details().getOrDefault(DatabaseAccess.AUTH, "").toLowerCase(Locale.ROOT);
-        return a.contains("redshift") ? DatabaseEndpoint.Flavour.REDSHIFT : DatabaseEndpoint.Flavour.POSTGRES;
+        return a.contains("redshift") ? dev.ferry.app.model.DatabaseFlavour.REDSHIFT : dev.ferry.app.model.DatabaseFlavour.POSTGRES;
     }
 
     @Override
