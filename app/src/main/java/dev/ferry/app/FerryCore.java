@@ -13,7 +13,7 @@ import dev.ferry.app.settings.FerryPaths;
 import dev.ferry.app.settings.JsonFileStore;
 import dev.ferry.app.settings.Settings;
 import dev.ferry.app.tunnels.TunnelManager;
-import dev.ferry.app.tunnels.TunnelState;
+import dev.ferry.app.tunnels.TunnelStateFile;
 import dev.ferry.app.tunnels.WorkspaceTunnelOpener;
 import dev.ferry.app.workspace.WorkspaceLoader;
 import dev.ferry.app.workspace.WorkspaceRepository;
@@ -59,7 +59,7 @@ public final class FerryCore implements AutoCloseable {
         this.clientSetup = new ClientSetup(env, paths, () -> settings.load(), () -> DBeaverSetup.system(env));
         this.background = new ThreadPoolBackground();
         this.tunnels = new TunnelManager(new WorkspaceTunnelOpener(sessions),
-                new JsonFileStore<>(paths.stateDir().resolve("tunnels.json"), TunnelState.class, TunnelState::new, false),
+                new TunnelStateFile(paths.stateDir().resolve("tunnels.json")),
                 background);
     }
 

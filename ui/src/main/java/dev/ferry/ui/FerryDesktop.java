@@ -116,8 +116,8 @@ public final class FerryDesktop implements AutoCloseable {
             @Override
             public void copyAddress(Tunnel t) {
                 Platform.runLater(() -> {
-                    if (t.localAddress() != null) {
-                        Copy.toClipboard(t.localAddress().getAddress().getHostAddress() + ":" + t.localAddress().getPort());
+                    if (!t.addressText().isEmpty()) {
+                        Copy.toClipboard(t.addressText());
                     }
                 });
             }
@@ -243,8 +243,7 @@ public final class FerryDesktop implements AutoCloseable {
     }
 
     private long runningTunnels() {
-        return core.tunnels().tunnels().stream()
-                .filter(t -> t.status() == TunnelStatus.READY || t.status() == TunnelStatus.STARTING).count();
+        return core.tunnels().running();
     }
 
     /**

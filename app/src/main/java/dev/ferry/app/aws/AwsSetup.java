@@ -93,10 +93,10 @@ public final class AwsSetup {
             String why = e.getMessage() == null ? "" : e.getMessage();
             String lower = why.toLowerCase(Locale.ROOT);
             if (lower.contains("token") && (lower.contains("expired") || lower.contains("refresh"))) {
-                throw new FerryException("Your AWS sign-in for profile '" + profileName + "' has expired.",
+                throw new FerryException(FerryException.Kind.CREDENTIALS, "Your AWS sign-in for profile '" + profileName + "' has expired.",
                         "Sign in again with `aws sso login --profile " + profileName + "`.", e);
             }
-            throw new FerryException("No AWS credentials found for profile '" + profileName + "'.",
+            throw new FerryException(FerryException.Kind.CREDENTIALS, "No AWS credentials found for profile '" + profileName + "'.",
                     "Run `aws configure` (access keys) or `aws configure sso` then `aws sso login`, "
                             + "or set AWS_PROFILE / aws.profile in the workspace.", e);
         }

@@ -2,7 +2,7 @@ package dev.ferry.app.cli;
 
 import dev.ferry.app.db.DatabaseAccess;
 import dev.ferry.app.integrations.ConnectionStrings;
-import dev.ferry.app.integrations.DatabaseEndpoint;
+import dev.ferry.app.tunnels.DatabaseTunnelInfo;
 import dev.ferry.app.model.DatabaseResource;
 import dev.ferry.app.tunnels.TunnelSpec;
 import dev.ferry.app.workspace.Workspace;
@@ -41,12 +41,11 @@ final class ProxyDbCommand implements Runnable {
         TunnelSpec spec = TunnelSpec.database(ws.source().toAbsolutePath().toString(), db.name(), dbUser, database, port);
         ProxyCommand.runInForeground(root, spec, t -> {
             PrintWriter out = root.spec.commandLine().getOut();
-            int bound = t.localAddress().getPort();
-            ConnectionStrings cs = new ConnectionStrings(DatabaseEndpoint.loopback(bound, dbUser, database,
-                    db.flavour()));
+            DatabaseTunnelInfo info = (DatabaseTunnelInfo) t.info().orElseThrow();
+            ConnectionStrings cs = new ConnectionStrings(info.endpoint(t.port()));
             String nl = System.lineSeparator();
-            out.print("Started database tunnel for " + db.name() + " on 127.0.0.1:" + bound + " ("
-                    + t.details().get(DatabaseAccess.AUTH) + "). Press Ctrl-C to stop." + nl + nl
+            out.print("Started database tunnel for " + db.name() + " on " + t.addressText() + " ("
+                    + info.authentication() + "). Press Ctrl-C to stop." + nl + nl
                     + "Use the following command to connect with psql:" + nl + "  " + cs.psqlCommand() + nl
                     + "JDBC URL:" + nl + "  " + cs.jdbcUrl() + nl);
         });

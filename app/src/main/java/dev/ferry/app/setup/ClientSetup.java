@@ -10,13 +10,23 @@ import dev.ferry.app.model.DatabaseFlavour;
 import dev.ferry.app.settings.FerryPaths;
 import dev.ferry.app.settings.Settings;
 
+import dev.ferry.app.integrations.AwsApiAccess;
+import dev.ferry.app.integrations.AwsConfigWriter;
+import dev.ferry.app.tunnels.AwsProxyInfo;
+import dev.ferry.app.tunnels.AwsProxyTunnelSpec;
+import dev.ferry.app.tunnels.DatabaseTunnelInfo;
+import dev.ferry.app.tunnels.Tunnel;
+import dev.ferry.app.tunnels.TunnelInfo;
+
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.function.Supplier;
 
 /**
  * Sets client programs up for Ferry's tunnels, for the desktop and the CLI alike: a database
  * tunnel as a DBeaver connection, an AWS API proxy as DBeaver's Athena data source (with Ferry's
- * CA imported into the Java DBeaver runs on). The views only show what it returns.
+ * CA imported into the Java DBeaver runs on), and an AWS proxy's role as an AWS CLI profile
+ * ({@code credential_process}). The views only show what it returns.
  */
 public final class ClientSetup {
     private final FerryEnvironment env;
@@ -85,5 +95,86 @@ public final class ClientSetup {
                 region == null || region.isBlank() ? "us-east-1" : region, s.athenaWorkgroup, s.athenaOutputLocation,
                 port, accessKeyId == null ? "" : accessKeyId), dbeaverWorkspace(dbeaverWorkspace));
         return new DbeaverResult(connectionName, o.connectionId(), o.dataSourcesFile(), o.backup(), false, imported.keystore());
+    }
+
+    /** Adds a running tunnel to DBeaver: its database connection, or Athena through its AWS API proxy. */
+    public DbeaverResult addToDbeaver(Tunnel t, String workspaceName) {
+        TunnelInfo info = t.info().filter(i -> t.localAddress() != null).orElseThrow(() ->
+                new FerryException(t.spec().title() + " is not running.", "Start it again, then try once more."));
+        if (info instanceof DatabaseTunnelInfo db) {
+            return addDatabase(workspaceName, t.spec().title(), db.dbUser(), db.dbName(), db.flavour(), t.port(), null);
+        }
+        AwsProxyInfo aws = (AwsProxyInfo) info;
+        AwsProxyTunnelSpec spec = (AwsProxyTunnelSpec) t.spec();
+        return addAthena(workspaceName, athenaConnectionName(spec), aws.regionOrDefault(), t.port(), aws.accessKeyId(),
+                aws.caBundle(), null);
+    }
+
+    /** The name of the Athena connection of an AWS proxy in DBeaver. */
+    public static String athenaConnectionName(AwsProxyTunnelSpec spec) {
+        return spec.resource() + " " + spec.roleName() + " (Athena)";
+    }
+
+    // ---- AWS API proxies ------------------------------------------------------------------------
+
+    /** Ferry's own PKCS12 trust store, where Java clients (JDBC) find Ferry's CA. */
+    public Path truststore() {
+        return paths.dataDir().resolve("truststore.p12");
+    }
+
+    /** What a client needs from a running AWS API proxy (for {@link dev.ferry.app.integrations.AwsOutputFormat}). */
+    public AwsApiAccess access(Tunnel t, String workspaceName) {
+        AwsProxyInfo info = t.info().filter(AwsProxyInfo.class::isInstance).map(AwsProxyInfo.class::cast)
+                .orElseThrow(() -> new FerryException(t.spec().title() + " is not a running AWS API proxy."));
+        Settings s = settings.get();
+        return info.access(t.port(), s.athenaWorkgroup, s.athenaOutputLocation, truststore(),
+                profileName(workspaceName, (AwsProxyTunnelSpec) t.spec()));
+    }
+
+    /**
+     * The one rule for the AWS CLI profile of a proxy's app and role:
+     * {@code ferry-<workspace>-<app>-<role>}, lower case, only {@code [a-z0-9._-]}.
+     */
+    public static String profileName(String workspaceName, AwsProxyTunnelSpec spec) {
+        return "ferry-" + safe(workspaceName) + "-" + safe(spec.resource()) + "-" + safe(spec.roleName());
+    }
+
+    private static String safe(String s) {
+        String a = s.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]+", "-").replaceAll("^-+|-+$", "");
+        return a.isEmpty() ? "default" : a;
+    }
+
+    /** An AWS CLI profile whose credential_process is {@code ferry credentials} for the proxy's app and role. */
+    public record AwsProfile(String name, Path configFile, String command, String region) {
+    }
+
+    /** The profile "Write AWS profile…" offers for a proxy (name, file, command, region). */
+    public AwsProfile awsProfile(String workspaceName, AwsProxyTunnelSpec spec, String region) {
+        return new AwsProfile(profileName(workspaceName, spec), awsConfigFile(), credentialProcess(spec), region);
+    }
+
+    /** {@code ferry credentials --app APP --aws-role ROLE_ARN --workspace-file WS}. */
+    public static String credentialProcess(AwsProxyTunnelSpec spec) {
+        return "ferry credentials --app " + quote(spec.resource()) + " --aws-role " + quote(spec.roleArn())
+                + " --workspace-file " + quote(spec.workspaceFile());
+    }
+
+    private static String quote(String s) {
+        return s.matches("[A-Za-z0-9_./:@=+,-]+") ? s : "\"" + s.replace("\"", "\\\"") + "\"";
+    }
+
+    /** {@code $AWS_CONFIG_FILE}, else {@code ~/.aws/config}. */
+    public Path awsConfigFile() {
+        return env.get("AWS_CONFIG_FILE").map(Path::of).orElse(Path.of(env.userHome(), ".aws", "config"));
+    }
+
+    /**
+     * Writes (or replaces) the profile in the AWS config file, keeping everything else.
+     *
+     * @return the backup of the previous file, or null when there was none
+     */
+    public Path writeAwsProfile(AwsProfile p) {
+        return AwsConfigWriter.upsertProfile(p.configFile(), p.name(),
+                AwsConfigWriter.credentialProcessSettings(p.command(), p.region()));
     }
 }

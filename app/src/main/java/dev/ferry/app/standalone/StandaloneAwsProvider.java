@@ -6,7 +6,6 @@ import dev.ferry.app.access.Capability;
 import dev.ferry.app.access.Identity;
 import dev.ferry.app.access.RoleChooser;
 import dev.ferry.app.aws.AwsErrors;
-import dev.ferry.app.aws.AwsProxyDetails;
 import dev.ferry.app.aws.AwsSetup;
 import dev.ferry.app.aws.ConsoleFederation;
 import dev.ferry.app.aws.RoleSessionName;
@@ -14,6 +13,7 @@ import dev.ferry.app.model.AppResource;
 import dev.ferry.app.model.AwsRole;
 import dev.ferry.app.model.DatabaseResource;
 import dev.ferry.app.model.Resource;
+import dev.ferry.app.tunnels.AwsProxyInfo;
 import dev.ferry.app.tunnels.TunnelOpener;
 import dev.ferry.app.workspace.StandaloneWorkspace;
 import org.slf4j.Logger;
@@ -211,8 +211,10 @@ public final class StandaloneAwsProvider implements AccessProvider {
             sts.close();
             throw e;
         }
-        return new TunnelOpener.Opened(new ClosingTunnel(proxy, roleCredentials, sts),
-                AwsProxyDetails.of(proxy, aws.region().id(), role.arn()));
+        AwsProxyInfo info = new AwsProxyInfo(role.arn(), mode, proxy.localCredentials().accessKeyId(),
+                proxy.localCredentials().secretAccessKey(), proxy.caBundle(),
+                mode == ProxyMode.HTTPS_PROXY ? proxy.proxyUrl() : proxy.endpointUrl(), aws.region().id());
+        return new TunnelOpener.Opened(new ClosingTunnel(proxy, roleCredentials, sts), info);
     }
 
     @Override
@@ -221,7 +223,7 @@ public final class StandaloneAwsProvider implements AccessProvider {
         DatabaseAccess.checkAllowed(db, dbUser, dbName);
         DbCredentialSource source = new DbAuth(aws, workspace.user(), Clock.systemUTC()).sourceFor(db);
         PgTunnel tunnel = PgTunnel.start(DatabaseAccess.config(db, dbUser, dbName, port, source));
-        return new TunnelOpener.Opened(tunnel, DatabaseAccess.details(db, dbUser, dbName, source));
+        return new TunnelOpener.Opened(tunnel, DatabaseAccess.info(db, dbUser, dbName, source));
     }
 
     /** Local credentials: FERRY_AWS_ACCESS_KEY_ID / FERRY_AWS_SECRET_ACCESS_KEY, else random per tunnel. */
@@ -271,13 +273,14 @@ public final class StandaloneAwsProvider implements AccessProvider {
         String code = err.code();
         String msg = err.message();
         if (code.startsWith("ExpiredToken") || code.equals("RequestExpired")) {
-            return new FerryException("Your AWS credentials have expired (profile " + aws.profileName() + ").",
-                    "Sign in again, e.g. `aws sso login --profile " + aws.profileName() + "`, then retry.", e);
+            return new FerryException(FerryException.Kind.CREDENTIALS, "Your AWS credentials have expired (profile "
+                    + aws.profileName() + ").", "Sign in again, e.g. `aws sso login --profile " + aws.profileName()
+                    + "`, then retry.", e);
         }
         if (code.equals("InvalidClientTokenId") || code.equals("SignatureDoesNotMatch")
                 || code.equals("UnrecognizedClientException")) {
-            return new FerryException("AWS does not accept your credentials (" + code + ", profile "
-                    + aws.profileName() + ").", "Check the access keys of the profile, or sign in again.", e);
+            return new FerryException(FerryException.Kind.CREDENTIALS, "AWS does not accept your credentials (" + code
+                    + ", profile " + aws.profileName() + ").", "Check the access keys of the profile, or sign in again.", e);
         }
         if (code.equals("AccessDenied") && role != null) {
             return new FerryException("AWS refused to let " + caller.get() + " assume " + role.arn()
@@ -291,7 +294,7 @@ public final class StandaloneAwsProvider implements AccessProvider {
     }
 
     private FerryException unreachable(SdkClientException e) {
-        return new FerryException("AWS STS could not be reached: " + e.getMessage(),
+        return new FerryException(FerryException.Kind.UNREACHABLE, "AWS STS could not be reached: " + e.getMessage(),
                 "Check your network connection and AWS endpoint settings.", e);
     }
 }

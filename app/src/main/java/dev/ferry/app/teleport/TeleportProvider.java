@@ -6,9 +6,9 @@ import dev.ferry.app.access.Capability;
 import dev.ferry.app.access.Identity;
 import dev.ferry.app.access.RoleChooser;
 import dev.ferry.app.access.LoginPrompter;
-import dev.ferry.app.aws.AwsProxyDetails;
-import dev.ferry.app.db.DatabaseAccess;
 import dev.ferry.app.model.DatabaseResource;
+import dev.ferry.app.tunnels.AwsProxyInfo;
+import dev.ferry.app.tunnels.DatabaseTunnelInfo;
 import dev.ferry.app.tunnels.TunnelOpener;
 import dev.ferry.tunnel.aws.ProxyMode;
 import dev.ferry.app.model.AppResource;
@@ -185,15 +185,16 @@ public final class TeleportProvider implements AccessProvider {
             args.add("--endpoint-url");
         }
         Map<String, String> localCredentials = Map.of(
-                AwsProxyDetails.ACCESS_KEY, "FERRY" + randomToken(15).toUpperCase(Locale.ROOT),
-                AwsProxyDetails.SECRET_KEY, randomToken(40));
+                AwsProxyInfo.ACCESS_KEY, "FERRY" + randomToken(15).toUpperCase(Locale.ROOT),
+                AwsProxyInfo.SECRET_KEY, randomToken(40));
         SupervisedTshTunnel tunnel = SupervisedTshTunnel.start(client, args, localCredentials, port,
                 "tsh proxy aws for " + app.name(), TshProxyOutput.awsProxy(mode),
                 () -> appLogin(client, app, role), SupervisedTshTunnel.READY_TIMEOUT);
-        Map<String, String> details = new LinkedHashMap<>();
-        details.put(AwsProxyDetails.ROLE, role.arn());
-        details.putAll(tunnel.details());
-        return new TunnelOpener.Opened(tunnel, details);
+        Map<String, String> printed = tunnel.details();
+        AwsProxyInfo info = new AwsProxyInfo(role.arn(), mode, printed.get(AwsProxyInfo.ACCESS_KEY),
+                printed.get(AwsProxyInfo.SECRET_KEY), java.nio.file.Path.of(printed.get(AwsProxyInfo.CA_BUNDLE)),
+                printed.get(mode == ProxyMode.HTTPS_PROXY ? AwsProxyInfo.HTTPS_PROXY : AwsProxyInfo.ENDPOINT_URL), "");
+        return new TunnelOpener.Opened(tunnel, info);
     }
 
     /**
@@ -217,13 +218,9 @@ public final class TeleportProvider implements AccessProvider {
         SupervisedTshTunnel tunnel = SupervisedTshTunnel.start(client, args, Map.of(), port,
                 "tsh proxy db for " + db.name(), TshProxyOutput.databaseTunnel(), () -> session(),
                 SupervisedTshTunnel.READY_TIMEOUT);
-        Map<String, String> details = new LinkedHashMap<>();
-        details.put(DatabaseAccess.DB_USER, dbUser);
-        details.put(DatabaseAccess.DB_NAME, dbName == null ? "" : dbName);
-        details.put(DatabaseAccess.UPSTREAM, db.uri() + " via Teleport " + workspace.teleport().proxy());
-        details.put(DatabaseAccess.AUTH, "Teleport certificate of " + s.username() + " (tsh proxy db)");
-        details.put(DatabaseAccess.TLS, "Teleport mutual TLS");
-        return new TunnelOpener.Opened(tunnel, details);
+        return new TunnelOpener.Opened(tunnel, new DatabaseTunnelInfo(dbUser, dbName == null ? "" : dbName, db.flavour(),
+                db.uri() + " via Teleport " + workspace.teleport().proxy(),
+                "Teleport certificate of " + s.username() + " (tsh proxy db)", "Teleport mutual TLS"));
     }
 
     private void appLogin(TshClient client, AppResource app, AwsRole role) {

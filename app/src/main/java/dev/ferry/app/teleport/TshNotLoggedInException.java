@@ -14,10 +14,4 @@ public final class TshNotLoggedInException extends SignInRequiredException {
                         : "You are not signed in to Teleport (" + proxy + ").",
                 "Run `ferry login` (or sign in from the Ferry window), then try again.", proxy, expired);
     }
-
-    /** Whether an error text quotes this exception (until tunnels carry a typed failure). */
-    public static boolean describes(String message) {
-        return message != null && (message.contains("You are not signed in to Teleport (")
-                || (message.contains("Your Teleport session for ") && message.contains(" has expired")));
-    }
 }
