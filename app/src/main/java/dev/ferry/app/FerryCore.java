@@ -12,6 +12,8 @@ import dev.ferry.app.integrations.SystemBrowserLauncher;
 import dev.ferry.app.settings.FerryPaths;
 import dev.ferry.app.settings.JsonFileStore;
 import dev.ferry.app.settings.Settings;
+import dev.ferry.app.settings.AppState;
+import dev.ferry.app.settings.SavedDocument;
 import dev.ferry.app.tunnels.TunnelManager;
 import dev.ferry.app.tunnels.TunnelStateFile;
 import dev.ferry.app.tunnels.WorkspaceTunnelOpener;
@@ -21,6 +23,7 @@ import dev.ferry.app.workspace.WorkspaceRepository;
 import dev.ferry.tunnel.ca.LocalCa;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.net.http.HttpClient;
 import java.time.Duration;
 
@@ -32,7 +35,11 @@ public final class FerryCore implements AutoCloseable {
     private HttpClient http;
     private final FerryEnvironment env;
     private final FerryPaths paths;
-    private final JsonFileStore<Settings> settings;
+    /** Save changes this long after the last one (a burst of changes is one write). */
+    public static final Duration SAVE_DELAY = Duration.ofMillis(400);
+
+    private final SavedDocument<Settings> settings;
+    private final SavedDocument<AppState> state;
     private final WorkspaceRepository workspaces;
     private final AccessProviders providers;
     private final WorkspaceSessions sessions;
@@ -50,13 +57,17 @@ public final class FerryCore implements AutoCloseable {
     public FerryCore(FerryEnvironment env, BrowserLauncher browser) {
         this.env = env;
         this.paths = FerryPaths.of(env);
-        this.settings = new JsonFileStore<>(paths.settingsFile(), Settings.class, Settings::new, false);
-        this.workspaces = new WorkspaceRepository(env, paths, settings, new WorkspaceLoader(env.userName()));
+        this.settings = new SavedDocument<>(new JsonFileStore<>(paths.settingsFile(), Settings.class, Settings::new, false),
+                Settings::copy, SAVE_DELAY);
+        boolean stateIsNew = !Files.exists(paths.stateFile());
+        this.state = new SavedDocument<>(new JsonFileStore<>(paths.stateFile(), AppState.class, AppState::new, false),
+                AppState::copy, SAVE_DELAY, fresh -> stateIsNew && migrateState(fresh));
+        this.workspaces = new WorkspaceRepository(env, paths, state, new WorkspaceLoader(env.userName()));
         this.providers = new AccessProviders(env, new ConsoleFederation(this::http), this::ca);
         this.browser = browser != null ? browser
-                : new SystemBrowserLauncher(env, () -> settings.load().browserCommand);
+                : new SystemBrowserLauncher(env, () -> settings.read(s -> s.browserCommand));
         this.sessions = new WorkspaceSessions(workspaces, providers);
-        this.clientSetup = new ClientSetup(env, paths, () -> settings.load(), () -> DBeaverSetup.system(env));
+        this.clientSetup = new ClientSetup(env, paths, settings::get, () -> DBeaverSetup.system(env));
         this.background = new ThreadPoolBackground();
         this.tunnels = new TunnelManager(new WorkspaceTunnelOpener(sessions),
                 new TunnelStateFile(paths.stateDir().resolve("tunnels.json")),
@@ -97,8 +108,21 @@ public final class FerryCore implements AutoCloseable {
         return http;
     }
 
-    public JsonFileStore<Settings> settings() {
+    /** The user's settings: one object for the process, observable, saved shortly after each change. */
+    public SavedDocument<Settings> settings() {
         return settings;
+    }
+
+    /** What Ferry remembers about its use (recent workspaces, the last one). */
+    public SavedDocument<AppState> state() {
+        return state;
+    }
+
+    /** Moves recent files and the last workspace from an older settings.json into the new state file. */
+    private boolean migrateState(AppState fresh) {
+        boolean[] moved = new boolean[1];
+        settings.update(s -> moved[0] = AppState.migrateFrom(s, fresh));
+        return moved[0];
     }
 
     public WorkspaceRepository workspaces() {
@@ -132,5 +156,7 @@ public final class FerryCore implements AutoCloseable {
         tunnels.close();
         sessions.close();
         background.close();
+        settings.close();
+        state.close();
     }
 }

@@ -79,9 +79,7 @@ class RestoreTabsTest {
     /** A previous Ferry session that had both kinds of tunnel open; returns their ports. */
     int[] previousSession(Settings.RestoreTunnels policy) throws Exception {
         try (FerryCore before = new FerryCore(env, url -> { })) {
-            Settings s = before.settings().load();
-            s.restoreTunnels = policy;
-            before.settings().save(s);
+            before.settings().update(s -> s.restoreTunnels = policy);
             Tunnel db = before.tunnels().open(TunnelSpec.database(workspaceFile.toString(), "orders",
                     PostgresServer.TRUST_USER, PostgresServer.DATABASE, 0)).get(60, TimeUnit.SECONDS);
             Tunnel aws = before.tunnels().open(TunnelSpec.awsProxy(workspaceFile.toString(), "aws-dev",
