@@ -47,7 +47,8 @@ class FxThreadWatchdogTest {
 
     /** Ferry's blocking work: it belongs to the background, never on the FX thread. */
     static final List<String> BLOCKING = List.of("dev.ferry.tunnel.aws.AwsProxy.start", "dev.ferry.tunnel.aws.AwsProxy.close",
-            "dev.ferry.tunnel.pg.PgTunnel.start", "dev.ferry.tunnel.pg.PgTunnel.close", "dev.ferry.tunnel.ca.LocalCa.loadOrCreate",
+            "dev.ferry.tunnel.pg.PgTunnel.start", "dev.ferry.tunnel.db.DbTunnel.close", "dev.ferry.tunnel.db.TunnelListener.bind",
+            "dev.ferry.tunnel.db.TunnelListener.close", "dev.ferry.tunnel.ca.LocalCa.loadOrCreate",
             "io.netty.", "dev.ferry.app.teleport.",
             "dev.ferry.app.tunnels.TunnelManager.start", "dev.ferry.app.tunnels.TunnelManager.move",
             "dev.ferry.app.tunnels.TunnelManager.stop", "dev.ferry.app.tunnels.TunnelManager.close",
