@@ -165,6 +165,8 @@ public final class TunnelManager implements AutoCloseable {
         try {
             TunnelOpener.Opened opened = opener.open(spec);
             TunnelSpec bound = spec.withPort(opened.tunnel().localAddress().getPort());
+            // The new port serves; the old one closes before the tunnel says it moved.
+            closeQuietly(t, old);
             t.ready(opened.tunnel(), bound, opened.info());
             remember(bound);
             LOG.info("Tunnel {} moved from port {} to {}", bound.title(), from, bound.port());
@@ -177,7 +179,6 @@ public final class TunnelManager implements AutoCloseable {
             LOG.warn("{}", f.message(), e);
             throw new FerryException(f.message(), f.hint(), e);
         }
-        closeQuietly(t, old);
         return t;
     }
 

@@ -116,6 +116,7 @@ public abstract class TunnelView extends ScrollPane {
         poll.setCycleCount(Timeline.INDEFINITE);
         listener = t -> Platform.runLater(this::refresh);
         tunnel.addListener(listener);
+        vm.movingProperty().addListener((o, was, now) -> refresh()); // progress while the port moves
     }
 
     /** Adds the kind's sections, then the counters; call at the end of the subclass constructor. */
@@ -157,7 +158,7 @@ public abstract class TunnelView extends ScrollPane {
             case FAILED -> Styles.DANGER;
             case STOPPED -> Styles.WARNING;
         });
-        progress.setVisible(s == TunnelStatus.STARTING);
+        progress.setVisible(s == TunnelStatus.STARTING || vm.movingProperty().get());
         address.setText(addressText().isEmpty() ? "not listening" : addressText());
         if (!port.isFocused()) {
             int p = tunnel.spec().port();
