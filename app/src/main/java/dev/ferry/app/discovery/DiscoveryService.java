@@ -147,6 +147,14 @@ public final class DiscoveryService implements AutoCloseable {
         }, first, interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** How long until the next background refresh; empty when none is scheduled. */
+    public synchronized Optional<Duration> nextRefresh() {
+        if (schedule == null || closed) {
+            return Optional.empty();
+        }
+        return Optional.of(Duration.ofMillis(Math.max(0, schedule.getDelay(TimeUnit.MILLISECONDS))));
+    }
+
     /** Stops the timer and any running scan. */
     @Override
     public void close() {
