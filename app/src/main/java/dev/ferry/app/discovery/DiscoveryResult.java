@@ -2,7 +2,6 @@ package dev.ferry.app.discovery;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -28,12 +27,5 @@ public record DiscoveryResult(Instant scannedAt, Duration took, List<DiscoveredD
 
     public Optional<DiscoveredDatabase> database(String name) {
         return databases.stream().filter(d -> d.name().equals(name)).findFirst();
-    }
-
-    /** The same result with every mark worked out again (e.g. after the rules changed). */
-    DiscoveryResult remarked(ServingRules rules) {
-        List<DiscoveredDatabase> out = new ArrayList<>(databases.size());
-        databases.forEach(d -> out.add(d.with(d.database(), rules)));
-        return new DiscoveryResult(scannedAt, took, out, failures, regions);
     }
 }

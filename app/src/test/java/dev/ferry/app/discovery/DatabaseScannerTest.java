@@ -278,6 +278,25 @@ class DatabaseScannerTest {
     }
 
     @Test
+    void matchersWhoseAccountsCannotBeFoundFailInPlainWordsAndTheOthersAreListed() throws Exception {
+        try (FaultFront front = new FaultFront(moto.endpoint())) {
+            front.fail("GetCallerIdentity", "", 400, "ExpiredToken", "The security token included in the request is expired");
+            FerryEnvironment env = env().with("AWS_ENDPOINT_URL_STS", front.endpoint());
+            DiscoveryResult r = scan(env, ScanOptions.DEFAULT.withBackoff(FAST),
+                    DiscoveryWorld.base(EnumSet.of(DiscoveryType.RDS), List.of(EAST), Map.of()),
+                    new DiscoveryMatcher(EnumSet.of(DiscoveryType.RDS), List.of(EAST), Map.of(), "", "", "ReadOnly"),
+                    DiscoveryWorld.roleB(EnumSet.of(DiscoveryType.RDS), List.of(EAST)));
+            assertThat(names(r)).containsExactly(name("orders", "rds", EAST, B));
+            assertThat(r.failures()).extracting(ScanFailure::describe).containsExactlyInAnyOrder(
+                    "The AWS account to scan could not be determined: ExpiredToken: The security token included in "
+                            + "the request is expired\nSign in again (e.g. `aws sso login`), then refresh.",
+                    "The matcher's role_name 'ReadOnly' needs IAM Identity Center to find the accounts to scan.\n"
+                            + "Use assume_role_arn for one account, or add IAM Identity Center to the workspace.");
+            assertThat(r.failures()).allSatisfy(f -> assertThat(f.accountId()).isEmpty());
+        }
+    }
+
+    @Test
     void workgroupTagsThatCannotBeReadAreReportedAndTheWorkgroupsStillListed() throws Exception {
         try (RedshiftIamDouble denying = new RedshiftIamDouble(Map.of())) {
             denying.addWorkgroup(B, WEST, "bdwh", "finance", "AVAILABLE", Map.of("env", "prod"));
