@@ -49,7 +49,12 @@ public final class DatabaseScanner {
      * @param progress called on scan threads, one call at a time, at every change; keep it quick
      */
     public ScanRun start(List<DiscoveryMatcher> matchers, Consumer<ScanProgress> progress) {
-        ScanRun run = new ScanRun(this, List.copyOf(matchers), progress == null ? p -> { } : progress);
+        return start(matchers, progress, r -> { });
+    }
+
+    /** As {@link #start(List, Consumer)}; {@code beforeResult} runs with the result before anyone can see it. */
+    ScanRun start(List<DiscoveryMatcher> matchers, Consumer<ScanProgress> progress, Consumer<DiscoveryResult> beforeResult) {
+        ScanRun run = new ScanRun(this, List.copyOf(matchers), progress == null ? p -> { } : progress, beforeResult);
         run.start();
         return run;
     }

@@ -83,19 +83,35 @@ public final class DiscoveryService implements AutoCloseable {
         return Optional.ofNullable(running);
     }
 
-    /** Starts a scan, or returns the one already running. */
+    /**
+     * Starts a scan, or returns the one already running. Once its result is there it is already
+     * saved to the cache and is {@link #latest()}.
+     */
     public synchronized ScanRun refresh() {
         if (closed) {
             throw new IllegalStateException("discovery is closed");
         }
-        if (running != null) {
+        if (running != null && !running.isDone()) {
             return running;
         }
-        ScanRun run = scanner.start(matchers, p -> listeners.forEach(l -> l.progress(p)));
+        ScanRun run = scanner.start(matchers, p -> listeners.forEach(l -> l.progress(p)), this::keep);
         running = run;
         listeners.forEach(l -> l.started(run));
         run.result().whenComplete((r, err) -> done(run, r, err));
         return run;
+    }
+
+    /** Saves a result and makes it the latest, before the scan's result is visible to anyone. */
+    private void keep(DiscoveryResult r) {
+        try {
+            cache.save(r, fingerprint);
+        } catch (RuntimeException e) {
+            LOG.warn("Discovery: the result could not be cached", e);
+        }
+        synchronized (this) {
+            latest = r;
+            cacheRead = true;
+        }
     }
 
     private void done(ScanRun run, DiscoveryResult r, Throwable err) {
@@ -103,18 +119,9 @@ public final class DiscoveryService implements AutoCloseable {
             if (running == run) {
                 running = null;
             }
-            if (err == null) {
-                latest = r;
-                cacheRead = true;
-            }
         }
         Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
         if (cause == null) {
-            try {
-                cache.save(r, fingerprint);
-            } catch (RuntimeException e) {
-                LOG.warn("Discovery: the result could not be cached", e);
-            }
             listeners.forEach(l -> l.finished(r));
         } else if (cause instanceof CancellationException) {
             listeners.forEach(DiscoveryListener::cancelled);

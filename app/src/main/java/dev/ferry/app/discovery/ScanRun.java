@@ -40,6 +40,7 @@ public final class ScanRun {
     private final DatabaseScanner scanner;
     private final List<DiscoveryMatcher> matchers;
     private final Consumer<ScanProgress> listener;
+    private final Consumer<DiscoveryResult> beforeResult;
     private final ExecutorService pool;
     private final SdkHttpClient http;
     private final CompletableFuture<DiscoveryResult> result = new CompletableFuture<>();
@@ -83,10 +84,12 @@ public final class ScanRun {
         }
     }
 
-    ScanRun(DatabaseScanner scanner, List<DiscoveryMatcher> matchers, Consumer<ScanProgress> listener) {
+    ScanRun(DatabaseScanner scanner, List<DiscoveryMatcher> matchers, Consumer<ScanProgress> listener,
+            Consumer<DiscoveryResult> beforeResult) {
         this.scanner = scanner;
         this.matchers = matchers;
         this.listener = listener;
+        this.beforeResult = beforeResult;
         this.pool = Executors.newFixedThreadPool(scanner.options().parallelism(), r -> {
             Thread t = new Thread(r, "ferry-discovery-" + THREADS.incrementAndGet());
             t.setDaemon(true);
@@ -352,6 +355,11 @@ public final class ScanRun {
         }
         LOG.info("Discovery found {} databases in {} account regions in {} ms ({} failures)", r.databases().size(),
                 r.regions().size(), r.took().toMillis(), r.failures().size());
+        try {
+            beforeResult.accept(r);
+        } catch (RuntimeException e) {
+            LOG.warn("Discovery: handling the result failed", e);
+        }
         result.complete(r);
     }
 
