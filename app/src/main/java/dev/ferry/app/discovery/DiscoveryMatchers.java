@@ -296,22 +296,7 @@ public final class DiscoveryMatchers {
         }
 
         void problem(String pointer, String message) {
-            problems.add(new WorkspaceException.Problem(file, lineOf.applyAsInt(pointer), display(pointer), message));
-        }
-
-        private static String display(String pointer) {
-            StringBuilder sb = new StringBuilder();
-            for (String part : pointer.substring(1).split("/")) {
-                if (!part.isEmpty() && part.chars().allMatch(Character::isDigit) && sb.length() > 0) {
-                    sb.append('[').append(part).append(']');
-                } else {
-                    if (sb.length() > 0) {
-                        sb.append('.');
-                    }
-                    sb.append(part);
-                }
-            }
-            return sb.toString();
+            problems.add(new WorkspaceException.Problem(file, lineOf.applyAsInt(pointer), YamlLocator.field(pointer), message));
         }
     }
 }

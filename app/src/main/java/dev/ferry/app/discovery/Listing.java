@@ -4,6 +4,8 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -43,6 +45,27 @@ final class Listing {
         }
     }
 
+    /**
+     * Walks the pages of a listing call: {@code call} gets the page token (null for the first
+     * page), {@code next} reads the token of the next page from an answer. Each call is
+     * retried as {@link #call(Supplier)} does.
+     */
+    <R> void pages(Function<String, R> call, Function<R, String> next, Consumer<R> each) {
+        Pages pages = new Pages();
+        String token = null;
+        do {
+            String t = token;
+            R page = call(() -> call.apply(t));
+            each.accept(page);
+            token = next.apply(page);
+        } while (pages.more(token));
+    }
+
+    /** Records per page for RDS and Redshift, which accept 20 to 100. */
+    int recordsPerPage() {
+        return Math.max(20, options.pageSize());
+    }
+
     void checkCancelled() {
         if (cancelled.getAsBoolean() || Thread.currentThread().isInterrupted()) {
             throw new CancellationException("cancelled");
@@ -50,7 +73,7 @@ final class Listing {
     }
 
     /** Guards a pagination loop against a token AWS hands out twice. */
-    static final class Pages {
+    private static final class Pages {
         private final Set<String> seen = new HashSet<>();
 
         boolean more(String token) {

@@ -21,7 +21,9 @@ import java.util.Set;
  * RDS instances (DescribeDBInstances) and Aurora clusters (DescribeDBClusters: the writer
  * endpoint, and the reader endpoint as its own database when the cluster has readers), with
  * the engines Teleport discovers: PostgreSQL, MySQL and MariaDB instances, Aurora PostgreSQL
- * and MySQL clusters. Instances of an Aurora cluster are found through their cluster.
+ * and MySQL clusters. Instances of an Aurora cluster are found through their cluster; as in
+ * Teleport, a cluster without a writer instance (e.g. a global database's secondary) lists
+ * only its reader endpoint, and one without instances its writer endpoint, marked.
  */
 final class RdsListing {
     private static final Logger LOG = LoggerFactory.getLogger(RdsListing.class);
@@ -33,80 +35,67 @@ final class RdsListing {
 
     static List<DiscoveredDatabase> instances(RdsClient rds, Listing l) {
         List<DiscoveredDatabase> out = new ArrayList<>();
-        Listing.Pages pages = new Listing.Pages();
-        String marker = null;
-        do {
-            String m = marker;
-            DescribeDbInstancesResponse page = l.call(() -> rds.describeDBInstances(b -> b
-                    .maxRecords(Math.max(20, l.options.pageSize())).marker(m)));
-            for (DBInstance i : page.dbInstances()) {
-                String engine = nz(i.engine());
-                if (!INSTANCE_ENGINES.contains(engine)) {
-                    LOG.debug("Skipping RDS instance {} with engine {}", i.dbInstanceIdentifier(), engine);
-                    continue;
-                }
-                if (i.endpoint() == null || nz(i.endpoint().address()).isEmpty()) {
-                    LOG.info("RDS instance {} ({}) has no endpoint yet; not listed", i.dbInstanceIdentifier(),
-                            i.dbInstanceStatus());
-                    continue;
-                }
-                String account = DiscoveredDatabases.accountOf(i.dbInstanceArn(), l.account.accountId());
-                DiscoveryFacts f = new DiscoveryFacts(DiscoveryFacts.Kind.RDS_INSTANCE, i.dbInstanceIdentifier(),
-                        i.dbInstanceIdentifier(), engine, i.engineVersion(), i.dbInstanceStatus(),
-                        Boolean.TRUE.equals(i.iamDatabaseAuthenticationEnabled()), -1);
-                int port = i.endpoint().port() == null ? defaultPort(engine) : i.endpoint().port();
-                DatabaseResource db = DiscoveredDatabases.database(f, tags(i.tagList()), protocol(engine),
-                        i.endpoint().address(), port, l.region, account, l.account, "", "", i.dbInstanceIdentifier(), "",
-                        Map.of());
-                out.add(DiscoveredDatabase.of(db, f, l.options.rules()));
-            }
-            marker = page.marker();
-        } while (pages.more(marker));
+        l.pages(m -> rds.describeDBInstances(b -> b.maxRecords(l.recordsPerPage()).marker(m)),
+                DescribeDbInstancesResponse::marker, page -> page.dbInstances().forEach(i -> instance(i, l, out)));
         return out;
+    }
+
+    private static void instance(DBInstance i, Listing l, List<DiscoveredDatabase> out) {
+        String engine = nz(i.engine());
+        if (!INSTANCE_ENGINES.contains(engine)) {
+            LOG.debug("Skipping RDS instance {} with engine {}", i.dbInstanceIdentifier(), engine);
+            return;
+        }
+        if (i.endpoint() == null || nz(i.endpoint().address()).isEmpty()) {
+            LOG.info("RDS instance {} ({}) has no endpoint yet; not listed", i.dbInstanceIdentifier(),
+                    i.dbInstanceStatus());
+            return;
+        }
+        String account = DiscoveredDatabases.accountOf(i.dbInstanceArn(), l.account.accountId());
+        DiscoveryFacts f = new DiscoveryFacts(DiscoveryFacts.Kind.RDS_INSTANCE, i.dbInstanceIdentifier(),
+                i.dbInstanceIdentifier(), engine, i.engineVersion(), i.dbInstanceStatus(),
+                Boolean.TRUE.equals(i.iamDatabaseAuthenticationEnabled()), -1);
+        int port = i.endpoint().port() == null ? defaultPort(engine) : i.endpoint().port();
+        DatabaseResource db = DiscoveredDatabases.database(f, tags(i.tagList()), protocol(engine),
+                i.endpoint().address(), port, l.region, account, l.account, "", "", i.dbInstanceIdentifier(), "",
+                Map.of());
+        out.add(DiscoveredDatabase.of(db, f, l.options.rules()));
     }
 
     static List<DiscoveredDatabase> clusters(RdsClient rds, Listing l) {
         List<DiscoveredDatabase> out = new ArrayList<>();
-        Listing.Pages pages = new Listing.Pages();
-        String marker = null;
-        do {
-            String m = marker;
-            DescribeDbClustersResponse page = l.call(() -> rds.describeDBClusters(b -> b
-                    .maxRecords(Math.max(20, l.options.pageSize())).marker(m)));
-            for (DBCluster c : page.dbClusters()) {
-                String engine = nz(c.engine());
-                if (!AURORA_ENGINES.contains(engine)) {
-                    LOG.debug("Skipping DB cluster {} with engine {}", c.dbClusterIdentifier(), engine);
-                    continue;
-                }
-                List<DBClusterMember> members = c.dbClusterMembers();
-                boolean writer = members.stream().anyMatch(x -> Boolean.TRUE.equals(x.isClusterWriter()));
-                boolean reader = members.stream().anyMatch(x -> !Boolean.TRUE.equals(x.isClusterWriter()));
-                String account = DiscoveredDatabases.accountOf(c.dbClusterArn(), l.account.accountId());
-                int port = c.port() == null ? defaultPort(engine) : c.port();
-                Map<String, String> tags = tags(c.tagList());
-                if (!nz(c.endpoint()).isEmpty() && (writer || members.isEmpty())) {
-                    out.add(cluster(c, DiscoveryFacts.Kind.AURORA_WRITER, c.endpoint(), port, account, tags, members, l));
-                }
-                if (!nz(c.readerEndpoint()).isEmpty() && reader) {
-                    out.add(cluster(c, DiscoveryFacts.Kind.AURORA_READER, c.readerEndpoint(), port, account, tags,
-                            members, l));
-                }
-            }
-            marker = page.marker();
-        } while (pages.more(marker));
+        l.pages(m -> rds.describeDBClusters(b -> b.maxRecords(l.recordsPerPage()).marker(m)),
+                DescribeDbClustersResponse::marker, page -> page.dbClusters().forEach(c -> cluster(c, l, out)));
         return out;
     }
 
-    private static DiscoveredDatabase cluster(DBCluster c, DiscoveryFacts.Kind kind, String host, int port,
-                                              String account, Map<String, String> tags, List<DBClusterMember> members,
-                                              Listing l) {
+    private static void cluster(DBCluster c, Listing l, List<DiscoveredDatabase> out) {
+        String engine = nz(c.engine());
+        if (!AURORA_ENGINES.contains(engine)) {
+            LOG.debug("Skipping DB cluster {} with engine {}", c.dbClusterIdentifier(), engine);
+            return;
+        }
+        List<DBClusterMember> members = c.dbClusterMembers();
+        boolean writer = members.stream().anyMatch(x -> Boolean.TRUE.equals(x.isClusterWriter()));
+        boolean reader = members.stream().anyMatch(x -> !Boolean.TRUE.equals(x.isClusterWriter()));
+        if (!nz(c.endpoint()).isEmpty() && (writer || members.isEmpty())) {
+            out.add(endpoint(c, DiscoveryFacts.Kind.AURORA_WRITER, c.endpoint(), members.size(), l));
+        }
+        if (!nz(c.readerEndpoint()).isEmpty() && reader) {
+            out.add(endpoint(c, DiscoveryFacts.Kind.AURORA_READER, c.readerEndpoint(), members.size(), l));
+        }
+    }
+
+    private static DiscoveredDatabase endpoint(DBCluster c, DiscoveryFacts.Kind kind, String host, int instances,
+                                               Listing l) {
         String id = c.dbClusterIdentifier();
+        String account = DiscoveredDatabases.accountOf(c.dbClusterArn(), l.account.accountId());
+        int port = c.port() == null ? defaultPort(c.engine()) : c.port();
         DiscoveryFacts f = new DiscoveryFacts(kind, id, kind == DiscoveryFacts.Kind.AURORA_READER ? id + "-reader" : id,
                 c.engine(), c.engineVersion(), c.status(), Boolean.TRUE.equals(c.iamDatabaseAuthenticationEnabled()),
-                members.size());
-        DatabaseResource db = DiscoveredDatabases.database(f, tags, protocol(c.engine()), host, port, l.region, account,
-                l.account, "", "", "", id, Map.of());
+                instances);
+        DatabaseResource db = DiscoveredDatabases.database(f, tags(c.tagList()), protocol(c.engine()), host, port,
+                l.region, account, l.account, "", "", "", id, Map.of());
         return DiscoveredDatabase.of(db, f, l.options.rules());
     }
 

@@ -50,4 +50,20 @@ public final class YamlLocator {
             p = p.substring(0, slash);
         }
     }
+
+    /** How a pointer is named in messages: {@code /apps/1/uri} is {@code apps[1].uri}. */
+    public static String field(String pointer) {
+        StringBuilder sb = new StringBuilder();
+        for (String part : pointer.substring(1).split("/")) {
+            if (!part.isEmpty() && part.chars().allMatch(Character::isDigit) && sb.length() > 0) {
+                sb.append('[').append(part).append(']');
+            } else {
+                if (sb.length() > 0) {
+                    sb.append('.');
+                }
+                sb.append(part);
+            }
+        }
+        return sb.toString();
+    }
 }

@@ -3,10 +3,7 @@ package dev.ferry.app.discovery;
 import dev.ferry.app.FerryEnvironment;
 import dev.ferry.app.model.DatabaseResource;
 import dev.ferry.app.testsupport.FaultFront;
-import dev.ferry.app.testsupport.MotoServer;
 import dev.ferry.app.testsupport.RedshiftIamDouble;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,29 +39,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class DatabaseScannerTest {
     @RegisterExtension
-    static MotoServer moto = new MotoServer();
-
-    static RedshiftIamDouble serverless;
-    static FaultFront sts;
+    static DiscoveryWorld world = new DiscoveryWorld();
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void world() throws Exception {
-        serverless = new RedshiftIamDouble(Map.of());
-        sts = new FaultFront(moto.endpoint());
-        DiscoveryWorld.create(moto, serverless, sts);
-    }
-
-    @AfterAll
-    static void stop() {
-        serverless.close();
-        sts.close();
-    }
-
     FerryEnvironment env() {
-        return DiscoveryWorld.env(dir, moto, serverless, sts);
+        return world.env(dir);
     }
 
     DiscoveryResult scan(FerryEnvironment env, ScanOptions options, DiscoveryMatcher... matchers) throws Exception {
@@ -147,7 +128,7 @@ class DatabaseScannerTest {
         assertThat(ordersB.labels()).containsEntry("account_id", B);
         assertThat(r.database(name("bdwh", "redshift-serverless", WEST, B)).orElseThrow().database().aws().assumeRoleArn())
                 .isEqualTo(ROLE_B);
-        assertThat(sts.assumedRoles()).filteredOn(a -> a.roleArn().equals(ROLE_B)).isNotEmpty()
+        assertThat(world.sts().assumedRoles()).filteredOn(a -> a.roleArn().equals(ROLE_B)).isNotEmpty()
                 .allSatisfy(a -> {
                     assertThat(a.externalId()).isEqualTo(EXTERNAL_ID);
                     assertThat(a.sessionName()).isEqualTo("alice@acme.example");
@@ -210,7 +191,7 @@ class DatabaseScannerTest {
 
     @Test
     void matchersOnTheSameAccountAndRegionShareOneCallPerKind() throws Exception {
-        try (FaultFront front = new FaultFront(moto.endpoint())) {
+        try (FaultFront front = new FaultFront(world.moto().endpoint())) {
             FerryEnvironment env = env().with("AWS_ENDPOINT_URL_RDS", front.endpoint());
             DiscoveryResult r = scan(env, ScanOptions.DEFAULT.withBackoff(FAST),
                     DiscoveryWorld.base(EnumSet.of(DiscoveryType.RDS), List.of(EAST), Map.of("env", List.of("prod"))),
@@ -224,7 +205,7 @@ class DatabaseScannerTest {
 
     @Test
     void throttlingIsRetriedWithBackoffAndAThrottledRegionFailsAlone() throws Exception {
-        try (FaultFront front = new FaultFront(moto.endpoint())) {
+        try (FaultFront front = new FaultFront(world.moto().endpoint())) {
             // 4 throttled answers: the SDK's 3 attempts, then the scan's own backoff, then success.
             front.throttle("DescribeDBInstances", EAST, 4);
             // eu-west-1's clusters stay throttled whatever the retries.
@@ -255,7 +236,7 @@ class DatabaseScannerTest {
     @Test
     void aRoleThatCannotBeAssumedFailsItsAccountOnly() throws Exception {
         String roleC = "arn:aws:iam::333333333333:role/ferry-discovery";
-        try (FaultFront front = new FaultFront(moto.endpoint())) {
+        try (FaultFront front = new FaultFront(world.moto().endpoint())) {
             front.fail("AssumeRole", "333333333333", 403, "AccessDenied", "User: arn:aws:iam::" + A
                     + ":user/alice is not authorized to perform: sts:AssumeRole on resource: " + roleC);
             FerryEnvironment env = env().with("AWS_ENDPOINT_URL_STS", front.endpoint());
@@ -279,7 +260,7 @@ class DatabaseScannerTest {
 
     @Test
     void matchersWhoseAccountsCannotBeFoundFailInPlainWordsAndTheOthersAreListed() throws Exception {
-        try (FaultFront front = new FaultFront(moto.endpoint())) {
+        try (FaultFront front = new FaultFront(world.moto().endpoint())) {
             front.fail("GetCallerIdentity", "", 400, "ExpiredToken", "The security token included in the request is expired");
             FerryEnvironment env = env().with("AWS_ENDPOINT_URL_STS", front.endpoint());
             DiscoveryResult r = scan(env, ScanOptions.DEFAULT.withBackoff(FAST),
@@ -300,7 +281,7 @@ class DatabaseScannerTest {
     void workgroupTagsThatCannotBeReadAreReportedAndTheWorkgroupsStillListed() throws Exception {
         try (RedshiftIamDouble denying = new RedshiftIamDouble(Map.of())) {
             denying.addWorkgroup(B, WEST, "bdwh", "finance", "AVAILABLE", Map.of("env", "prod"));
-            denying.accountsByKey(key -> DiscoveryWorld.accountOfKey(sts, key)).deny("ListTagsForResource", B);
+            denying.accountsByKey(key -> DiscoveryWorld.accountOfKey(world.sts(), key)).deny("ListTagsForResource", B);
             FerryEnvironment env = env().with("AWS_ENDPOINT_URL_REDSHIFT_SERVERLESS", denying.endpoint());
             DiscoveryResult r = scan(env, ScanOptions.DEFAULT.withBackoff(FAST),
                     DiscoveryWorld.roleB(EnumSet.of(DiscoveryType.REDSHIFT_SERVERLESS), List.of(WEST)));
@@ -344,7 +325,7 @@ class DatabaseScannerTest {
 
     @Test
     void cancelStopsTheScanAtOnce() throws Exception {
-        try (FaultFront front = new FaultFront(moto.endpoint())) {
+        try (FaultFront front = new FaultFront(world.moto().endpoint())) {
             FaultFront.Hold hold = front.hold("DescribeDBClusters");
             FerryEnvironment env = env().with("AWS_ENDPOINT_URL_RDS", front.endpoint());
             List<ScanProgress> seen = Collections.synchronizedList(new ArrayList<>());

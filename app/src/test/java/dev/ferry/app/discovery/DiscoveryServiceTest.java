@@ -3,10 +3,7 @@ package dev.ferry.app.discovery;
 import dev.ferry.app.FerryEnvironment;
 import dev.ferry.app.settings.FerryPaths;
 import dev.ferry.app.testsupport.FaultFront;
-import dev.ferry.app.testsupport.MotoServer;
 import dev.ferry.app.testsupport.RedshiftIamDouble;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,10 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The cache on disk, refresh on demand, the background refresh, and cancel keeping the previous list. */
 class DiscoveryServiceTest {
     @RegisterExtension
-    static MotoServer moto = new MotoServer();
-
-    static RedshiftIamDouble serverless;
-    static FaultFront sts;
+    static DiscoveryWorld world = new DiscoveryWorld();
 
     @TempDir
     Path dir;
@@ -48,21 +42,8 @@ class DiscoveryServiceTest {
             DiscoveryWorld.base(ALL, List.of(EAST, WEST), Map.of()),
             DiscoveryWorld.roleB(ALL, List.of(EAST, WEST)));
 
-    @BeforeAll
-    static void world() throws Exception {
-        serverless = new RedshiftIamDouble(Map.of());
-        sts = new FaultFront(moto.endpoint());
-        DiscoveryWorld.create(moto, serverless, sts);
-    }
-
-    @AfterAll
-    static void stop() {
-        serverless.close();
-        sts.close();
-    }
-
     FerryEnvironment env() {
-        return DiscoveryWorld.env(dir, moto, serverless, sts);
+        return world.env(dir);
     }
 
     Path cacheFile() {
@@ -113,7 +94,7 @@ class DiscoveryServiceTest {
     @Test
     void refreshJoinsTheRunningScanAndCancelKeepsThePreviousList() throws Exception {
         List<String> events = Collections.synchronizedList(new ArrayList<>());
-        try (FaultFront front = new FaultFront(moto.endpoint());
+        try (FaultFront front = new FaultFront(world.moto().endpoint());
              DiscoveryService s = service(env().with("AWS_ENDPOINT_URL_RDS", front.endpoint()), MATCHERS, ServingRules.CURRENT)) {
             s.addListener(new DiscoveryListener() {
                 @Override

@@ -5,14 +5,10 @@ import dev.ferry.app.aws.AwsSetup;
 import dev.ferry.app.aws.ConsoleFederation;
 import dev.ferry.app.model.DatabaseResource;
 import dev.ferry.app.standalone.StandaloneAwsProvider;
-import dev.ferry.app.testsupport.FaultFront;
-import dev.ferry.app.testsupport.MotoServer;
-import dev.ferry.app.testsupport.RedshiftIamDouble;
 import dev.ferry.app.tunnels.TunnelOpener;
 import dev.ferry.app.workspace.Workspace;
 import dev.ferry.app.workspace.WorkspaceLoader;
 import dev.ferry.tunnel.testsupport.PostgresServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -54,10 +50,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class DiscoveryTunnelTest {
     @RegisterExtension
-    static MotoServer moto = new MotoServer();
+    static DiscoveryWorld world = new DiscoveryWorld();
 
-    static RedshiftIamDouble serverless;
-    static FaultFront sts;
     static PostgresServer pg;
 
     @TempDir
@@ -68,32 +62,23 @@ class DiscoveryTunnelTest {
     DatabaseMerge.Result listed;
 
     @BeforeAll
-    static void world() throws Exception {
-        serverless = new RedshiftIamDouble(Map.of());
-        sts = new FaultFront(moto.endpoint());
-        DiscoveryWorld.create(moto, serverless, sts);
+    static void peers() throws Exception {
         pg = PostgresServer.shared();
         for (String role : List.of("IAM:alice", "IAMR:bdwh-user")) {
             pg.psql("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '" + role + "') THEN "
                     + "CREATE ROLE \"" + role + "\" LOGIN; END IF; END $$");
         }
         try (SecretsManagerClient sm = SecretsManagerClient.builder().region(Region.US_EAST_1)
-                .endpointOverride(URI.create(moto.endpoint()))
-                .credentialsProvider(MotoDatabases.base(moto.endpoint()).credentials()).build()) {
+                .endpointOverride(URI.create(world.moto().endpoint()))
+                .credentialsProvider(MotoDatabases.base(world.moto().endpoint()).credentials()).build()) {
             sm.createSecret(b -> b.name("reports-app").secretString("{\"username\":\"" + PostgresServer.SCRAM_USER
                     + "\",\"password\":\"" + PostgresServer.PASSWORD + "\"}"));
         }
     }
 
-    @AfterAll
-    static void stop() {
-        serverless.close();
-        sts.close();
-    }
-
     @BeforeEach
     void discover() throws Exception {
-        env = DiscoveryWorld.env(dir, moto, serverless, sts);
+        env = world.env(dir);
         // The workspace names one discovered database (reports, IAM authentication off) to give it a secret.
         Path file = dir.resolve("e2e.yaml");
         Files.writeString(file, """
@@ -160,11 +145,11 @@ class DiscoveryTunnelTest {
         DatabaseResource orders = available(name("orders", "rds", EAST, B));
         assertThat(orders.aws().assumeRoleArn()).isEqualTo(ROLE_B);
         assertThat(orders.allowedUsers()).contains(PostgresServer.TRUST_USER);
-        int before = sts.assumedRoles().size();
+        int before = world.sts().assumedRoles().size();
         assertThat(query(orders, PostgresServer.TRUST_USER)).isEqualTo(PostgresServer.TRUST_USER + "@"
                 + PostgresServer.DATABASE + " ssl=true");
         // The tunnel signed its RDS IAM token as the discovered account's role, with its external id.
-        assertThat(sts.assumedRoles().subList(before, sts.assumedRoles().size())).singleElement().satisfies(a -> {
+        assertThat(world.sts().assumedRoles().subList(before, world.sts().assumedRoles().size())).singleElement().satisfies(a -> {
             assertThat(a.roleArn()).isEqualTo(ROLE_B);
             assertThat(a.externalId()).isEqualTo(EXTERNAL_ID);
             assertThat(a.sessionName()).isEqualTo("alice@acme.example");
@@ -194,11 +179,11 @@ class DiscoveryTunnelTest {
     @Test
     void aRedshiftServerlessWorkgroupGetsCredentialsAsTheAccountsRole() throws Exception {
         DatabaseResource bdwh = available(name("bdwh", "redshift-serverless", WEST, B));
-        int before = serverless.calls().size();
+        int before = world.serverless().calls().size();
         assertThat(query(bdwh, "alice")).isEqualTo("IAMR:bdwh-user@" + PostgresServer.DATABASE + " ssl=true");
-        var call = serverless.calls().subList(before, serverless.calls().size()).stream()
+        var call = world.serverless().calls().subList(before, world.serverless().calls().size()).stream()
                 .filter(c -> c.action().equals("GetCredentials")).findFirst().orElseThrow();
         assertThat(call.params()).containsEntry("workgroupName", "bdwh").containsEntry("dbName", PostgresServer.DATABASE);
-        assertThat(sts.accountOfKey(call.accessKey())).hasValue(B);
+        assertThat(world.sts().accountOfKey(call.accessKey())).hasValue(B);
     }
 }

@@ -7,6 +7,9 @@ import dev.ferry.app.testsupport.MotoServer;
 import dev.ferry.app.testsupport.RedshiftIamDouble;
 import dev.ferry.app.testsupport.TestWorkspaces;
 import dev.ferry.app.workspace.Workspace;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -18,9 +21,11 @@ import java.util.Set;
 
 /**
  * Databases in moto (RDS, Aurora, Redshift) and in the Redshift Serverless stand-in, in two
- * accounts (moto's default 123456789012, and 222222222222 through a role) and two regions.
+ * accounts (moto's default 123456789012, and 222222222222 through a role) and two regions,
+ * for one test class: {@code @RegisterExtension static DiscoveryWorld world = new DiscoveryWorld();}.
+ * Scans reach STS through a front of moto ({@link #sts()}), which records every AssumeRole.
  */
-final class DiscoveryWorld {
+final class DiscoveryWorld implements BeforeAllCallback, AfterAllCallback {
     static final String A = "123456789012";
     static final String B = "222222222222";
     static final String ROLE_B = "arn:aws:iam::" + B + ":role/ferry-discovery";
@@ -32,14 +37,53 @@ final class DiscoveryWorld {
     /** Waits fast in tests; the SDK still makes its three attempts. */
     static final ScanOptions.Backoff FAST = new ScanOptions.Backoff(Duration.ofMillis(5), Duration.ofMillis(40), 3, 2);
 
-    private DiscoveryWorld() {
+    private final MotoServer moto = new MotoServer();
+    private RedshiftIamDouble serverless;
+    private FaultFront sts;
+
+    MotoServer moto() {
+        return moto;
+    }
+
+    RedshiftIamDouble serverless() {
+        return serverless;
+    }
+
+    FaultFront sts() {
+        return sts;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        moto.start();
+        serverless = new RedshiftIamDouble(Map.of());
+        sts = new FaultFront(moto.endpoint());
+        create(moto, serverless, sts);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        if (serverless != null) {
+            serverless.close();
+        }
+        if (sts != null) {
+            sts.close();
+        }
+        moto.close();
+    }
+
+    /** Long-term test keys (account A), every endpoint at moto, STS through the front, Serverless at the stand-in. */
+    FerryEnvironment env(Path dir) {
+        return TestWorkspaces.motoEnv(dir, moto.endpoint())
+                .with("AWS_ENDPOINT_URL_REDSHIFT_SERVERLESS", serverless.endpoint())
+                .with("AWS_ENDPOINT_URL_STS", sts.endpoint());
     }
 
     /**
-     * Creates the databases. {@code sts} (a front of moto's STS the scans use) tells the
+     * Creates the databases. {@code sts} (the front of moto's STS the scans use) tells the
      * stand-in the account of each assumed-role key: moto's own state dump fails once RDS holds data.
      */
-    static void create(MotoServer moto, RedshiftIamDouble serverless, FaultFront sts) {
+    private static void create(MotoServer moto, RedshiftIamDouble serverless, FaultFront sts) {
         MotoDatabases a = MotoDatabases.base(moto.endpoint());
         a.instance(EAST, "orders", "postgres", true, Map.of("env", "prod", "team", "payments"));
         a.instance(EAST, "reports", "postgres", false, Map.of("env", "dev"));
@@ -64,12 +108,6 @@ final class DiscoveryWorld {
     /** The account of an access key: moto's default for the test keys, else the account of the role it was issued for. */
     static String accountOfKey(FaultFront sts, String key) {
         return TestWorkspaces.ACCESS_KEY.equals(key) ? A : sts.accountOfKey(key).orElse("000000000000");
-    }
-
-    static FerryEnvironment env(Path dir, MotoServer moto, RedshiftIamDouble serverless, FaultFront sts) {
-        return TestWorkspaces.motoEnv(dir, moto.endpoint())
-                .with("AWS_ENDPOINT_URL_REDSHIFT_SERVERLESS", serverless.endpoint())
-                .with("AWS_ENDPOINT_URL_STS", sts.endpoint());
     }
 
     static AwsSetup aws(FerryEnvironment env) {
