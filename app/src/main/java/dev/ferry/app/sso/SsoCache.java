@@ -23,7 +23,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -239,10 +238,6 @@ public final class SsoCache {
         } catch (DateTimeParseException withoutZone) {
             return LocalDateTime.parse(t).toInstant(ZoneOffset.UTC);
         }
-    }
-
-    static String formatTime(Instant t) {
-        return WRITE_TIME.format(t.truncatedTo(ChronoUnit.SECONDS));
     }
 
     private static void putOrRemove(ObjectNode n, String field, Optional<String> value) {

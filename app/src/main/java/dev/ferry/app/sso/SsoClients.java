@@ -8,7 +8,6 @@ import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.sso.SsoClient;
 import software.amazon.awssdk.services.ssooidc.SsoOidcClient;
@@ -26,18 +25,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * configuration ({@code AWS_ENDPOINT_URL_SSO_OIDC}, {@code AWS_ENDPOINT_URL_SSO}, then
  * {@code AWS_ENDPOINT_URL}), which is how the tests reach the loopback stand-in.
  *
- * <p>The portal client retries throttling (HTTP 429, {@code TooManyRequestsException}) with the
- * SDK's adaptive retry strategy: exponential backoff with full jitter, and a client-side send
- * rate that follows the throttling it sees, shared by every thread of a listing.
+ * <p>{@link #portal} retries as the SDK does by default (GetRoleCredentials, Logout);
+ * {@link #portalForListing} does not retry at all, because {@link SsoPortal} retries throttling
+ * itself: many more times than other failures, and in waits that Cancel ends (the SDK has one
+ * attempt limit for every kind of failure, and its backoff cannot be interrupted).
  */
 public final class SsoClients implements AutoCloseable {
-    /** Attempts per portal call before one account's listing is given up as an error. */
-    static final int PORTAL_ATTEMPTS = 12;
-
     private final AwsEndpoints endpoints;
     private final SdkHttpClient http;
     private final Map<String, SsoOidcClient> oidc = new ConcurrentHashMap<>();
     private final Map<String, SsoClient> portal = new ConcurrentHashMap<>();
+    private final Map<String, SsoClient> listing = new ConcurrentHashMap<>();
 
     public SsoClients(FerryEnvironment env) {
         this.endpoints = new AwsEndpoints(env);
@@ -55,17 +53,22 @@ public final class SsoClients implements AutoCloseable {
     }
 
     public SsoClient portal(String region) {
-        return portal.computeIfAbsent(SsoSession.checkRegion(region), r -> {
-            RetryStrategy retry = AwsRetryStrategy.adaptiveRetryStrategy().toBuilder()
-                    .maxAttempts(PORTAL_ATTEMPTS)
-                    .throttlingBackoffStrategy(BackoffStrategy.exponentialDelay(Duration.ofMillis(100), Duration.ofSeconds(5)))
-                    .build();
-            var b = SsoClient.builder().region(Region.of(r)).httpClient(http)
-                    .credentialsProvider(AnonymousCredentialsProvider.create())
-                    .overrideConfiguration(ClientOverrideConfiguration.builder().retryStrategy(retry).build());
-            endpoints.endpointFor("SSO").ifPresent(b::endpointOverride);
-            return b.build();
-        });
+        return portal.computeIfAbsent(SsoSession.checkRegion(region), r -> portalClient(r, null));
+    }
+
+    /** The portal client without retries, for {@link SsoPortal}'s own. */
+    public SsoClient portalForListing(String region) {
+        return listing.computeIfAbsent(SsoSession.checkRegion(region), r -> portalClient(r, AwsRetryStrategy.doNotRetry()));
+    }
+
+    private SsoClient portalClient(String region, RetryStrategy retry) {
+        var b = SsoClient.builder().region(Region.of(region)).httpClient(http)
+                .credentialsProvider(AnonymousCredentialsProvider.create());
+        if (retry != null) {
+            b.overrideConfiguration(ClientOverrideConfiguration.builder().retryStrategy(retry).build());
+        }
+        endpoints.endpointFor("SSO").ifPresent(b::endpointOverride);
+        return b.build();
     }
 
     /**
@@ -86,6 +89,7 @@ public final class SsoClients implements AutoCloseable {
     public void close() {
         oidc.values().forEach(SsoOidcClient::close);
         portal.values().forEach(SsoClient::close);
+        listing.values().forEach(SsoClient::close);
         http.close();
     }
 }

@@ -2,6 +2,7 @@ package dev.ferry.app.sso;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 
 /**
@@ -15,10 +16,13 @@ public record SsoToken(String startUrl, String region, String accessToken, Insta
                        Optional<Instant> registrationExpiresAt) {
 
     public SsoToken {
+        // whole seconds: what the cache file holds
+        expiresAt = expiresAt.truncatedTo(ChronoUnit.SECONDS);
         refreshToken = refreshToken == null ? Optional.empty() : refreshToken.filter(s -> !s.isEmpty());
         clientId = clientId == null ? Optional.empty() : clientId.filter(s -> !s.isEmpty());
         clientSecret = clientSecret == null ? Optional.empty() : clientSecret.filter(s -> !s.isEmpty());
-        registrationExpiresAt = registrationExpiresAt == null ? Optional.empty() : registrationExpiresAt;
+        registrationExpiresAt = registrationExpiresAt == null ? Optional.empty()
+                : registrationExpiresAt.map(t -> t.truncatedTo(ChronoUnit.SECONDS));
     }
 
     /** A token with its registration, as a sign-in or a refresh gives it. */

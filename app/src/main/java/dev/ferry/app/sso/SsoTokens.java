@@ -85,13 +85,12 @@ public final class SsoTokens {
             if (token.isRefreshable(now) && mayTry) {
                 try {
                     return refresh(session, token);
-                } catch (SsoSignInRequired e) {
-                    throw e;
                 } catch (RuntimeException e) {
                     nextAttempt.put(session.tokenCacheKey(), now.plus(RETRY_AFTER));
                     if (token.isExpired(now)) {
                         throw SsoErrors.of("Renewing the IAM Identity Center session", session, e);
                     }
+                    // As botocore: the token still works, so use it; renewing is tried again later.
                     LOG.warn("Renewing the IAM Identity Center token of {} failed ({}); the current one lasts until {}",
                             session.label(), SsoErrors.firstLine(e.getMessage()), token.expiresAt());
                 }
