@@ -35,10 +35,11 @@ import java.util.function.Supplier;
 /**
  * Lists the accounts and roles of a session from the AWS access portal with the SDK's {@code sso}
  * client: ListAccounts page by page, and, as each page comes, ListAccountRoles (all pages) for its
- * accounts on a bounded pool of threads. Throttling (HTTP 429, {@code TooManyRequestsException}) is
- * retried up to {@link #THROTTLED_ATTEMPTS} times after an exponential backoff with full jitter
- * (a random wait up to 100 ms × 2^attempt, at most 5 s), other transient failures (5xx, network)
- * {@link #OTHER_ATTEMPTS} times; the waits end at once on Cancel. An account whose roles cannot be
+ * accounts on a bounded pool of threads. Throttling (HTTP 429, {@code TooManyRequestsException}) says
+ * "later", not "no": it is retried for up to {@link #THROTTLED_FOR} after an exponential backoff with
+ * full jitter (a random wait up to 100 ms × 2^attempt, at most 2 s), and all the listing's calls
+ * are then paced to the rate the service accepts ({@link PortalPacer}); other transient failures
+ * (5xx, network) are retried {@link #OTHER_ATTEMPTS} times; the waits end at once on Cancel. An account whose roles cannot be
  * listed gets an error of its own, the others are kept. A session that has ended fails the whole
  * listing with {@link SsoSignInRequired}.
  */
@@ -47,10 +48,11 @@ public final class SsoPortal {
     public static final int DEFAULT_PARALLELISM = 8;
     /** The API's largest page. */
     static final int PAGE_SIZE = 100;
-    static final int THROTTLED_ATTEMPTS = 10;
+    /** How long one call keeps being retried while the service throttles it. */
+    static final Duration THROTTLED_FOR = Duration.ofMinutes(2);
     static final int OTHER_ATTEMPTS = 3;
     static final Duration BACKOFF_BASE = Duration.ofMillis(100);
-    static final Duration BACKOFF_CAP = Duration.ofSeconds(5);
+    static final Duration BACKOFF_CAP = Duration.ofSeconds(2);
 
     private final SsoClients clients;
     private final SsoTokens tokens;
@@ -90,6 +92,7 @@ public final class SsoPortal {
             t.setDaemon(true);
             return t;
         });
+        PortalPacer pacer = new PortalPacer();
         AtomicInteger done = new AtomicInteger();
         AtomicInteger found = new AtomicInteger();
         List<AccountInfo> accounts = new ArrayList<>();
@@ -101,13 +104,13 @@ public final class SsoPortal {
             do {
                 cancel.throwIfCancelled();
                 String page = next;
-                ListAccountsResponse r = call(session, cancel, () -> sso.listAccounts(b -> b.accessToken(token(session))
+                ListAccountsResponse r = call(session, pacer, cancel, () -> sso.listAccounts(b -> b.accessToken(token(session))
                         .maxResults(PAGE_SIZE).nextToken(page)));
                 for (AccountInfo a : r.accountList()) {
                     accounts.add(a);
                     found.incrementAndGet();
                     results.add(pool.submit(() -> {
-                        SsoAccount account = account(sso, session, a, cancel);
+                        SsoAccount account = account(sso, session, a, pacer, cancel);
                         progress.accept(new PortalProgress(done.incrementAndGet(), found.get(), false));
                         return account;
                     }));
@@ -143,12 +146,12 @@ public final class SsoPortal {
 
     /** The roles of one account, all pages, sorted. */
     public List<String> roles(SsoSession session, String accountId, CancelSignal cancel) {
-        return roles(clients.portalForListing(session.region()), session, accountId, cancel);
+        return roles(clients.portalForListing(session.region()), session, accountId, new PortalPacer(), cancel);
     }
 
-    private SsoAccount account(SsoClient sso, SsoSession session, AccountInfo a, CancelSignal cancel) {
+    private SsoAccount account(SsoClient sso, SsoSession session, AccountInfo a, PortalPacer pacer, CancelSignal cancel) {
         try {
-            return new SsoAccount(a.accountId(), a.accountName(), a.emailAddress(), roles(sso, session, a.accountId(), cancel), "");
+            return new SsoAccount(a.accountId(), a.accountName(), a.emailAddress(), roles(sso, session, a.accountId(), pacer, cancel), "");
         } catch (SsoSignInRequired | CancellationException e) {
             throw e;
         } catch (FerryException e) {
@@ -157,12 +160,12 @@ public final class SsoPortal {
         }
     }
 
-    private List<String> roles(SsoClient sso, SsoSession session, String accountId, CancelSignal cancel) {
+    private List<String> roles(SsoClient sso, SsoSession session, String accountId, PortalPacer pacer, CancelSignal cancel) {
         List<String> roles = new ArrayList<>();
         String next = null;
         do {
             String page = next;
-            ListAccountRolesResponse r = call(session, cancel, () -> sso.listAccountRoles(b -> b.accessToken(token(session))
+            ListAccountRolesResponse r = call(session, pacer, cancel, () -> sso.listAccountRoles(b -> b.accessToken(token(session))
                     .accountId(accountId).maxResults(PAGE_SIZE).nextToken(page)));
             r.roleList().stream().map(RoleInfo::roleName).forEach(roles::add);
             next = r.nextToken() == null || r.nextToken().isEmpty() ? null : r.nextToken();
@@ -176,11 +179,16 @@ public final class SsoPortal {
     }
 
     /** One portal call, retried on throttling and transient failures. */
-    private <T> T call(SsoSession session, CancelSignal cancel, Supplier<T> call) {
+    private <T> T call(SsoSession session, PortalPacer pacer, CancelSignal cancel, Supplier<T> call) {
+        long throttledSince = 0;
         for (int attempt = 1; ; attempt++) {
             cancel.throwIfCancelled();
+            long sentAt = pacer.reserve();
+            waitUntil(sentAt, cancel);
             try {
-                return call.get();
+                T result = call.get();
+                pacer.succeeded();
+                return result;
             } catch (UnauthorizedException e) {
                 throw new SsoSignInRequired(session, "IAM Identity Center no longer accepts your session ("
                         + session.label() + ").", e);
@@ -189,24 +197,39 @@ public final class SsoPortal {
                         || (e instanceof SdkServiceException s && s.isThrottlingException());
                 boolean transientFailure = !(e instanceof AbortedException) && (e instanceof SdkClientException
                         || (e instanceof SdkServiceException s && s.statusCode() >= 500));
-                int limit = throttled ? THROTTLED_ATTEMPTS : transientFailure ? OTHER_ATTEMPTS : 1;
-                if (attempt >= limit || cancel.isCancelled()) {
+                if (throttled) {
+                    pacer.throttled(sentAt);
+                    if (throttledSince == 0) {
+                        throttledSince = System.nanoTime();
+                    }
+                }
+                boolean retry = throttled ? System.nanoTime() - throttledSince < THROTTLED_FOR.toNanos()
+                        : transientFailure && attempt < OTHER_ATTEMPTS;
+                if (!retry || cancel.isCancelled()) {
                     RuntimeException mapped = SsoErrors.of("Listing your AWS accounts", session, e);
                     if (mapped instanceof FerryException f && attempt > 1) {
                         throw new FerryException(f.getMessage() + " (" + attempt + " attempts)", f.hint(), e);
                     }
                     throw mapped;
                 }
-                backoff(attempt, cancel);
+                waitUntil(System.nanoTime() + jitter(attempt), cancel);
             }
         }
     }
 
-    /** Full jitter: a random wait between 0 and min(cap, base × 2^attempt). */
-    private static void backoff(int attempt, CancelSignal cancel) {
-        long ceiling = Math.min(BACKOFF_CAP.toMillis(), BACKOFF_BASE.toMillis() << Math.min(attempt, 16));
+    /** Full jitter: a random wait (ns) between 0 and min(cap, base × 2^attempt). */
+    private static long jitter(int attempt) {
+        long ceiling = Math.min(BACKOFF_CAP.toNanos(), BACKOFF_BASE.toNanos() << Math.min(attempt, 16));
+        return ThreadLocalRandom.current().nextLong(ceiling + 1);
+    }
+
+    private static void waitUntil(long nanoTime, CancelSignal cancel) {
+        long wait = nanoTime - System.nanoTime();
+        if (wait <= 0) {
+            return;
+        }
         try {
-            cancel.await(Duration.ofMillis(ThreadLocalRandom.current().nextLong(ceiling + 1)));
+            cancel.await(Duration.ofNanos(wait));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CancellationException("Cancelled.");
