@@ -1,26 +1,18 @@
 package dev.ferry.tunnel.pg;
 
-import dev.ferry.tunnel.LocalTunnel;
 import dev.ferry.tunnel.PortInUseException;
 import dev.ferry.tunnel.TunnelStats;
+import dev.ferry.tunnel.db.DbTunnel;
+import dev.ferry.tunnel.db.TunnelFailure;
+import dev.ferry.tunnel.db.TunnelListener;
+import dev.ferry.tunnel.db.UpstreamTls;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.BindException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.ByteBuffer;
-import java.nio.channels.ServerSocketChannel;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A PostgreSQL-protocol database tunnel: a plaintext PostgreSQL endpoint on 127.0.0.1
@@ -34,35 +26,21 @@ import java.util.concurrent.atomic.AtomicInteger;
  * }
  * }</pre>
  */
-public final class PgTunnel implements LocalTunnel {
-    private static final InetAddress LOOPBACK = loopback();
-
+public final class PgTunnel extends DbTunnel {
     /** The backend key handed to a client and the upstream key it stands for. */
     record CancelKey(int pid, int secret, int upstreamPid, byte[] upstreamSecret) {
     }
 
     private final PgTunnelConfig config;
     private final Upstream upstream;
-    private final TunnelStats stats = new TunnelStats();
-    private final ServerSocket server;
-    private final ExecutorService threads;
-    private final Set<PgConnection> connections = ConcurrentHashMap.newKeySet();
     private final Map<Integer, CancelKey> cancelKeys = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
-    private volatile boolean closed;
     private volatile boolean stripRedshiftParameters;
 
-    private PgTunnel(PgTunnelConfig config, Upstream upstream, ServerSocket server) {
+    private PgTunnel(PgTunnelConfig config, Upstream upstream, TunnelListener listener, TunnelStats stats) {
+        super(listener, stats);
         this.config = config;
         this.upstream = upstream;
-        this.server = server;
-        int port = server.getLocalPort();
-        AtomicInteger n = new AtomicInteger();
-        this.threads = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "ferry-pg-" + port + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
     }
 
     /**
@@ -73,82 +51,14 @@ public final class PgTunnel implements LocalTunnel {
      */
     public static PgTunnel start(PgTunnelConfig config) throws IOException {
         Upstream upstream = new Upstream(config);
-        // A channel's socket adaptor, not a plain ServerSocket: see Upstream.open on blocking reads.
-        ServerSocket server = ServerSocketChannel.open().socket();
-        try {
-            server.setReuseAddress(true);
-            server.bind(new InetSocketAddress(LOOPBACK, config.port()), 128);
-        } catch (BindException e) {
-            server.close();
-            throw new PortInUseException(config.port(), e);
-        } catch (IOException e) {
-            server.close();
-            throw e;
-        }
-        PgTunnel tunnel = new PgTunnel(config, upstream, server);
-        Thread acceptor = new Thread(tunnel::acceptLoop, "ferry-pg-accept-" + server.getLocalPort());
-        acceptor.setDaemon(true);
-        acceptor.start();
+        TunnelStats stats = new TunnelStats();
+        PgTunnel tunnel = new PgTunnel(config, upstream, TunnelListener.bind(config.port(), "pg", stats), stats);
+        tunnel.listener.accept(socket -> new PgConnection(tunnel, socket));
         return tunnel;
-    }
-
-    private static InetAddress loopback() {
-        try {
-            return InetAddress.getByAddress("localhost", new byte[] {127, 0, 0, 1});
-        } catch (java.net.UnknownHostException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    @Override
-    public InetSocketAddress localAddress() {
-        return (InetSocketAddress) server.getLocalSocketAddress();
-    }
-
-    @Override
-    public TunnelStats stats() {
-        return stats;
     }
 
     public PgTunnelConfig config() {
         return config;
-    }
-
-    @Override
-    public void close() {
-        closed = true;
-        try {
-            server.close();
-        } catch (IOException ignored) {
-            // closing anyway
-        }
-        for (PgConnection c : connections) {
-            c.close();
-        }
-        threads.shutdownNow();
-    }
-
-    private void acceptLoop() {
-        while (!closed) {
-            Socket client;
-            try {
-                client = server.accept();
-            } catch (IOException e) {
-                if (!closed) {
-                    stats.error("ferry: the tunnel stopped accepting connections: " + e.getMessage());
-                    close();
-                }
-                return;
-            }
-            PgConnection connection = new PgConnection(this, client);
-            connections.add(connection);
-            stats.connectionOpened();
-            try {
-                threads.execute(connection);
-            } catch (RejectedExecutionException e) {
-                connection.close();
-            }
-        }
     }
 
     Upstream upstream() {
@@ -164,14 +74,8 @@ public final class PgTunnel implements LocalTunnel {
         stripRedshiftParameters = true;
     }
 
-    void execute(Runnable task) {
-        threads.execute(task);
-    }
-
-    void ended(PgConnection connection) {
-        if (connections.remove(connection)) {
-            stats.connectionClosed();
-        }
+    TunnelListener listener() {
+        return listener;
     }
 
     CancelKey register(int upstreamPid, byte[] upstreamSecret) {
@@ -203,10 +107,10 @@ public final class PgTunnel implements LocalTunnel {
                     // the server closes the connection once it has handled the request
                 }
             } finally {
-                Upstream.closeQuietly(c.plain());
+                UpstreamTls.closeQuietly(c.plain());
             }
         } catch (TunnelFailure e) {
-            stats.error("ferry: could not forward a cancel request: " + e.getMessage());
+            stats().error("ferry: could not forward a cancel request: " + e.getMessage());
         } catch (IOException e) {
             // the server handled the request and dropped the connection
         }
