@@ -17,9 +17,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,18 +39,7 @@ class AwsCliCacheInteropTest {
     @BeforeEach
     void setUp() throws Exception {
         rig = new IdentityCenterRig(home, null, IdentityCenterRig.smallOrg());
-        Files.createDirectories(home.resolve(".aws"));
-        Files.writeString(home.resolve(".aws/config"), """
-                [profile acme-prod]
-                sso_session = acme
-                sso_account_id = 111111111111
-                sso_role_name = ReadOnly
-                region = eu-west-1
-
-                [sso-session acme]
-                sso_start_url = %s
-                sso_region = %s
-                """.formatted(IdentityCenterStandIn.START_URL, IdentityCenterStandIn.REGION));
+        rig.writeAwsConfig();
     }
 
     @AfterEach
@@ -60,17 +47,8 @@ class AwsCliCacheInteropTest {
         rig.close();
     }
 
-    /** What a botocore process sees: this test's home, config, and the stand-in's endpoints. */
-    Map<String, String> pythonEnv() {
-        Map<String, String> env = new HashMap<>(rig.standIn.env());
-        env.put("HOME", home.toString());
-        env.put("AWS_CONFIG_FILE", home.resolve(".aws/config").toString());
-        env.put("AWS_SHARED_CREDENTIALS_FILE", home.resolve(".aws/credentials").toString());
-        return env;
-    }
-
     JsonNode python(String script, String... args) throws Exception {
-        Python.Result r = Python.run(home, pythonEnv(), script, args);
+        Python.Result r = Python.run(home, rig.awsCliEnv(), script, args);
         assertThat(r.exit()).as("python: " + r.err()).isZero();
         return json.readTree(r.out());
     }

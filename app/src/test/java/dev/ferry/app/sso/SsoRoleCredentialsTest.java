@@ -21,7 +21,6 @@ import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.model.GetCallerIdentityResponse;
 
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -148,24 +147,10 @@ class SsoRoleCredentialsTest {
     @Test
     void theAwsCliUsesTheSessionFerrySignedIn() throws Exception {
         rig.signedIn();
-        Files.createDirectories(home.resolve(".aws"));
-        Files.writeString(home.resolve(".aws/config"), """
-                [profile acme-readonly]
-                sso_session = acme
-                sso_account_id = 111111111111
-                sso_role_name = ReadOnly
-                region = eu-west-1
-
-                [sso-session acme]
-                sso_start_url = %s
-                sso_region = %s
-                """.formatted(IdentityCenterStandIn.START_URL, IdentityCenterStandIn.REGION));
-        Map<String, String> env = new HashMap<>(rig.standIn.env());
-        env.put("HOME", home.toString());
-        env.put("AWS_CONFIG_FILE", home.resolve(".aws/config").toString());
-        env.put("AWS_SHARED_CREDENTIALS_FILE", home.resolve(".aws/credentials").toString());
+        rig.writeAwsConfig();
+        Map<String, String> env = new HashMap<>(rig.awsCliEnv());
         env.put("AWS_ENDPOINT_URL_STS", moto.endpoint());
-        Python.Result r = Python.exec(home, env, List.of("aws", "sts", "get-caller-identity", "--profile", "acme-readonly",
+        Python.Result r = Python.exec(home, env, List.of("aws", "sts", "get-caller-identity", "--profile", "acme-prod",
                 "--output", "json"));
         assertThat(r.exit()).as(r.err()).isZero();
         JsonNode me = new ObjectMapper().readTree(r.out());

@@ -11,6 +11,7 @@ import dev.ferry.app.sso.SsoToken;
 import dev.ferry.app.sso.SsoTokens;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
@@ -57,6 +58,35 @@ public final class IdentityCenterRig implements AutoCloseable {
                 new IdentityCenterStandIn.Account("111111111111", "prod", "aws-prod@acme.example", List.of("ReadOnly", "Admin")),
                 new IdentityCenterStandIn.Account("222222222222", "staging", "aws-staging@acme.example", List.of("Developer")),
                 new IdentityCenterStandIn.Account("333333333333", "audit", "aws-audit@acme.example", List.of("SecurityAudit", "ReadOnly")));
+    }
+
+    /**
+     * Writes {@code home/.aws/config} with the {@code [sso-session acme]} of the stand-in and a
+     * profile {@code acme-prod} for ReadOnly in account 111111111111, as {@code aws configure sso}
+     * would.
+     */
+    public void writeAwsConfig() throws IOException {
+        Files.createDirectories(home.resolve(".aws"));
+        Files.writeString(home.resolve(".aws/config"), """
+                [profile acme-prod]
+                sso_session = acme
+                sso_account_id = 111111111111
+                sso_role_name = ReadOnly
+                region = eu-west-1
+
+                [sso-session acme]
+                sso_start_url = %s
+                sso_region = %s
+                """.formatted(IdentityCenterStandIn.START_URL, IdentityCenterStandIn.REGION));
+    }
+
+    /** The environment of an AWS CLI / botocore process: this home, its config, the stand-in's endpoints. */
+    public Map<String, String> awsCliEnv() {
+        Map<String, String> e = new HashMap<>(standIn.env());
+        e.put("HOME", home.toString());
+        e.put("AWS_CONFIG_FILE", home.resolve(".aws/config").toString());
+        e.put("AWS_SHARED_CREDENTIALS_FILE", home.resolve(".aws/credentials").toString());
+        return e;
     }
 
     public SsoSignIn signIn() {
