@@ -361,7 +361,9 @@ class DesktopTest {
         waitUntil(() -> new PrimerLight().getUserAgentStylesheetBSS().equals(Application.getUserAgentStylesheet()));
         chooseTheme(robot, "Dark");
         waitUntil(() -> new PrimerDark().getUserAgentStylesheetBSS().equals(Application.getUserAgentStylesheet()));
-        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> core.settings().load().theme == Settings.Theme.DARK);
+        // saved to settings.json shortly after, off the FX thread
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> java.nio.file.Files.readString(core.paths().settingsFile())
+                .contains("\"DARK\""));
         chooseTheme(robot, "Light");
         waitUntil(() -> new PrimerLight().getUserAgentStylesheetBSS().equals(Application.getUserAgentStylesheet()));
     }
@@ -404,7 +406,7 @@ class DesktopTest {
         });
         waitUntil(() -> desktop.resources().shown().size() == 5);
         assertThat(fx(() -> robot.lookup("#loadProblem").queryAs(Node.class).isVisible())).isFalse();
-        assertThat(core.settings().load().lastWorkspaceFile).isEqualTo(workspaceFile.toAbsolutePath().normalize().toString());
+        assertThat(core.state().get().lastWorkspaceFile).isEqualTo(workspaceFile.toAbsolutePath().normalize().toString());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.ferry.app.discovery;
 
+import dev.ferry.app.workspace.StandaloneWorkspace;
 import dev.ferry.app.FerryEnvironment;
 import dev.ferry.app.aws.AwsSetup;
 import dev.ferry.app.testsupport.FaultFront;
@@ -93,7 +94,7 @@ public final class DiscoveryBench {
 
     static void run(String title, FerryEnvironment env, List<DiscoveryMatcher> matchers, int rounds, int parallelism,
                     Path cacheFile) throws Exception {
-        AwsSetup aws = new AwsSetup(env, new Workspace.AwsSettings("", "us-east-1", ""));
+        AwsSetup aws = new AwsSetup(env, new StandaloneWorkspace.AwsSettings("", "us-east-1", ""));
         int expected = -1;
         scan(aws, matchers, parallelism, null); // warm-up: class loading, JIT
         List<Long> sequential = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.ferry.app.discovery;
 
+import dev.ferry.app.workspace.StandaloneWorkspace;
 import dev.ferry.app.FerryEnvironment;
 import dev.ferry.app.aws.AwsSetup;
 import dev.ferry.app.aws.ConsoleFederation;
@@ -104,7 +105,7 @@ class DiscoveryTunnelTest {
                       db_users: [%s]
                       db_names: ['*']
                 """.formatted(PostgresServer.TRUST_USER, PostgresServer.SCRAM_USER));
-        Workspace ws = new WorkspaceLoader("alice").load(file);
+        StandaloneWorkspace ws = (StandaloneWorkspace) new WorkspaceLoader("alice").load(file);
         AwsSetup aws = new AwsSetup(env, ws.aws());
         DiscoveryResult found = DiscoveryWorld.scanner(aws, ScanOptions.DEFAULT.withBackoff(FAST))
                 .start(List.of(DiscoveryWorld.base(ALL, List.of(EAST, WEST), Map.of()),

@@ -1,5 +1,6 @@
 package dev.ferry.app.discovery;
 
+import dev.ferry.app.workspace.StandaloneWorkspace;
 import dev.ferry.app.FerryEnvironment;
 import dev.ferry.app.aws.AwsSetup;
 import dev.ferry.app.testsupport.FaultFront;
@@ -111,7 +112,7 @@ final class DiscoveryWorld implements BeforeAllCallback, AfterAllCallback {
     }
 
     static AwsSetup aws(FerryEnvironment env) {
-        return new AwsSetup(env, new Workspace.AwsSettings("", EAST, ""));
+        return new AwsSetup(env, new StandaloneWorkspace.AwsSettings("", EAST, ""));
     }
 
     static DatabaseScanner scanner(AwsSetup aws, ScanOptions options) {

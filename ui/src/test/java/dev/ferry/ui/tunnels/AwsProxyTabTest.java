@@ -85,7 +85,7 @@ class AwsProxyTabTest {
         waitUntil(() -> robot.lookup("#rolePickerSearch").tryQuery().map(Node::isFocused).orElse(false));
         robot.write("ReadOnly").type(KeyCode.ENTER);
         Tunnel t = onlyTunnel(core);
-        assertThat(t.spec().roleArn()).isEqualTo(TunnelFixtures.ROLE_ARN);
+        assertThat(((dev.ferry.app.tunnels.AwsProxyTunnelSpec) t.spec()).roleArn()).isEqualTo(TunnelFixtures.ROLE_ARN);
         waitForStatus(t, TunnelStatus.READY);
         waitUntil(() -> desktop.tunnelDocuments().view(t.id()).isPresent());
         AwsProxyTunnelView v = (AwsProxyTunnelView) fx(() -> desktop.tunnelDocuments().view(t.id()).orElseThrow());
@@ -125,7 +125,7 @@ class AwsProxyTabTest {
         assertThat(v.renderedText()).as("unix format by default")
                 .contains("export HTTPS_PROXY=\"http://127.0.0.1:" + port + "\"").contains("export AWS_ACCESS_KEY_ID=");
         // The secret is masked on screen unless asked for; Copy gives the real text.
-        String secret = t.details().get("AWS_SECRET_ACCESS_KEY");
+        String secret = ((dev.ferry.app.tunnels.AwsProxyInfo) t.info().orElseThrow()).secretAccessKey();
         assertThat(v.renderedText()).contains(secret);
         assertThat(fx(v::shownText)).doesNotContain(secret).contains("export AWS_SECRET_ACCESS_KEY=\"•");
         assertThat(fx(() -> robot.from(v).lookup("#modeHttpsProxy").queryAs(ToggleButton.class).getText())).isEqualTo("HTTPS_PROXY");
@@ -138,7 +138,7 @@ class AwsProxyTabTest {
 
         // The text format, fed to the real AWS CLI: it is the role, through the proxy.
         fx(() -> {
-            v.selectFormat(AwsFormatChoice.TEXT);
+            v.selectFormat(dev.ferry.app.integrations.AwsOutputFormat.TEXT);
             return null;
         });
         String text = v.renderedText();
@@ -149,7 +149,8 @@ class AwsProxyTabTest {
 
         // Endpoint-URL mode: the proxy restarts on the same port, in a tab of its own, and the rendering follows.
         robot.clickOn((Node) fx(() -> robot.from(v).lookup("#modeEndpointUrl").queryAs(ToggleButton.class)));
-        waitUntil(() -> core.tunnels().tunnels().size() == 1 && "endpoint_url".equals(core.tunnels().tunnels().get(0).spec().proxyMode()));
+        waitUntil(() -> core.tunnels().tunnels().size() == 1 && core.tunnels().tunnels().get(0).spec() instanceof dev.ferry.app.tunnels.AwsProxyTunnelSpec a
+                && a.mode() == dev.ferry.tunnel.aws.ProxyMode.ENDPOINT_URL);
         Tunnel e = core.tunnels().tunnels().get(0);
         waitForStatus(e, TunnelStatus.READY);
         assertThat(e.localAddress().getPort()).isEqualTo(port);
@@ -157,7 +158,7 @@ class AwsProxyTabTest {
         AwsProxyTunnelView ev = (AwsProxyTunnelView) fx(() -> desktop.tunnelDocuments().view(e.id()).orElseThrow());
         assertThat(desktop.tunnelDocuments().view(t.id())).as("the old tab closed").isEmpty();
         fx(() -> {
-            ev.selectFormat(AwsFormatChoice.TEXT);
+            ev.selectFormat(dev.ferry.app.integrations.AwsOutputFormat.TEXT);
             return null;
         });
         waitUntil(() -> ev.renderedText().contains("AWS_ENDPOINT_URL=https://127.0.0.1:" + port));
@@ -239,7 +240,7 @@ class AwsProxyTabTest {
         Node button = fx(() -> robot.from(v).lookup("#setupDbeaver").query());
         assertThat(fx(button::isVisible)).as("only for the Athena JDBC format").isFalse();
         fx(() -> {
-            v.selectFormat(AwsFormatChoice.ATHENA_JDBC);
+            v.selectFormat(dev.ferry.app.integrations.AwsOutputFormat.ATHENA_JDBC);
             return null;
         });
         waitUntil(button::isVisible);
@@ -253,7 +254,7 @@ class AwsProxyTabTest {
         com.fasterxml.jackson.databind.JsonNode athena = conns.elements().next();
         assertThat(athena.get("driver").asText()).isEqualTo("aws_athena_jdbc_amazon");
         assertThat(athena.get("configuration").get("url").asText()).contains("ProxyPort=" + v.tunnel().localAddress().getPort() + ";");
-        assertThat(athena.get("configuration").get("user").asText()).isEqualTo(v.tunnel().details().get("AWS_ACCESS_KEY_ID"));
-        assertThat(Files.readString(dataSources)).doesNotContain(v.tunnel().details().get("AWS_SECRET_ACCESS_KEY"));
+        assertThat(athena.get("configuration").get("user").asText()).isEqualTo(((dev.ferry.app.tunnels.AwsProxyInfo) v.tunnel().info().orElseThrow()).accessKeyId());
+        assertThat(Files.readString(dataSources)).doesNotContain(((dev.ferry.app.tunnels.AwsProxyInfo) v.tunnel().info().orElseThrow()).secretAccessKey());
     }
 }

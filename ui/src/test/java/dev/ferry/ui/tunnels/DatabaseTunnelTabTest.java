@@ -206,8 +206,8 @@ class DatabaseTunnelTabTest {
         });
         DialogPane settings = fx(() -> robot.lookup("#settingsDialog").queryAs(DialogPane.class));
         robot.clickOn(fx(() -> settings.lookupButton(ButtonType.OK)));
-        waitUntil(() -> dbeaverWs.toString().equals(core.settings().load().dbeaverWorkspace));
-        dev.ferry.app.settings.Settings saved = core.settings().load();
+        waitUntil(() -> dbeaverWs.toString().equals(core.settings().get().dbeaverWorkspace));
+        dev.ferry.app.settings.Settings saved = core.settings().get();
         assertThat(saved.athenaWorkgroup).isEqualTo("analysts");
         assertThat(saved.closeToTray).isFalse();
         assertThat(saved.restoreTunnels).isEqualTo(dev.ferry.app.settings.Settings.RestoreTunnels.ASK);
