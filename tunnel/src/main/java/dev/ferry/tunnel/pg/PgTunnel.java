@@ -1,26 +1,19 @@
 package dev.ferry.tunnel.pg;
 
+import dev.ferry.tunnel.BlockingListener;
 import dev.ferry.tunnel.LocalTunnel;
 import dev.ferry.tunnel.PortInUseException;
 import dev.ferry.tunnel.TunnelStats;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.BindException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
-import java.nio.channels.ServerSocketChannel;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A PostgreSQL-protocol database tunnel: a plaintext PostgreSQL endpoint on 127.0.0.1
@@ -35,7 +28,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * }</pre>
  */
 public final class PgTunnel implements LocalTunnel {
-    private static final InetAddress LOOPBACK = loopback();
 
     /** The backend key handed to a client and the upstream key it stands for. */
     record CancelKey(int pid, int secret, int upstreamPid, byte[] upstreamSecret) {
@@ -44,25 +36,15 @@ public final class PgTunnel implements LocalTunnel {
     private final PgTunnelConfig config;
     private final Upstream upstream;
     private final TunnelStats stats = new TunnelStats();
-    private final ServerSocket server;
-    private final ExecutorService threads;
+    private BlockingListener listener;
     private final Set<PgConnection> connections = ConcurrentHashMap.newKeySet();
     private final Map<Integer, CancelKey> cancelKeys = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
-    private volatile boolean closed;
     private volatile boolean stripRedshiftParameters;
 
-    private PgTunnel(PgTunnelConfig config, Upstream upstream, ServerSocket server) {
+    private PgTunnel(PgTunnelConfig config, Upstream upstream) {
         this.config = config;
         this.upstream = upstream;
-        this.server = server;
-        int port = server.getLocalPort();
-        AtomicInteger n = new AtomicInteger();
-        this.threads = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "ferry-pg-" + port + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
     }
 
     /**
@@ -72,37 +54,27 @@ public final class PgTunnel implements LocalTunnel {
      * @throws IOException        when the CA files cannot be read or the port cannot be bound
      */
     public static PgTunnel start(PgTunnelConfig config) throws IOException {
-        Upstream upstream = new Upstream(config);
-        // A channel's socket adaptor, not a plain ServerSocket: see Upstream.open on blocking reads.
-        ServerSocket server = ServerSocketChannel.open().socket();
-        try {
-            server.setReuseAddress(true);
-            server.bind(new InetSocketAddress(LOOPBACK, config.port()), 128);
-        } catch (BindException e) {
-            server.close();
-            throw new PortInUseException(config.port(), e);
-        } catch (IOException e) {
-            server.close();
-            throw e;
-        }
-        PgTunnel tunnel = new PgTunnel(config, upstream, server);
-        Thread acceptor = new Thread(tunnel::acceptLoop, "ferry-pg-accept-" + server.getLocalPort());
-        acceptor.setDaemon(true);
-        acceptor.start();
-        return tunnel;
-    }
+        PgTunnel tunnel = new PgTunnel(config, new Upstream(config));
+        tunnel.listener = BlockingListener.start("ferry-pg", config.port(), config.limits(), tunnel.stats,
+                new BlockingListener.Handler() {
+                    @Override
+                    public void serve(Socket client) {
+                        PgConnection c = new PgConnection(tunnel, client, false);
+                        tunnel.connections.add(c);
+                        c.run();
+                    }
 
-    private static InetAddress loopback() {
-        try {
-            return InetAddress.getByAddress("localhost", new byte[] {127, 0, 0, 1});
-        } catch (java.net.UnknownHostException e) {
-            throw new IllegalStateException(e);
-        }
+                    @Override
+                    public void refuse(Socket client) {
+                        new PgConnection(tunnel, client, true).run();
+                    }
+                });
+        return tunnel;
     }
 
     @Override
     public InetSocketAddress localAddress() {
-        return (InetSocketAddress) server.getLocalSocketAddress();
+        return listener.localAddress();
     }
 
     @Override
@@ -116,38 +88,9 @@ public final class PgTunnel implements LocalTunnel {
 
     @Override
     public void close() {
-        closed = true;
-        try {
-            server.close();
-        } catch (IOException ignored) {
-            // closing anyway
-        }
+        listener.close();
         for (PgConnection c : connections) {
             c.close();
-        }
-        threads.shutdownNow();
-    }
-
-    private void acceptLoop() {
-        while (!closed) {
-            Socket client;
-            try {
-                client = server.accept();
-            } catch (IOException e) {
-                if (!closed) {
-                    stats.error("ferry: the tunnel stopped accepting connections: " + e.getMessage());
-                    close();
-                }
-                return;
-            }
-            PgConnection connection = new PgConnection(this, client);
-            connections.add(connection);
-            stats.connectionOpened();
-            try {
-                threads.execute(connection);
-            } catch (RejectedExecutionException e) {
-                connection.close();
-            }
         }
     }
 
@@ -165,13 +108,11 @@ public final class PgTunnel implements LocalTunnel {
     }
 
     void execute(Runnable task) {
-        threads.execute(task);
+        listener.execute(task);
     }
 
     void ended(PgConnection connection) {
-        if (connections.remove(connection)) {
-            stats.connectionClosed();
-        }
+        connections.remove(connection);
     }
 
     CancelKey register(int upstreamPid, byte[] upstreamSecret) {

@@ -9,6 +9,7 @@ final class TunnelFailure extends Exception {
     static final String CONNECTION_FAILURE = "08006";
     static final String PROTOCOL_VIOLATION = "08P01";
     static final String NO_CREDENTIALS = "28000";
+    static final String TOO_MANY_CONNECTIONS = "53300";
 
     private final String sqlState;
 
