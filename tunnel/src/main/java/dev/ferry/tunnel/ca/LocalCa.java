@@ -185,7 +185,10 @@ public final class LocalCa {
         try {
             Authority a = authority;
             Instant now = Instant.now();
-            X500Name subject = new X500Name("CN=" + hosts[0].replace(",", "") + ",O=Ferry local proxy");
+            // RFC 5280 caps a common name at 64 characters; clients match the SAN, so a longer
+            // name (an S3 virtual-hosted bucket) goes in the SAN only.
+            String cn = hosts[0].replace(",", "");
+            X500Name subject = new X500Name((cn.length() <= 64 ? "CN=" + cn + "," : "") + "O=Ferry local proxy");
             JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(a.cert(), serial(),
                     Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(LEAF_VALIDITY)),
                     subject, pair.getPublic());

@@ -228,6 +228,30 @@ class HostileTargetsTest {
         assertNothingReachedButGenuine();
     }
 
+    @Test
+    void longGenuineNameGetsACertificateNotAHangingHandshake() throws Exception {
+        // A 63-character bucket in a virtual-hosted S3 name: longer than a certificate's common name may be.
+        String host = "b".repeat(63) + ".s3.us-east-1.amazonaws.com";
+        try (Socket plain = new Socket()) {
+            plain.connect(connectProxy.localAddress(), 5000);
+            plain.setSoTimeout(15_000);
+            plain.getOutputStream().write(("CONNECT " + host + ":443 HTTP/1.1\r\nHost: " + host + ":443\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            assertThat(statusLine(plain.getInputStream())).startsWith("HTTP/1.1 200");
+            while (!statusLine(plain.getInputStream()).isEmpty()) {
+                // rest of the CONNECT response head
+            }
+            try (SSLSocket tls = (SSLSocket) trustCa.getSocketFactory().createSocket(plain, host, 443, true)) {
+                javax.net.ssl.SSLParameters params = tls.getSSLParameters();
+                params.setEndpointIdentificationAlgorithm("HTTPS");
+                tls.setSSLParameters(params);
+                tls.startHandshake();
+                assertThat(tls.getSession().getPeerPrincipal().getName()).doesNotContain(host);
+            }
+        }
+        assertNothingReachedButGenuine();
+    }
+
     // ---- scopes -------------------------------------------------------------------------
 
     /** A DynamoDB CreateTable for {@code table}, signed for {@code service}/{@code region}, as raw HTTP bytes. */
