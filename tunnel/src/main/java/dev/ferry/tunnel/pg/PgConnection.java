@@ -1,6 +1,13 @@
 package dev.ferry.tunnel.pg;
 
 import dev.ferry.tunnel.TunnelStats;
+import dev.ferry.tunnel.db.Credentials;
+import dev.ferry.tunnel.db.Relay;
+import dev.ferry.tunnel.db.TlsLink;
+import dev.ferry.tunnel.db.TunnelFailure;
+import dev.ferry.tunnel.db.TunnelFailure.Reason;
+import dev.ferry.tunnel.db.TunnelListener;
+import dev.ferry.tunnel.db.UpstreamTls;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -24,8 +31,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * blocking write itself. Upstream TLS is a {@link TlsLink}, which decrypts every record a
  * socket read brings, so a bulk result moves up to 64 kB per system call.
  */
-final class PgConnection implements Runnable {
-    private static final int RELAY_BUFFER = 64 * 1024;
+final class PgConnection implements TunnelListener.Connection {
     private static final int MAX_NEGOTIATION_REQUESTS = 4;
     /**
      * Startup parameters the Amazon Redshift JDBC/ODBC drivers always send. Redshift knows
@@ -46,6 +52,10 @@ final class PgConnection implements Runnable {
     /** Bytes of the current startup packet received so far (for "the client sent nothing" errors). */
     private int packetBytes;
 
+    PgConnection(PgTunnel tunnel, Socket client) {
+        this(tunnel, client, false);
+    }
+
     PgConnection(PgTunnel tunnel, Socket client, boolean overCap) {
         this.tunnel = tunnel;
         this.config = tunnel.config();
@@ -59,25 +69,25 @@ final class PgConnection implements Runnable {
         boolean relaying = false;
         try {
             client.setTcpNoDelay(true);
-            client.setSendBufferSize(Upstream.SOCKET_BUFFER);
+            client.setSendBufferSize(UpstreamTls.SOCKET_BUFFER);
             client.setSoTimeout(config.limits().headerTimeoutMillis());
             Startup startup = readStartup();
             if (startup == null) {
                 return;
             }
             if (overCap) {
-                throw new TunnelFailure(TunnelFailure.TOO_MANY_CONNECTIONS, "ferry: this tunnel already has "
+                throw new TunnelFailure(Reason.TOO_MANY_CONNECTIONS, "ferry: this tunnel already has "
                         + config.limits().maxConnections() + " client connections, the most it allows; close some "
                         + "(or use a connection pool) and connect again");
             }
             client.setSoTimeout(timeoutMillis());
-            PasswordSupplier.Session session = session();
+            PasswordSupplier.Session session = Credentials.session(config.passwords(), config.dbUser(), config.dbName());
             TlsLink tls = null;
             for (int attempt = 0; tls == null; attempt++) {
                 Upstream.Connection conn = tunnel.upstream().open();
                 upstream = conn.plain();
                 if (closed.get()) {
-                    Upstream.closeQuietly(conn.plain());
+                    UpstreamTls.closeQuietly(conn.plain());
                     return;
                 }
                 try {
@@ -86,25 +96,27 @@ final class PgConnection implements Runnable {
                     }
                     tls = conn.tls();
                 } catch (RedshiftParameterRejected e) {
-                    Upstream.closeQuietly(conn.plain());
-                    if (attempt > 0) {
-                        throw e.failure;
+                    UpstreamTls.closeQuietly(conn.plain());
+                    if (attempt > 0) { // refused again: the database's own error, unchanged
+                        stats.error("ferry: the database refused the connection: " + e.getMessage());
+                        sendToClient(e.serverError);
+                        return;
                     }
                     tunnel.upstreamRejectsRedshiftParameters();
                 }
             }
             relaying = true;
-            relay(tls);
+            Relay.run(client, upstream, tls, stats, tunnel.listener()::execute, this::close);
         } catch (TunnelFailure f) {
             stats.error(f.getMessage());
-            sendToClient(PgWire.fatal(f.sqlState(), f.getMessage()));
+            sendToClient(PgWire.fatal(PgWire.sqlState(f.reason()), f.getMessage()));
         } catch (IOException e) {
             if (!relaying && !closed.get()) {
                 String message = e instanceof java.net.SocketTimeoutException && upstream == null
                         ? "ferry: the client stopped answering during the connection's set-up"
                         : "ferry: connection to " + config.upstream() + " failed: " + e.getMessage();
                 stats.error(message);
-                sendToClient(PgWire.fatal(TunnelFailure.CONNECTION_FAILURE, message));
+                sendToClient(PgWire.fatal(PgWire.sqlState(Reason.CONNECTION), message));
             }
         } finally {
             close();
@@ -148,7 +160,7 @@ final class PgConnection implements Runnable {
                 body = PgWire.readFully(in, len - 4);
             } catch (java.net.SocketTimeoutException e) {
                 long seconds = config.limits().headerTimeout().toSeconds();
-                throw new TunnelFailure(TunnelFailure.PROTOCOL_VIOLATION, packetBytes == 0 && i == 0
+                throw new TunnelFailure(Reason.PROTOCOL, packetBytes == 0 && i == 0
                         ? "ferry: the client connected but sent nothing for " + seconds + " s (no startup packet); "
                                 + "closing the connection"
                         : "ferry: the client's startup packet stopped after " + packetBytes + " bytes and nothing more "
@@ -199,23 +211,6 @@ final class PgConnection implements Runnable {
         return null;
     }
 
-    /** Asks the supplier for this connection's login; a failure goes to the client as 28000. */
-    private PasswordSupplier.Session session() throws TunnelFailure {
-        try {
-            PasswordSupplier.Session s = config.passwords().session(config.dbUser(), config.dbName());
-            if (s == null || s.user() == null || s.user().isBlank()) {
-                throw new CredentialException("no database user was given for " + config.dbUser());
-            }
-            return s;
-        } catch (CredentialException e) {
-            throw new TunnelFailure(TunnelFailure.NO_CREDENTIALS, "ferry: credentials could not be obtained: "
-                    + e.getMessage());
-        } catch (RuntimeException e) {
-            throw new TunnelFailure(TunnelFailure.NO_CREDENTIALS, "ferry: credentials could not be obtained: "
-                    + "unexpected " + e.getClass().getSimpleName() + " in the password supplier");
-        }
-    }
-
     /** The client's startup request, with the database already replaced; the user is set per connection. */
     private record Startup(int protocol, List<PgWire.Param> params) {
         byte[] packet(boolean stripRedshift, String user) {
@@ -232,11 +227,11 @@ final class PgConnection implements Runnable {
 
     /** PostgreSQL refused a Redshift driver's informational startup parameter; retry without them. */
     private static final class RedshiftParameterRejected extends Exception {
-        final TunnelFailure failure;
+        final byte[] serverError;
 
-        RedshiftParameterRejected(String message) {
+        RedshiftParameterRejected(String message, byte[] serverError) {
             super(message, null, false, false);
-            failure = new TunnelFailure("42704", message);
+            this.serverError = serverError;
         }
     }
 
@@ -260,13 +255,13 @@ final class PgConnection implements Runnable {
             try {
                 m = PgWire.read(upIn, PgWire.MAX_STARTUP_MESSAGE);
             } catch (EOFException e) {
-                throw new TunnelFailure(TunnelFailure.CONNECTION_FAILURE, "ferry: the database at "
+                throw new TunnelFailure(Reason.CONNECTION, "ferry: the database at "
                         + config.upstream() + " closed the connection during startup");
             }
             switch (m.type()) {
                 case 'R' -> {
                     if (authenticated) {
-                        throw new TunnelFailure(TunnelFailure.PROTOCOL_VIOLATION,
+                        throw new TunnelFailure(Reason.PROTOCOL,
                                 "ferry: the database sent an authentication request after authentication");
                     }
                     byte[] answer = auth.answer(m);
@@ -288,7 +283,7 @@ final class PgConnection implements Runnable {
                     String message = m.field('M');
                     if ("42704".equals(m.field('C')) && message != null && REDSHIFT_ONLY.stream()
                             .anyMatch(p -> message.contains("\"" + p + "\""))) {
-                        throw new RedshiftParameterRejected(message);
+                        throw new RedshiftParameterRejected(message, m.encode());
                     }
                     // The database's own error (wrong password, unknown database...): unchanged.
                     stats.error("ferry: the database refused the connection: " + m.field('C') + " " + message);
@@ -306,38 +301,6 @@ final class PgConnection implements Runnable {
         }
     }
 
-    private void relay(TlsLink tls) throws IOException {
-        client.setSoTimeout(0);
-        upstream.setSoTimeout(0);
-        InputStream clientIn = client.getInputStream();
-        tunnel.execute(() -> {
-            try {
-                byte[] buf = new byte[RELAY_BUFFER];
-                int n;
-                while ((n = clientIn.read(buf)) >= 0) {
-                    stats.addBytesFromClient(n);
-                    tls.write(buf, 0, n);
-                }
-            } catch (IOException e) {
-                // one side went away: close() ends the other direction
-            } finally {
-                close();
-            }
-        });
-        OutputStream clientOut = client.getOutputStream();
-        ByteBuffer buf = ByteBuffer.allocate(RELAY_BUFFER);
-        try {
-            int n;
-            while ((n = tls.read(buf)) >= 0) {
-                stats.addBytesToClient(n);
-                clientOut.write(buf.array(), 0, buf.position());
-                buf.clear();
-            }
-        } catch (IOException e) {
-            // one side went away: close() (in run) ends the other direction
-        }
-    }
-
     private void sendToClient(byte[] message) {
         try {
             OutputStream out = client.getOutputStream();
@@ -349,20 +312,21 @@ final class PgConnection implements Runnable {
     }
 
     /** Closes both sides once; safe from any thread. */
-    void close() {
+    @Override
+    public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        Upstream.closeQuietly(client);
+        UpstreamTls.closeQuietly(client);
         Socket up = upstream;
         if (up != null) {
-            Upstream.closeQuietly(up);
+            UpstreamTls.closeQuietly(up);
         }
         PgTunnel.CancelKey key = cancelKey;
         if (key != null) {
             tunnel.unregister(key);
         }
-        tunnel.ended(this);
+        tunnel.listener().ended(this);
     }
 
     private int timeoutMillis() {

@@ -1,18 +1,17 @@
 package dev.ferry.tunnel.pg;
 
-import dev.ferry.tunnel.BlockingListener;
-import dev.ferry.tunnel.LocalTunnel;
 import dev.ferry.tunnel.PortInUseException;
 import dev.ferry.tunnel.TunnelStats;
+import dev.ferry.tunnel.db.DbTunnel;
+import dev.ferry.tunnel.db.TunnelFailure;
+import dev.ferry.tunnel.db.TunnelListener;
+import dev.ferry.tunnel.db.UpstreamTls;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -27,22 +26,19 @@ import java.util.concurrent.ConcurrentHashMap;
  * }
  * }</pre>
  */
-public final class PgTunnel implements LocalTunnel {
-
+public final class PgTunnel extends DbTunnel {
     /** The backend key handed to a client and the upstream key it stands for. */
     record CancelKey(int pid, int secret, int upstreamPid, byte[] upstreamSecret) {
     }
 
     private final PgTunnelConfig config;
     private final Upstream upstream;
-    private final TunnelStats stats = new TunnelStats();
-    private BlockingListener listener;
-    private final Set<PgConnection> connections = ConcurrentHashMap.newKeySet();
     private final Map<Integer, CancelKey> cancelKeys = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
     private volatile boolean stripRedshiftParameters;
 
-    private PgTunnel(PgTunnelConfig config, Upstream upstream) {
+    private PgTunnel(PgTunnelConfig config, Upstream upstream, TunnelListener listener, TunnelStats stats) {
+        super(listener, stats);
         this.config = config;
         this.upstream = upstream;
     }
@@ -54,44 +50,17 @@ public final class PgTunnel implements LocalTunnel {
      * @throws IOException        when the CA files cannot be read or the port cannot be bound
      */
     public static PgTunnel start(PgTunnelConfig config) throws IOException {
-        PgTunnel tunnel = new PgTunnel(config, new Upstream(config));
-        tunnel.listener = BlockingListener.start("ferry-pg", config.port(), config.limits(), tunnel.stats,
-                new BlockingListener.Handler() {
-                    @Override
-                    public void serve(Socket client) {
-                        PgConnection c = new PgConnection(tunnel, client, false);
-                        tunnel.connections.add(c);
-                        c.run();
-                    }
-
-                    @Override
-                    public void refuse(Socket client) {
-                        new PgConnection(tunnel, client, true).run();
-                    }
-                });
+        Upstream upstream = new Upstream(config);
+        TunnelStats stats = new TunnelStats();
+        PgTunnel tunnel = new PgTunnel(config, upstream,
+                TunnelListener.bind(config.port(), "pg", stats, config.limits()), stats);
+        tunnel.listener.accept(socket -> new PgConnection(tunnel, socket, false),
+                socket -> new PgConnection(tunnel, socket, true));
         return tunnel;
-    }
-
-    @Override
-    public InetSocketAddress localAddress() {
-        return listener.localAddress();
-    }
-
-    @Override
-    public TunnelStats stats() {
-        return stats;
     }
 
     public PgTunnelConfig config() {
         return config;
-    }
-
-    @Override
-    public void close() {
-        listener.close();
-        for (PgConnection c : connections) {
-            c.close();
-        }
     }
 
     Upstream upstream() {
@@ -107,12 +76,8 @@ public final class PgTunnel implements LocalTunnel {
         stripRedshiftParameters = true;
     }
 
-    void execute(Runnable task) {
-        listener.execute(task);
-    }
-
-    void ended(PgConnection connection) {
-        connections.remove(connection);
+    TunnelListener listener() {
+        return listener;
     }
 
     CancelKey register(int upstreamPid, byte[] upstreamSecret) {
@@ -144,10 +109,10 @@ public final class PgTunnel implements LocalTunnel {
                     // the server closes the connection once it has handled the request
                 }
             } finally {
-                Upstream.closeQuietly(c.plain());
+                UpstreamTls.closeQuietly(c.plain());
             }
         } catch (TunnelFailure e) {
-            stats.error("ferry: could not forward a cancel request: " + e.getMessage());
+            stats().error("ferry: could not forward a cancel request: " + e.getMessage());
         } catch (IOException e) {
             // the server handled the request and dropped the connection
         }

@@ -1,10 +1,10 @@
 package dev.ferry.tunnel.pg;
 
 import dev.ferry.tunnel.ListenerLimits;
+import dev.ferry.tunnel.db.DbTunnel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * What one PostgreSQL tunnel serves.
@@ -28,29 +28,14 @@ public record PgTunnelConfig(int port, String upstreamHost, int upstreamPort, Tl
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(15);
 
     public PgTunnelConfig {
-        if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("Local port must be between 0 and 65535, got " + port);
-        }
-        if (upstreamHost == null || upstreamHost.isBlank()) {
-            throw new IllegalArgumentException("The database host is missing");
-        }
-        if (upstreamPort < 1 || upstreamPort > 65535) {
-            throw new IllegalArgumentException("Database port must be between 1 and 65535, got " + upstreamPort);
-        }
-        if (dbUser == null || dbUser.isBlank()) {
-            throw new IllegalArgumentException("The database user is missing");
-        }
+        connectTimeout = connectTimeout == null ? DEFAULT_CONNECT_TIMEOUT : connectTimeout;
+        DbTunnel.checkConfig(port, upstreamHost, upstreamPort, dbUser, connectTimeout);
         if (dbName == null || dbName.isBlank()) {
             throw new IllegalArgumentException("The database name is missing");
         }
         tlsMode = tlsMode == null ? TlsMode.VERIFY_FULL : tlsMode;
         extraCaPemFiles = extraCaPemFiles == null ? List.of() : List.copyOf(extraCaPemFiles);
         passwords = passwords == null ? PasswordSupplier.none() : passwords;
-        connectTimeout = connectTimeout == null ? DEFAULT_CONNECT_TIMEOUT : connectTimeout;
-        if (connectTimeout.isNegative() || connectTimeout.isZero()) {
-            throw new IllegalArgumentException("The connect timeout must be positive");
-        }
-        Objects.requireNonNull(passwords);
         limits = limits == null ? ListenerLimits.DATABASE : limits;
     }
 

@@ -1,5 +1,6 @@
 package dev.ferry.tunnel.pg;
 
+import dev.ferry.tunnel.db.TunnelFailure;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -130,6 +131,17 @@ final class PgWire {
     }
 
     /** A FATAL ErrorResponse ('E') with SQLSTATE and message. */
+    /** The SQLSTATE a client is sent for a tunnel failure. */
+    static String sqlState(TunnelFailure.Reason reason) {
+        return switch (reason) {
+            case UNREACHABLE -> "08001";
+            case TLS, CONNECTION, UNSUPPORTED_AUTH -> "08006";
+            case PROTOCOL -> "08P01";
+            case CREDENTIALS -> "28000";
+            case TOO_MANY_CONNECTIONS -> "53300";
+        };
+    }
+
     static byte[] fatal(String sqlState, String text) {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         field(body, 'S', "FATAL");

@@ -4,6 +4,9 @@ import com.ongres.scram.client.ScramClient;
 import com.ongres.scram.common.StringPreparation;
 import com.ongres.scram.common.exception.ScramException;
 import com.ongres.scram.common.util.TlsServerEndpoint;
+import dev.ferry.tunnel.db.Credentials;
+import dev.ferry.tunnel.db.TunnelFailure;
+import dev.ferry.tunnel.db.TunnelFailure.Reason;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -63,7 +66,7 @@ final class UpstreamAuth {
                 saslFinal(saslData(request));
                 return null;
             default:
-                throw new TunnelFailure(TunnelFailure.CONNECTION_FAILURE, "ferry: the database asked for an "
+                throw new TunnelFailure(Reason.UNSUPPORTED_AUTH, "ferry: the database asked for an "
                         + "authentication method the tunnel does not support (" + methodName(code)
                         + "); use password, md5 or scram-sha-256 for user " + session.user());
         }
@@ -71,18 +74,9 @@ final class UpstreamAuth {
 
     private String password() throws TunnelFailure {
         if (password == null) {
-            try {
-                password = session.password().get();
-            } catch (CredentialException e) {
-                throw new TunnelFailure(TunnelFailure.NO_CREDENTIALS,
-                        "ferry: credentials could not be obtained: " + e.getMessage());
-            } catch (RuntimeException e) {
-                throw new TunnelFailure(TunnelFailure.NO_CREDENTIALS, "ferry: credentials could not be "
-                        + "obtained: unexpected " + e.getClass().getSimpleName() + " in the password supplier");
-            }
+            password = Credentials.password(session);
             if (password == null) {
-                throw new TunnelFailure(TunnelFailure.NO_CREDENTIALS, "ferry: credentials could not be "
-                        + "obtained: the database asked for a password but none is configured for user "
+                throw Credentials.failure("the database asked for a password but none is configured for user "
                         + session.user());
             }
         }
@@ -110,7 +104,7 @@ final class UpstreamAuth {
             }
             scram = builder.build();
         } catch (IllegalArgumentException | CertificateEncodingException e) {
-            throw new TunnelFailure(TunnelFailure.CONNECTION_FAILURE, "ferry: the database offered SASL "
+            throw new TunnelFailure(Reason.CONNECTION, "ferry: the database offered SASL "
                     + "mechanisms " + mechanisms + " but the tunnel supports only SCRAM-SHA-256 (" + e.getMessage() + ")");
         }
         byte[] mechanism = PgWire.cString(scram.getScramMechanism().getName());
@@ -139,14 +133,14 @@ final class UpstreamAuth {
 
     private ScramClient requireScram() throws TunnelFailure {
         if (scram == null) {
-            throw new TunnelFailure(TunnelFailure.PROTOCOL_VIOLATION,
+            throw new TunnelFailure(Reason.PROTOCOL,
                     "ferry: the database sent a SASL message before starting SASL authentication");
         }
         return scram;
     }
 
     private static TunnelFailure scramFailure(ScramException e) {
-        return new TunnelFailure(TunnelFailure.CONNECTION_FAILURE,
+        return new TunnelFailure(Reason.CONNECTION,
                 "ferry: SCRAM authentication with the database failed: " + e.getMessage());
     }
 

@@ -1,4 +1,4 @@
-package dev.ferry.tunnel.pg;
+package dev.ferry.tunnel.db;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -29,7 +29,7 @@ import javax.net.ssl.SSLSession;
  * <p>The socket's read timeout applies to reads (the startup phase relies on it); closing
  * the socket from another thread ends a blocked read or write.
  */
-final class TlsLink {
+public final class TlsLink {
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
     /** Ciphertext read per system call, at most (plus room for one partial record). */
     private static final int READ_AHEAD = 64 * 1024;
@@ -68,7 +68,7 @@ final class TlsLink {
      * Runs the TLS handshake as a client over {@code socket} (already connected) and returns
      * the link. Verification failures come out as the engine's {@link SSLException}.
      */
-    static TlsLink handshake(Socket socket, SSLEngine engine) throws IOException {
+    public static TlsLink handshake(Socket socket, SSLEngine engine) throws IOException {
         engine.setUseClientMode(true);
         TlsLink link = new TlsLink(socket, engine);
         try {
@@ -80,7 +80,7 @@ final class TlsLink {
         return link;
     }
 
-    SSLSession session() {
+    public SSLSession session() {
         return engine.getSession();
     }
 
@@ -91,12 +91,12 @@ final class TlsLink {
     }
 
     /** Blocking stream over {@link #read(ByteBuffer)}, for the startup phase. */
-    InputStream in() {
+    public InputStream in() {
         return in;
     }
 
     /** Blocking stream over {@link #write(byte[], int, int)}; writes are not buffered. */
-    OutputStream out() {
+    public OutputStream out() {
         return out;
     }
 
@@ -107,7 +107,7 @@ final class TlsLink {
      *
      * @return the number of bytes added to dst, or -1 at the end of the stream
      */
-    int read(ByteBuffer dst) throws IOException {
+    public int read(ByteBuffer dst) throws IOException {
         readLock.lock();
         try {
             if (plainIn.hasRemaining()) {
@@ -123,7 +123,7 @@ final class TlsLink {
     }
 
     /** Encrypts and sends all of {@code b[off, off+len)}, up to 64 kB per system call. */
-    void write(byte[] b, int off, int len) throws IOException {
+    public void write(byte[] b, int off, int len) throws IOException {
         ByteBuffer src = ByteBuffer.wrap(b, off, len);
         writeLock.lock();
         try {

@@ -1,4 +1,4 @@
-package dev.ferry.tunnel.pg;
+package dev.ferry.tunnel.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -164,7 +164,7 @@ class TlsLinkTest {
             }, server);
             awaitInSocketRead(reader.get(10, TimeUnit.SECONDS));
             assertThat(read).as("the read waits while the server is silent").isNotDone();
-            Upstream.closeQuietly(socket);
+            UpstreamTls.closeQuietly(socket);
             Object result = read.get(10, TimeUnit.SECONDS);
             assertThat(result).as("a closed socket ends the read").satisfiesAnyOf(
                     r -> assertThat(r).isInstanceOf(IOException.class),

@@ -1,0 +1,39 @@
+package dev.ferry.tunnel.db;
+
+/**
+ * Why a client connection of a database tunnel could not be set up. Each protocol sends it
+ * to its client in its own error format (PostgreSQL: a FATAL ErrorResponse with a SQLSTATE
+ * per {@link Reason}; MySQL: an ERR packet with an error code and SQLSTATE per reason). The
+ * message starts with "ferry:" and holds no secret.
+ */
+public final class TunnelFailure extends Exception {
+
+    /** What went wrong, for the protocol's error code. */
+    public enum Reason {
+        /** The database could not be reached (DNS, TCP connect, timeout, no TLS offered). */
+        UNREACHABLE,
+        /** The TLS handshake failed or the server certificate could not be verified. */
+        TLS,
+        /** The connection broke or the database answered in a way the tunnel cannot use. */
+        CONNECTION,
+        /** The client or the database broke the wire protocol. */
+        PROTOCOL,
+        /** The password supplier could not give credentials. */
+        CREDENTIALS,
+        /** The database asked for an authentication method the tunnel does not support. */
+        UNSUPPORTED_AUTH,
+        /** The tunnel already serves as many clients as its limits allow. */
+        TOO_MANY_CONNECTIONS
+    }
+
+    private final Reason reason;
+
+    public TunnelFailure(Reason reason, String message) {
+        super(message, null, false, false);
+        this.reason = reason;
+    }
+
+    public Reason reason() {
+        return reason;
+    }
+}
