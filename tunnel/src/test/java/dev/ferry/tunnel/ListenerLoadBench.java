@@ -21,26 +21,17 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.ContentStreamProvider;
-import software.amazon.awssdk.http.SdkHttpMethod;
-import software.amazon.awssdk.http.SdkHttpRequest;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
-import software.amazon.awssdk.http.auth.spi.signer.SignRequest;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 import software.amazon.awssdk.regions.Region;
@@ -242,13 +233,7 @@ public final class ListenerLoadBench {
 
     static synchronized SSLContext trust(Path dir) throws Exception {
         if (trustContext == null) {
-            KeyStore ks = KeyStore.getInstance("PKCS12");
-            ks.load(null, null);
-            ks.setCertificateEntry("ferry", LocalCa.loadOrCreate(dir.resolve("ca")).certificate());
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(ks);
-            trustContext = SSLContext.getInstance("TLS");
-            trustContext.init(null, tmf.getTrustManagers(), null);
+            trustContext = dev.ferry.tunnel.aws.ProxyClients.trusting(LocalCa.loadOrCreate(dir.resolve("ca")));
         }
         return trustContext;
     }
@@ -266,23 +251,8 @@ public final class ListenerLoadBench {
     }
 
     static byte[] getItem(String host, String id, String key, String secret) {
-        byte[] body = ("{\"TableName\":\"bench\",\"Key\":{\"id\":{\"S\":\"" + id + "\"}}}").getBytes(StandardCharsets.UTF_8);
-        SdkHttpRequest req = SdkHttpRequest.builder().method(SdkHttpMethod.POST).protocol("https").host(host)
-                .encodedPath("/").putHeader("Content-Type", "application/x-amz-json-1.0")
-                .putHeader("X-Amz-Target", "DynamoDB_20120810.GetItem").build();
-        var signed = AwsV4HttpSigner.create().sign(SignRequest.builder(AwsCredentialsIdentity.create(key, secret))
-                .request(req).payload(ContentStreamProvider.fromByteArray(body))
-                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "dynamodb")
-                .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1").build());
-        Map<String, String> headers = new LinkedHashMap<>();
-        signed.request().forEachHeader((k, v) -> headers.put(k, v.get(0)));
-        StringBuilder head = new StringBuilder("POST / HTTP/1.1\r\n");
-        headers.forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
-        head.append("Content-Length: ").append(body.length).append("\r\n\r\n");
-        byte[] h = head.toString().getBytes(StandardCharsets.ISO_8859_1);
-        byte[] all = new byte[h.length + body.length];
-        System.arraycopy(h, 0, all, 0, h.length);
-        System.arraycopy(body, 0, all, h.length, body.length);
-        return all;
+        return dev.ferry.tunnel.aws.ProxyClients.signedJsonPost(new LocalCredentials(key, secret), host,
+                "DynamoDB_20120810.GetItem", "{\"TableName\":\"bench\",\"Key\":{\"id\":{\"S\":\"" + id + "\"}}}",
+                "dynamodb", "us-east-1", null);
     }
 }

@@ -37,14 +37,7 @@ class AwsProxyLimitsTest {
     static void start() throws Exception {
         moto = MotoServer.start();
         ca = LocalCa.loadOrCreate(dir.resolve("ca"));
-        java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
-        ks.load(null, null);
-        ks.setCertificateEntry("ferry", ca.certificate());
-        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
-                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(ks);
-        trustCa = javax.net.ssl.SSLContext.getInstance("TLS");
-        trustCa.init(null, tmf.getTrustManagers(), null);
+        trustCa = ProxyClients.trusting(ca);
     }
 
     @AfterAll

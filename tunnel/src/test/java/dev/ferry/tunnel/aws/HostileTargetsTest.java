@@ -13,30 +13,20 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.ContentStreamProvider;
-import software.amazon.awssdk.http.SdkHttpMethod;
-import software.amazon.awssdk.http.SdkHttpRequest;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
-import software.amazon.awssdk.http.auth.spi.signer.SignRequest;
-import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 import software.amazon.awssdk.regions.Region;
@@ -93,13 +83,7 @@ class HostileTargetsTest {
                 () -> AwsCredentialsIdentity.create("testing", "testing"), resolver, ca));
         endpointProxy = AwsProxy.start(new AwsProxyConfig(0, ProxyMode.ENDPOINT_URL, LocalCredentials.random(),
                 () -> AwsCredentialsIdentity.create("testing", "testing"), resolver, ca));
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(null, null);
-        ks.setCertificateEntry("ferry", ca.certificate());
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(ks);
-        trustCa = SSLContext.getInstance("TLS");
-        trustCa.init(null, tmf.getTrustManagers(), null);
+        trustCa = ProxyClients.trusting(ca);
         StaticCredentialsProvider testing = StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"));
         directEast = DynamoDbClient.builder().endpointOverride(moto.uri()).region(Region.US_EAST_1)
                 .credentialsProvider(testing).httpClient(UrlConnectionHttpClient.create()).build();
@@ -149,12 +133,7 @@ class HostileTargetsTest {
     }
 
     static String statusLine(InputStream in) throws IOException {
-        StringBuilder sb = new StringBuilder();
-        int b;
-        while ((b = in.read()) >= 0 && b != '\n') {
-            sb.append((char) b);
-        }
-        return sb.toString().trim();
+        return ProxyClients.line(in);
     }
 
     @Test
@@ -256,30 +235,10 @@ class HostileTargetsTest {
 
     /** A DynamoDB CreateTable for {@code table}, signed for {@code service}/{@code region}, as raw HTTP bytes. */
     static byte[] createTable(AwsProxy proxy, String hostHeader, String table, String service, String region) {
-        String json = "{\"TableName\":\"" + table + "\",\"BillingMode\":\"PAY_PER_REQUEST\","
-                + "\"AttributeDefinitions\":[{\"AttributeName\":\"id\",\"AttributeType\":\"S\"}],"
-                + "\"KeySchema\":[{\"AttributeName\":\"id\",\"KeyType\":\"HASH\"}]}";
-        byte[] body = json.getBytes(StandardCharsets.UTF_8);
-        SdkHttpRequest req = SdkHttpRequest.builder().method(SdkHttpMethod.POST).protocol("https")
-                .host(hostHeader).encodedPath("/")
-                .putHeader("Content-Type", "application/x-amz-json-1.0")
-                .putHeader("X-Amz-Target", "DynamoDB_20120810.CreateTable").build();
-        LocalCredentials local = proxy.localCredentials();
-        SignedRequest signed = AwsV4HttpSigner.create().sign(SignRequest.builder(
-                        AwsCredentialsIdentity.create(local.accessKeyId(), local.secretAccessKey()))
-                .request(req).payload(ContentStreamProvider.fromByteArray(body))
-                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, service)
-                .putProperty(AwsV4HttpSigner.REGION_NAME, region).build());
-        Map<String, String> headers = new LinkedHashMap<>();
-        signed.request().forEachHeader((k, v) -> headers.put(k, v.get(0)));
-        StringBuilder head = new StringBuilder("POST / HTTP/1.1\r\n");
-        headers.forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
-        head.append("Content-Length: ").append(body.length).append("\r\nConnection: close\r\n\r\n");
-        byte[] h = head.toString().getBytes(StandardCharsets.ISO_8859_1);
-        byte[] all = new byte[h.length + body.length];
-        System.arraycopy(h, 0, all, 0, h.length);
-        System.arraycopy(body, 0, all, h.length, body.length);
-        return all;
+        return ProxyClients.signedJsonPost(proxy.localCredentials(), hostHeader, "DynamoDB_20120810.CreateTable",
+                "{\"TableName\":\"" + table + "\",\"BillingMode\":\"PAY_PER_REQUEST\","
+                        + "\"AttributeDefinitions\":[{\"AttributeName\":\"id\",\"AttributeType\":\"S\"}],"
+                        + "\"KeySchema\":[{\"AttributeName\":\"id\",\"KeyType\":\"HASH\"}]}", service, region, "close");
     }
 
     /** Sends raw request bytes over TLS (after CONNECT to {@code connectHost} in HTTPS_PROXY mode); returns the status line and body. */
