@@ -15,8 +15,11 @@ import java.util.Objects;
  */
 public record ListenerLimits(int maxConnections, Duration headerTimeout, Duration idleTimeout) {
 
-    /** 100 connections (PostgreSQL's own default max_connections), 10 s for a startup packet. */
-    public static final ListenerLimits DATABASE = new ListenerLimits(100, Duration.ofSeconds(10), Duration.ofMinutes(2));
+    /**
+     * 200 connections a database tunnel (more than PostgreSQL's and MySQL's default max_connections,
+     * 100 and 151: the server's own limit usually comes first), 10 s for a startup packet.
+     */
+    public static final ListenerLimits DATABASE = new ListenerLimits(200, Duration.ofSeconds(10), Duration.ofMinutes(2));
     /** 256 connections, 20 s for a request head or TLS handshake, 60 s idle between requests. */
     public static final ListenerLimits AWS_PROXY = new ListenerLimits(256, Duration.ofSeconds(20), Duration.ofSeconds(60));
 
