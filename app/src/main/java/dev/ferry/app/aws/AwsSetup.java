@@ -115,18 +115,9 @@ public final class AwsSetup {
         return builder;
     }
 
-    /**
-     * The endpoint set in the environment for a service, by the SDK's rules:
-     * {@code AWS_ENDPOINT_URL_<SERVICE>} then {@code AWS_ENDPOINT_URL}. (A profile's
-     * {@code endpoint_url} is applied by the SDK itself through the profile file.)
-     */
+    /** The endpoint set in the environment for a service ({@link AwsEndpoints}). */
     public Optional<URI> endpointFor(String serviceEnvName) {
-        if (env.get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS").map("true"::equalsIgnoreCase).orElse(false)) {
-            return Optional.empty();
-        }
-        return env.get("AWS_ENDPOINT_URL_" + serviceEnvName.toUpperCase(Locale.ROOT))
-                .or(() -> env.get("AWS_ENDPOINT_URL"))
-                .map(URI::create);
+        return new AwsEndpoints(env).endpointFor(serviceEnvName);
     }
 
     private Path configFile() {
