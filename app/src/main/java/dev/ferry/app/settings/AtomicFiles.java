@@ -35,8 +35,9 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>A symbolic link (a dotfiles manager's {@code ~/.aws/config}) is followed: the file it
  *       points to is rewritten and the link stays a link.</li>
- *   <li>A file that exists keeps its permissions, owner and group; a new private file is 0600,
- *       a new other one 0644. The temporary file is owner-only until it has its final mode.</li>
+ *   <li>A file that exists keeps its permissions, owner and group, except that a file holding
+ *       secrets never keeps group or other permissions; a new private file is 0600, a new other
+ *       one 0644. The temporary file is owner-only until it has its final mode.</li>
  *   <li>Temporary files left by a Ferry process that died mid-write (kill -9) are removed by the
  *       next write of the same file: their names carry the writer's process id.</li>
  * </ul>
@@ -81,6 +82,13 @@ public final class AtomicFiles {
             if (posix) {
                 Set<PosixFilePermission> mode = existing != null ? existing.permissions()
                         : PosixFilePermissions.fromString(privateFile ? "rw-------" : "rw-r--r--");
+                if (privateFile) { // a file that holds secrets keeps only its owner's permissions
+                    mode = java.util.EnumSet.copyOf(mode);
+                    mode.retainAll(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
+                            PosixFilePermission.OWNER_EXECUTE));
+                    mode.add(PosixFilePermission.OWNER_READ);
+                    mode.add(PosixFilePermission.OWNER_WRITE);
+                }
                 if (existing != null) {
                     keepOwner(tmp, existing, real);
                 }

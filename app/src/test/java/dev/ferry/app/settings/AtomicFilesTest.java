@@ -60,8 +60,11 @@ class AtomicFilesTest {
             assertThat(Files.getOwner(f).getName()).isEqualTo("nobody");
         }
         Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r-----"));
-        AtomicFiles.write(f, "newer".getBytes(StandardCharsets.UTF_8), true);
+        AtomicFiles.write(f, "newer".getBytes(StandardCharsets.UTF_8), false);
         assertThat(mode(f)).isEqualTo("rw-r-----");
+        AtomicFiles.write(f, "secret".getBytes(StandardCharsets.UTF_8), true); // secrets: never group/other
+        assertThat(mode(f)).isEqualTo("rw-------");
+        assertThat(Files.getOwner(f)).isEqualTo(ownerBefore);
     }
 
     @Test
