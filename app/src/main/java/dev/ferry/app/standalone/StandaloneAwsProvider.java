@@ -205,7 +205,9 @@ public final class StandaloneAwsProvider implements AccessProvider {
         AwsProxy proxy;
         try {
             proxy = AwsProxy.start(new AwsProxyConfig(port, mode, localCredentials(), roleCredentials::resolveCredentials,
-                    upstream(), ca.get()));
+                    upstream(), ca.get())
+                    .withPassThroughPorts(passThroughPorts())
+                    .withDefaultRegion(aws.region().id()));
         } catch (IOException | RuntimeException e) {
             roleCredentials.close();
             sts.close();
@@ -226,6 +228,17 @@ public final class StandaloneAwsProvider implements AccessProvider {
         return new TunnelOpener.Opened(tunnel, DatabaseAccess.info(db, dbUser, dbName, source));
     }
 
+    /** Extra ports (comma-separated) the HTTPS_PROXY mode may relay to for hosts that are not AWS; 443 always. */
+    static final String PASS_THROUGH_PORTS = "FERRY_PROXY_PASS_THROUGH_PORTS";
+
+    private java.util.Set<Integer> passThroughPorts() {
+        try {
+            return AwsProxyConfig.parsePorts(aws.env().get(PASS_THROUGH_PORTS).orElse(null));
+        } catch (IllegalArgumentException e) {
+            throw new FerryException(PASS_THROUGH_PORTS + ": " + e.getMessage(), "Give port numbers separated by commas.");
+        }
+    }
+
     /** Local credentials: FERRY_AWS_ACCESS_KEY_ID / FERRY_AWS_SECRET_ACCESS_KEY, else random per tunnel. */
     private LocalCredentials localCredentials() {
         var key = aws.env().get("FERRY_AWS_ACCESS_KEY_ID");
@@ -236,10 +249,13 @@ public final class StandaloneAwsProvider implements AccessProvider {
         return LocalCredentials.random();
     }
 
-    /** Upstream endpoints follow the SDK configuration (AWS_ENDPOINT_URL_<SERVICE>, AWS_ENDPOINT_URL), else the real host. */
+    /**
+     * Upstream endpoints follow the SDK configuration (AWS_ENDPOINT_URL_<SERVICE>, AWS_ENDPOINT_URL), else the
+     * genuine AWS endpoint the proxy parsed and checked against the request's scope.
+     */
     private UpstreamResolver upstream() {
-        return (service, region, host) -> aws.endpointFor(service.toUpperCase(Locale.ROOT).replace('-', '_'))
-                .orElseGet(() -> URI.create("https://" + host));
+        return (service, region, endpoint) -> aws.endpointFor(service.toUpperCase(Locale.ROOT).replace('-', '_'))
+                .orElseGet(endpoint::uri);
     }
 
     private AssumeRoleRequest request(AwsRole role, String externalId, String sessionName, int duration) {

@@ -130,6 +130,22 @@ class DBeaverSetupTest {
     }
 
     @Test
+    void rewriteKeepsTheFilesModeAndLink() throws Exception {
+        Path real = DBeaverSetup.dataSourcesFile(tmp.resolve("real-ws"));
+        Files.createDirectories(real.getParent());
+        Files.writeString(real, SAMPLE);
+        Files.setPosixFilePermissions(real, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Path file = DBeaverSetup.dataSourcesFile(tmp.resolve("ws"));
+        Files.createDirectories(file.getParent());
+        Files.createSymbolicLink(file, real);
+        setup(Stream.empty()).addOrUpdate(file, conn("app_user", "orders", 15432));
+        assertThat(Files.isSymbolicLink(file)).isTrue();
+        assertThat(Files.readString(real)).contains("orders via Ferry");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(real)))
+                .isEqualTo("rw-------");
+    }
+
+    @Test
     void secondAddUpdatesInsteadOfDuplicating() throws Exception {
         Path file = DBeaverSetup.dataSourcesFile(tmp.resolve("ws"));
         DBeaverSetup s = setup(Stream.empty());
