@@ -21,4 +21,11 @@ while IFS= read -r line || [ -n "$line" ]; do
   esac
 done < "$app/ferry.cfg"
 [ -n "$main" ] || { echo "ferry: $app/ferry.cfg names no main class; reinstall Ferry" >&2; exit 1; }
+# The command line (any argument) runs long-lived tunnels and proxies on its own: cap its heap
+# and direct memory, and let the heap shrink back after a burst (bench/limits.sh measures it).
+# The desktop app (no arguments) keeps ferry.cfg's options. FERRY_JAVA_OPTIONS comes last and wins.
+cli_opts=(-Xmx256m -XX:MaxDirectMemorySize=128m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30)
+[ $# -eq 0 ] || opts+=("${cli_opts[@]}")
+# shellcheck disable=SC2206 # word splitting of the user's options is intended
+[ -z "${FERRY_JAVA_OPTIONS:-}" ] || opts+=($FERRY_JAVA_OPTIONS)
 exec -a "$0" "$root/lib/runtime/bin/java" "${opts[@]}" -Djpackage.app-path="$self" -cp "$cp" "$main" "$@"

@@ -1,6 +1,9 @@
 package dev.ferry.app;
 
 import dev.ferry.app.access.AccessProviders;
+import dev.ferry.app.access.WorkspaceSessions;
+import dev.ferry.app.integrations.DBeaverSetup;
+import dev.ferry.app.setup.ClientSetup;
 import dev.ferry.app.aws.ConsoleFederation;
 import dev.ferry.app.concurrent.Background;
 import dev.ferry.app.concurrent.ThreadPoolBackground;
@@ -9,8 +12,10 @@ import dev.ferry.app.integrations.SystemBrowserLauncher;
 import dev.ferry.app.settings.FerryPaths;
 import dev.ferry.app.settings.JsonFileStore;
 import dev.ferry.app.settings.Settings;
+import dev.ferry.app.settings.AppState;
+import dev.ferry.app.settings.SavedDocument;
 import dev.ferry.app.tunnels.TunnelManager;
-import dev.ferry.app.tunnels.TunnelState;
+import dev.ferry.app.tunnels.TunnelStateFile;
 import dev.ferry.app.tunnels.WorkspaceTunnelOpener;
 import dev.ferry.app.workspace.WorkspaceLoader;
 import dev.ferry.app.workspace.WorkspaceRepository;
@@ -18,6 +23,7 @@ import dev.ferry.app.workspace.WorkspaceRepository;
 import dev.ferry.tunnel.ca.LocalCa;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.net.http.HttpClient;
 import java.time.Duration;
 
@@ -29,9 +35,15 @@ public final class FerryCore implements AutoCloseable {
     private HttpClient http;
     private final FerryEnvironment env;
     private final FerryPaths paths;
-    private final JsonFileStore<Settings> settings;
+    /** Save changes this long after the last one (a burst of changes is one write). */
+    public static final Duration SAVE_DELAY = Duration.ofMillis(400);
+
+    private final SavedDocument<Settings> settings;
+    private final SavedDocument<AppState> state;
     private final WorkspaceRepository workspaces;
     private final AccessProviders providers;
+    private final WorkspaceSessions sessions;
+    private final ClientSetup clientSetup;
     private final BrowserLauncher browser;
     private final Background background;
     private final TunnelManager tunnels;
@@ -45,14 +57,20 @@ public final class FerryCore implements AutoCloseable {
     public FerryCore(FerryEnvironment env, BrowserLauncher browser) {
         this.env = env;
         this.paths = FerryPaths.of(env);
-        this.settings = new JsonFileStore<>(paths.settingsFile(), Settings.class, Settings::new, false);
-        this.workspaces = new WorkspaceRepository(env, paths, settings, new WorkspaceLoader(env.userName()));
+        this.settings = new SavedDocument<>(new JsonFileStore<>(paths.settingsFile(), Settings.class, Settings::new, false),
+                Settings::copy, SAVE_DELAY);
+        boolean stateIsNew = !Files.exists(paths.stateFile());
+        this.state = new SavedDocument<>(new JsonFileStore<>(paths.stateFile(), AppState.class, AppState::new, false),
+                AppState::copy, SAVE_DELAY, fresh -> stateIsNew && migrateState(fresh));
+        this.workspaces = new WorkspaceRepository(env, paths, state, new WorkspaceLoader(env.userName()));
         this.providers = new AccessProviders(env, new ConsoleFederation(this::http), this::ca);
         this.browser = browser != null ? browser
-                : new SystemBrowserLauncher(env, () -> settings.load().browserCommand);
+                : new SystemBrowserLauncher(env, () -> settings.read(s -> s.browserCommand));
+        this.sessions = new WorkspaceSessions(workspaces, providers);
+        this.clientSetup = new ClientSetup(env, paths, settings::get, () -> DBeaverSetup.system(env));
         this.background = new ThreadPoolBackground();
-        this.tunnels = new TunnelManager(new WorkspaceTunnelOpener(workspaces, providers),
-                new JsonFileStore<>(paths.stateDir().resolve("tunnels.json"), TunnelState.class, TunnelState::new, false),
+        this.tunnels = new TunnelManager(new WorkspaceTunnelOpener(sessions),
+                new TunnelStateFile(paths.stateDir().resolve("tunnels.json")),
                 background);
     }
 
@@ -90,8 +108,21 @@ public final class FerryCore implements AutoCloseable {
         return http;
     }
 
-    public JsonFileStore<Settings> settings() {
+    /** The user's settings: one object for the process, observable, saved shortly after each change. */
+    public SavedDocument<Settings> settings() {
         return settings;
+    }
+
+    /** What Ferry remembers about its use (recent workspaces, the last one). */
+    public SavedDocument<AppState> state() {
+        return state;
+    }
+
+    /** Moves recent files and the last workspace from an older settings.json into the new state file. */
+    private boolean migrateState(AppState fresh) {
+        boolean[] moved = new boolean[1];
+        settings.update(s -> moved[0] = AppState.migrateFrom(s, fresh));
+        return moved[0];
     }
 
     public WorkspaceRepository workspaces() {
@@ -100,6 +131,16 @@ public final class FerryCore implements AutoCloseable {
 
     public AccessProviders providers() {
         return providers;
+    }
+
+    /** The provider of each open workspace, shared by the views, the CLI and the tunnels. */
+    public WorkspaceSessions sessions() {
+        return sessions;
+    }
+
+    /** DBeaver (databases, Athena) set-up for tunnels. */
+    public ClientSetup clientSetup() {
+        return clientSetup;
     }
 
     public BrowserLauncher browser() {
@@ -113,6 +154,9 @@ public final class FerryCore implements AutoCloseable {
     @Override
     public void close() {
         tunnels.close();
+        sessions.close();
         background.close();
+        settings.close();
+        state.close();
     }
 }

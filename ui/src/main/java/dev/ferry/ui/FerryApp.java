@@ -3,6 +3,7 @@ package dev.ferry.ui;
 import dev.ferry.app.FerryCore;
 import dev.ferry.app.FerryEnvironment;
 import dev.ferry.app.instance.SingleInstance;
+import dev.ferry.app.logging.FerryLogging;
 import dev.ferry.app.settings.FerryPaths;
 import javafx.application.Application;
 import javafx.application.Platform;
@@ -75,6 +76,8 @@ public final class FerryApp extends Application {
         } catch (IOException e) {
             System.err.println("Ferry could not check for a running copy (" + e.getMessage() + "); starting anyway.");
         }
+        FerryLogging.toFile(FerryPaths.of(env).desktopLog());
+        FerryLogging.logUncaughtExceptions();
         FerryCore core = new FerryCore(env);
         return new Started(instance, core, DesktopStart.read(core));
     }
@@ -101,6 +104,11 @@ public final class FerryApp extends Application {
     @Override
     public void start(Stage stage) {
         desktop = new FerryDesktop(core, stage, saved);
+        // An exception nobody caught on the FX thread: logged with its stack trace, and said in plain words.
+        Thread.currentThread().setUncaughtExceptionHandler((t, e) -> {
+            FerryDesktop.LOG.error("Uncaught exception on the JavaFX thread", e);
+            desktop.notifications().error("Something went wrong", e);
+        });
         if (instance != null) {
             instance.onMessage(a -> Platform.runLater(desktop::bringToFront));
         }

@@ -68,10 +68,9 @@ public final class FerryDesktop implements AutoCloseable {
     private final Stage stage;
     private final JsonFileStore<UiState> uiStore;
     private final UiState uiState;
-    private Settings settings;
 
     private final UiTasks tasks;
-    private final Notifications notifications = new Notifications();
+    private final Notifications notifications;
     private final Themes themes;
     private final Documents documents;
     private final WorkspaceViewModel workspace;
@@ -94,10 +93,10 @@ public final class FerryDesktop implements AutoCloseable {
         this.stage = stage;
         this.uiStore = start.uiStore();
         this.uiState = start.uiState();
-        this.settings = start.settings();
         this.tasks = new UiTasks(core.background(), Platform::runLater);
+        this.notifications = new Notifications(core.paths().desktopLog());
         // The theme first: a control made before it would make JavaFX load (and then drop) Modena.
-        this.themes = new Themes(settings.theme, Boolean.TRUE.equals(uiState.lastSystemDark));
+        this.themes = new Themes(start.settings().theme, Boolean.TRUE.equals(uiState.lastSystemDark));
         this.documents = new Documents();
         this.workspace = new WorkspaceViewModel(core, tasks, notifications);
         this.resources = new ResourceListViewModel(workspace.resources());
@@ -124,8 +123,8 @@ public final class FerryDesktop implements AutoCloseable {
             @Override
             public void copyAddress(Tunnel t) {
                 Platform.runLater(() -> {
-                    if (t.localAddress() != null) {
-                        Copy.toClipboard(t.localAddress().getAddress().getHostAddress() + ":" + t.localAddress().getPort());
+                    if (!t.addressText().isEmpty()) {
+                        Copy.toClipboard(t.addressText());
                     }
                 });
             }
@@ -199,7 +198,7 @@ public final class FerryDesktop implements AutoCloseable {
             }
             workspace.start();
             detectOsTheme();
-            tunnelDocs.restore(settings.restoreTunnels);
+            tunnelDocs.restore(core.settings().read(s -> s.restoreTunnels));
         });
         stage.show();
     }
@@ -252,8 +251,7 @@ public final class FerryDesktop implements AutoCloseable {
     }
 
     private long runningTunnels() {
-        return core.tunnels().tunnels().stream()
-                .filter(t -> t.status() == TunnelStatus.READY || t.status() == TunnelStatus.STARTING).count();
+        return core.tunnels().running();
     }
 
     /**
@@ -266,7 +264,7 @@ public final class FerryDesktop implements AutoCloseable {
             Platform.runLater(exit);
             return;
         }
-        if (trayIcon != null && settings.closeToTray) {
+        if (trayIcon != null && core.settings().read(s -> s.closeToTray)) {
             e.consume();
             stage.hide();
             if (!uiState.trayHintShown) {
@@ -354,25 +352,24 @@ public final class FerryDesktop implements AutoCloseable {
 
     /** Opens the settings dialog; saves and applies what the user chose. */
     public void openSettings() {
-        new SettingsDialog(stage, settings).showAndWait().ifPresent(this::applySettings);
+        new SettingsDialog(stage, core.settings().get()).showAndWait().ifPresent(this::applySettings);
     }
 
-    /** Applies settings (theme at once) and saves them in the background. */
+    /**
+     * Applies what the dialog chose to the one settings object (the theme at once); it saves
+     * itself shortly after, off the FX thread.
+     */
     public void applySettings(Settings chosen) {
-        settings = chosen;
         themes.preferenceProperty().set(chosen.theme);
-        tasks.run(() -> {
-            Settings fresh = core.settings().load();
-            fresh.theme = chosen.theme;
-            fresh.browserCommand = chosen.browserCommand;
-            fresh.restoreTunnels = chosen.restoreTunnels;
-            fresh.closeToTray = chosen.closeToTray;
-            fresh.athenaWorkgroup = chosen.athenaWorkgroup;
-            fresh.athenaOutputLocation = chosen.athenaOutputLocation;
-            fresh.dbeaverWorkspace = chosen.dbeaverWorkspace;
-            core.settings().save(fresh);
-            return fresh;
-        }, saved -> settings = saved, e -> notifications.error("Settings not saved", e));
+        core.settings().update(s -> {
+            s.theme = chosen.theme;
+            s.browserCommand = chosen.browserCommand;
+            s.restoreTunnels = chosen.restoreTunnels;
+            s.closeToTray = chosen.closeToTray;
+            s.athenaWorkgroup = chosen.athenaWorkgroup;
+            s.athenaOutputLocation = chosen.athenaOutputLocation;
+            s.dbeaverWorkspace = chosen.dbeaverWorkspace;
+        });
     }
 
     private void saveUiState() {

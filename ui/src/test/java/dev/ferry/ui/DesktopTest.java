@@ -356,7 +356,9 @@ class DesktopTest {
         until(() -> new PrimerLight().getUserAgentStylesheetBSS().equals(Application.getUserAgentStylesheet()));
         chooseTheme(robot, "Dark");
         until(() -> new PrimerDark().getUserAgentStylesheetBSS().equals(Application.getUserAgentStylesheet()));
-        Wait.until("the dark theme is saved", () -> core.settings().load().theme == Settings.Theme.DARK);
+        // saved to settings.json shortly after, off the FX thread
+        Wait.until("the dark theme is saved", () -> java.nio.file.Files.readString(core.paths().settingsFile())
+                .contains("\"DARK\""));
         chooseTheme(robot, "Light");
         until(() -> new PrimerLight().getUserAgentStylesheetBSS().equals(Application.getUserAgentStylesheet()));
     }
@@ -398,7 +400,7 @@ class DesktopTest {
         });
         until(() -> desktop.resources().shown().size() == 5);
         assertThat(fx(() -> robot.lookup("#loadProblem").queryAs(Node.class).isVisible())).isFalse();
-        assertThat(core.settings().load().lastWorkspaceFile).isEqualTo(workspaceFile.toAbsolutePath().normalize().toString());
+        assertThat(core.state().get().lastWorkspaceFile).isEqualTo(workspaceFile.toAbsolutePath().normalize().toString());
     }
 
     @Test

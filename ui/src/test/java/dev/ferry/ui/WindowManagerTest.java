@@ -206,7 +206,7 @@ class WindowManagerTest {
 
     Tunnel proxy() throws Exception {
         Tunnel t = ui.core().tunnels().open(TunnelSpec.awsProxy(workspaceFile.toString(), "aws-dev",
-                TunnelFixtures.ROLE_ARN, "https_proxy", 0)).get(Wait.TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+                TunnelFixtures.ROLE_ARN, dev.ferry.tunnel.aws.ProxyMode.HTTPS_PROXY, 0)).get(Wait.TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
         waitForStatus(t, TunnelStatus.READY);
         return t;
     }

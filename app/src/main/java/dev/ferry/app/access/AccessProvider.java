@@ -1,5 +1,6 @@
 package dev.ferry.app.access;
 
+import dev.ferry.app.FerryException;
 import dev.ferry.app.model.AppResource;
 import dev.ferry.app.model.AwsRole;
 import dev.ferry.app.model.DatabaseResource;
@@ -7,21 +8,33 @@ import dev.ferry.app.model.Resource;
 import dev.ferry.app.tunnels.TunnelOpener;
 import dev.ferry.app.workspace.Workspace;
 import dev.ferry.tunnel.aws.ProxyMode;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 
 import java.io.IOException;
 import java.net.URI;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * Access to one workspace. Standalone AWS and Teleport workspaces implement the same
- * interface so the UI and the CLI never branch on the workspace kind. Calls may block
- * (network, processes): callers run them off the UI thread. Errors are
- * {@link dev.ferry.app.FerryException}s in plain words.
+ * Access to one workspace: the one seam between workspace kinds. Standalone AWS and Teleport
+ * workspaces (and later IAM Identity Center) implement it, so the UI and the CLI never branch on
+ * the workspace kind: every lookup of apps, databases and roles goes through here, what a
+ * provider cannot do is said by {@link #capabilities()}, and a missing or expired session is a
+ * {@link SignInRequiredException}. Calls may block (network, processes): callers run them off
+ * the UI thread. Errors are {@link FerryException}s in plain words. One provider per open
+ * workspace ({@link WorkspaceSessions}), shared by the UI, the CLI command and the tunnels.
  */
 public interface AccessProvider extends AutoCloseable {
 
     Workspace workspace();
+
+    /** What this provider can do; actions outside it are not offered. */
+    Set<Capability> capabilities();
+
+    default boolean can(Capability c) {
+        return capabilities().contains(c);
+    }
 
     /** Who the user is, checked against the real service (e.g. STS GetCallerIdentity). */
     Identity identity();
@@ -29,16 +42,36 @@ public interface AccessProvider extends AutoCloseable {
     /** Apps and databases of the workspace. */
     List<Resource> resources();
 
+    /** The apps among {@link #resources()}. */
+    default List<AppResource> apps() {
+        return resources().stream().filter(AppResource.class::isInstance).map(AppResource.class::cast).toList();
+    }
+
+    /** The databases among {@link #resources()}. */
+    default List<DatabaseResource> databases() {
+        return resources().stream().filter(DatabaseResource.class::isInstance).map(DatabaseResource.class::cast).toList();
+    }
+
     /** The app of that name among {@link #resources()}. */
     default Optional<AppResource> app(String name) {
-        return resources().stream().filter(r -> r instanceof AppResource a && a.name().equals(name))
-                .map(AppResource.class::cast).findFirst();
+        return apps().stream().filter(a -> a.name().equals(name)).findFirst();
     }
 
     /** The database of that name among {@link #resources()}. */
     default Optional<DatabaseResource> database(String name) {
-        return resources().stream().filter(r -> r instanceof DatabaseResource d && d.name().equals(name))
-                .map(DatabaseResource.class::cast).findFirst();
+        return databases().stream().filter(d -> d.name().equals(name)).findFirst();
+    }
+
+    /** The app of that name, or an error that says how to list them. */
+    default AppResource requireApp(String name) {
+        return app(name).orElseThrow(() -> new FerryException("No app named '" + name + "' in workspace '"
+                + workspace().name() + "'.", "List apps with `ferry apps ls`."));
+    }
+
+    /** The database of that name, or an error that says how to list them. */
+    default DatabaseResource requireDatabase(String name) {
+        return database(name).orElseThrow(() -> new FerryException("No database named '" + name + "' in workspace '"
+                + workspace().name() + "'.", "List databases with `ferry db ls`."));
     }
 
     /** The IAM roles the user may pick for an AWS console app, only of the app's account. */
@@ -52,16 +85,21 @@ public interface AccessProvider extends AutoCloseable {
         return awsRoles(app);
     }
 
+    /** The role the user named for the app (name, path/name or ARN; blank: the only one), see {@link RoleChooser}. */
+    default AwsRole chooseRole(AppResource app, String wanted) {
+        return RoleChooser.choose(app, awsRoles(app), awsRolesAnyAccount(app), wanted);
+    }
+
     /**
-     * Signs in (Teleport: {@code tsh login}); blocks until done or cancelled. Workspaces that
-     * use credentials Ferry does not manage just check them and return who the user is.
-     * Interrupting the calling thread (or the prompter answering nothing) cancels it.
+     * Signs in ({@link Capability#SIGN_IN}; Teleport: {@code tsh login}); blocks until done or
+     * cancelled. Workspaces whose credentials Ferry does not manage just check them and return
+     * who the user is. Interrupting the calling thread (or the prompter answering nothing) cancels it.
      */
     default Identity signIn(LoginPrompter prompter) {
         return identity();
     }
 
-    /** Signs out (Teleport: {@code tsh logout}); a no-op where Ferry holds no session. */
+    /** Signs out ({@link Capability#SIGN_OUT}; Teleport: {@code tsh logout}); a no-op where Ferry holds no session. */
     default void signOut() {
     }
 
@@ -69,10 +107,15 @@ public interface AccessProvider extends AutoCloseable {
     URI consoleUrl(AppResource app, AwsRole role);
 
     /**
-     * Starts a local AWS API proxy for the role on 127.0.0.1:port: clients sign with random
-     * local credentials, the proxy re-signs with the role's real (refreshed) credentials. The
-     * details hold what clients need: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
-     * AWS_CA_BUNDLE, HTTPS_PROXY or AWS_ENDPOINT_URL, AWS_DEFAULT_REGION.
+     * Temporary credentials of the role for another program ({@link Capability#ISSUE_CREDENTIALS}),
+     * e.g. an AWS {@code credential_process}. A provider without that capability throws a
+     * {@link FerryException} saying why, and what to use instead.
+     */
+    AwsSessionCredentials issueCredentials(AppResource app, AwsRole role);
+
+    /**
+     * Starts a local AWS API proxy for the role on 127.0.0.1:port: clients sign with local
+     * credentials, the proxy re-signs with the role's real (refreshed) credentials.
      */
     TunnelOpener.Opened openAwsProxy(AppResource app, AwsRole role, ProxyMode mode, int port) throws IOException;
 

@@ -9,13 +9,19 @@ import dev.ferry.app.teleport.TeleportHome;
 import dev.ferry.app.teleport.TeleportProvider;
 import dev.ferry.app.teleport.TshClient;
 import dev.ferry.app.teleport.TshLocator;
+import dev.ferry.app.workspace.StandaloneWorkspace;
+import dev.ferry.app.workspace.TeleportWorkspace;
 import dev.ferry.app.workspace.Workspace;
 import dev.ferry.tunnel.ca.LocalCa;
 
 import java.time.Clock;
 import java.util.function.Supplier;
 
-/** Makes the {@link AccessProvider} for a workspace, by its kind. */
+/**
+ * Makes the {@link AccessProvider} for a workspace, by its kind: the one place (with the
+ * composition roots) that knows the kinds. Callers use {@link WorkspaceSessions}, which keeps
+ * one provider per open workspace.
+ */
 public final class AccessProviders {
     private final FerryEnvironment env;
     private final ConsoleFederation federation;
@@ -34,13 +40,16 @@ public final class AccessProviders {
         this.tshLocator = tshLocator;
     }
 
+    /** A new provider for the workspace (Java 17 has no pattern switch: each permitted kind is tested in turn). */
     public AccessProvider open(Workspace workspace) {
-        return switch (workspace.kind()) {
-            case STANDALONE_AWS -> new StandaloneAwsProvider(workspace, new AwsSetup(env, workspace.aws()), federation, ca);
-            case TELEPORT -> new TeleportProvider(workspace, () -> new TshClient(
-                    tshLocator.locate(workspace.teleport().tsh()), env.env(),
-                    TeleportHome.of(workspace, env, FerryPaths.of(env)), workspace.teleport().proxy(),
-                    workspace.teleport().user(), workspace.teleport().auth()), Clock.systemUTC());
-        };
+        if (workspace instanceof StandaloneWorkspace s) {
+            return new StandaloneAwsProvider(s, new AwsSetup(env, s.aws()), federation, ca);
+        }
+        if (workspace instanceof TeleportWorkspace t) {
+            TeleportWorkspace.Settings tp = t.teleport();
+            return new TeleportProvider(t, () -> new TshClient(tshLocator.locate(tp.tsh()), env.env(),
+                    TeleportHome.of(t, env, FerryPaths.of(env)), tp.proxy(), tp.user(), tp.auth()), Clock.systemUTC());
+        }
+        throw new IllegalArgumentException("No provider for " + workspace.kindTitle() + " workspaces");
     }
 }

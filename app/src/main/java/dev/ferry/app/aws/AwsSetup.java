@@ -2,7 +2,7 @@ package dev.ferry.app.aws;
 
 import dev.ferry.app.FerryEnvironment;
 import dev.ferry.app.FerryException;
-import dev.ferry.app.workspace.Workspace;
+import dev.ferry.app.workspace.StandaloneWorkspace;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -31,11 +31,11 @@ import java.util.Optional;
  */
 public final class AwsSetup {
     private final FerryEnvironment env;
-    private final Workspace.AwsSettings settings;
+    private final StandaloneWorkspace.AwsSettings settings;
     private final ProfileFile profileFile;
     private final String profileName;
 
-    public AwsSetup(FerryEnvironment env, Workspace.AwsSettings settings) {
+    public AwsSetup(FerryEnvironment env, StandaloneWorkspace.AwsSettings settings) {
         this.env = env;
         this.settings = settings;
         this.profileFile = loadProfiles(env);
@@ -93,10 +93,10 @@ public final class AwsSetup {
             String why = e.getMessage() == null ? "" : e.getMessage();
             String lower = why.toLowerCase(Locale.ROOT);
             if (lower.contains("token") && (lower.contains("expired") || lower.contains("refresh"))) {
-                throw new FerryException("Your AWS sign-in for profile '" + profileName + "' has expired.",
+                throw new FerryException(FerryException.Kind.CREDENTIALS, "Your AWS sign-in for profile '" + profileName + "' has expired.",
                         "Sign in again with `aws sso login --profile " + profileName + "`.", e);
             }
-            throw new FerryException("No AWS credentials found for profile '" + profileName + "'.",
+            throw new FerryException(FerryException.Kind.CREDENTIALS, "No AWS credentials found for profile '" + profileName + "'.",
                     "Run `aws configure` (access keys) or `aws configure sso` then `aws sso login`, "
                             + "or set AWS_PROFILE / aws.profile in the workspace.", e);
         }
@@ -115,18 +115,9 @@ public final class AwsSetup {
         return builder;
     }
 
-    /**
-     * The endpoint set in the environment for a service, by the SDK's rules:
-     * {@code AWS_ENDPOINT_URL_<SERVICE>} then {@code AWS_ENDPOINT_URL}. (A profile's
-     * {@code endpoint_url} is applied by the SDK itself through the profile file.)
-     */
+    /** The endpoint set in the environment for a service ({@link AwsEndpoints}). */
     public Optional<URI> endpointFor(String serviceEnvName) {
-        if (env.get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS").map("true"::equalsIgnoreCase).orElse(false)) {
-            return Optional.empty();
-        }
-        return env.get("AWS_ENDPOINT_URL_" + serviceEnvName.toUpperCase(Locale.ROOT))
-                .or(() -> env.get("AWS_ENDPOINT_URL"))
-                .map(URI::create);
+        return new AwsEndpoints(env).endpointFor(serviceEnvName);
     }
 
     private Path configFile() {

@@ -29,10 +29,8 @@ final class AppsCommand {
 
         @Override
         public void run() {
-            try (AccessProvider p = apps.root.provider()) {
-                print(p, p.resources().stream().filter(AppResource.class::isInstance)
-                        .map(AppResource.class::cast).toList());
-            }
+            AccessProvider p = apps.root.provider();
+            print(p, p.apps());
         }
 
         private void print(AccessProvider p, List<AppResource> list) {

@@ -2,7 +2,6 @@ package dev.ferry.app.cli;
 
 import dev.ferry.app.FerryException;
 import dev.ferry.app.access.AccessProvider;
-import dev.ferry.app.access.RoleChooser;
 import dev.ferry.app.model.AppResource;
 import dev.ferry.app.model.AwsRole;
 import picocli.CommandLine.Command;
@@ -30,24 +29,19 @@ final class ConsoleCommand implements Runnable {
 
     @Override
     public void run() {
-        try (AccessProvider p = root.provider()) {
-            AppResource app = p.resources().stream()
-                    .filter(r -> r instanceof AppResource a && a.name().equals(appName))
-                    .map(AppResource.class::cast).findFirst().orElseThrow(() -> new FerryException(
-                    "No app named '" + appName + "' in workspace '" + p.workspace().name() + "'.",
-                    "List apps with `ferry apps ls`."));
-            if (!app.isAwsConsole()) {
-                throw new FerryException("'" + appName + "' is not an AWS console app.");
-            }
-            AwsRole chosen = RoleChooser.choose(app, p.awsRoles(app), p.awsRolesAnyAccount(app), role);
-            URI url = p.consoleUrl(app, chosen);
-            if (print) {
-                root.spec.commandLine().getOut().println(url);
-            } else {
-                root.core.browser().open(url);
-                root.spec.commandLine().getErr().println("Opened the AWS console for " + app.name() + " as "
-                        + chosen.arn() + " in your browser.");
-            }
+        AccessProvider p = root.provider();
+        AppResource app = p.requireApp(appName);
+        if (!app.isAwsConsole()) {
+            throw new FerryException("'" + appName + "' is not an AWS console app.");
+        }
+        AwsRole chosen = p.chooseRole(app, role);
+        URI url = p.consoleUrl(app, chosen);
+        if (print) {
+            root.spec.commandLine().getOut().println(url);
+        } else {
+            root.core.browser().open(url);
+            root.spec.commandLine().getErr().println("Opened the AWS console for " + app.name() + " as "
+                    + chosen.arn() + " in your browser.");
         }
     }
 }

@@ -26,10 +26,8 @@ final class DbCommand {
 
         @Override
         public void run() {
-            try (AccessProvider p = db.root.provider()) {
-                print(p.resources().stream().filter(DatabaseResource.class::isInstance)
-                        .map(DatabaseResource.class::cast).toList());
-            }
+            AccessProvider p = db.root.provider();
+            print(p.databases());
         }
 
         private void print(List<DatabaseResource> list) {

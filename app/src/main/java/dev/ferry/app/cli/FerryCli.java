@@ -4,6 +4,8 @@ import dev.ferry.app.FerryCore;
 import dev.ferry.app.FerryEnvironment;
 import dev.ferry.app.FerryException;
 import dev.ferry.app.access.AccessProvider;
+import dev.ferry.app.logging.FerryLogging;
+import dev.ferry.app.settings.FerryPaths;
 import dev.ferry.app.workspace.Workspace;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -29,6 +31,7 @@ import java.util.Optional;
                 DbCommand.class, ConsoleCommand.class, ProxyCommand.class, CredentialsCommand.class, KeystoreCommand.class, DbeaverCommand.class,
                 CommandLine.HelpCommand.class})
 public final class FerryCli implements Runnable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FerryCli.class);
 
     @Option(names = {"--workspace-file", "-w"}, scope = ScopeType.INHERIT, paramLabel = "FILE",
             description = "Workspace file to use (default: $FERRY_WORKSPACE_FILE, the last one used, "
@@ -65,14 +68,22 @@ public final class FerryCli implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** The workspace this invocation means, loaded and validated. */
-    Workspace workspace() {
-        Path file = core.workspaces().choose(Optional.ofNullable(workspaceFile));
-        return core.workspaces().load(file);
+    /** The workspace file this invocation means. */
+    Path workspaceFile() {
+        return core.workspaces().choose(Optional.ofNullable(workspaceFile)).toAbsolutePath().normalize();
     }
 
+    /** The workspace this invocation means, loaded and validated. */
+    Workspace workspace() {
+        return provider().workspace();
+    }
+
+    /**
+     * The provider of the workspace this invocation means: the one the core keeps for it, which
+     * the tunnels this command opens use too (closed with the core).
+     */
     AccessProvider provider() {
-        return core.providers().open(workspace());
+        return core.sessions().provider(workspaceFile());
     }
 
     public static void main(String[] args) {
@@ -87,7 +98,10 @@ public final class FerryCli implements Runnable {
                 Thread.currentThread().interrupt();
             }
         }, "ferry-shutdown"));
-        try (FerryCore core = new FerryCore(FerryEnvironment.system())) {
+        FerryEnvironment env = FerryEnvironment.system();
+        FerryLogging.toFile(FerryPaths.of(env).cliLog());
+        FerryLogging.logUncaughtExceptions();
+        try (FerryCore core = new FerryCore(env)) {
             code = run(core, args, new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)),
                     System.console(), new PrintWriter(System.out, true), new PrintWriter(System.err, true), stop);
         } finally {
@@ -122,6 +136,8 @@ public final class FerryCli implements Runnable {
         cl.setErr(err);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             PrintWriter e = commandLine.getErr();
+            // The command's name only: arguments may hold secrets (--storepass).
+            LOG.warn("ferry {} failed: {}", commandLine.getCommandName(), ex.getMessage(), ex);
             if (ex instanceof FerryException fe) {
                 e.println("ERROR: " + fe.getMessage());
                 if (!fe.hint().isEmpty()) {
@@ -129,6 +145,7 @@ public final class FerryCli implements Runnable {
                 }
             } else {
                 e.println("ERROR: " + ex);
+                e.println("The details are in " + core.paths().cliLog() + ".");
             }
             e.flush();
             return 1;

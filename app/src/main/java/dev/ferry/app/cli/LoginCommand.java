@@ -14,13 +14,12 @@ final class LoginCommand implements Runnable {
 
     @Override
     public void run() {
-        try (AccessProvider p = root.provider()) {
-            PrintWriter err = root.spec.commandLine().getErr();
-            Identity id = p.signIn(new ConsolePrompter(err, root.in, root.console));
-            PrintWriter out = root.spec.commandLine().getOut();
-            out.println("Signed in to " + p.workspace().name() + " as " + id.principal()
-                    + (id.account().isEmpty() ? "" : " (" + id.account() + ")")
-                    + id.expiresAt().map(t -> ", valid until " + t).orElse("") + ".");
-        }
+        AccessProvider p = root.provider();
+        PrintWriter err = root.spec.commandLine().getErr();
+        Identity id = p.signIn(new ConsolePrompter(err, root.in, root.console));
+        PrintWriter out = root.spec.commandLine().getOut();
+        out.println("Signed in to " + p.workspace().name() + " as " + id.principal()
+                + (id.account().isEmpty() ? "" : " (" + id.account() + ")")
+                + id.expiresAt().map(t -> ", valid until " + t).orElse("") + ".");
     }
 }

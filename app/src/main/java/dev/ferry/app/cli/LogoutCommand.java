@@ -11,9 +11,8 @@ final class LogoutCommand implements Runnable {
 
     @Override
     public void run() {
-        try (AccessProvider p = root.provider()) {
-            p.signOut();
-            root.spec.commandLine().getOut().println("Signed out of " + p.workspace().name() + ".");
-        }
+        AccessProvider p = root.provider();
+        p.signOut();
+        root.spec.commandLine().getOut().println("Signed out of " + p.workspace().name() + ".");
     }
 }

@@ -1,10 +1,10 @@
 package dev.ferry.app.cli;
 
-import dev.ferry.app.FerryException;
-import dev.ferry.app.access.RoleChooser;
 import dev.ferry.app.model.AppResource;
 import dev.ferry.app.model.AwsRole;
+import dev.ferry.app.integrations.AwsOutputFormat;
 import dev.ferry.app.tunnels.Tunnel;
+import dev.ferry.tunnel.aws.ProxyMode;
 import dev.ferry.app.tunnels.TunnelSpec;
 import dev.ferry.app.workspace.Workspace;
 import picocli.CommandLine.Command;
@@ -49,31 +49,27 @@ final class ProxyCommand {
         @Option(names = "--endpoint-url", description = "Serve an HTTPS endpoint (AWS_ENDPOINT_URL) instead of an HTTPS_PROXY.")
         boolean endpointUrl;
 
-        @Option(names = "--format", paramLabel = "FORMAT", description = "unix, powershell, command-prompt, text, "
-                + "athena-jdbc, athena-odbc or json (default: unix; powershell on Windows).")
-        String format;
+        @Option(names = "--format", paramLabel = "FORMAT", converter = AwsFormatConverter.class,
+                completionCandidates = AwsFormatConverter.class,
+                description = "${COMPLETION-CANDIDATES} (default: unix; powershell on Windows).")
+        AwsOutputFormat format;
 
         @Override
         public void run() {
             FerryCli root = proxy.root;
-            Workspace ws = root.workspace();
-            AppResource app;
-            AwsRole chosen;
-            try (var p = root.core.providers().open(ws)) {
-                app = p.app(appName).orElseThrow(() -> new FerryException("No app named '" + appName
-                        + "' in workspace '" + ws.name() + "'.", "List apps with `ferry apps ls`."));
-                chosen = RoleChooser.choose(app, p.awsRoles(app), p.awsRolesAnyAccount(app), role);
-            }
+            var p = root.provider();
+            Workspace ws = p.workspace();
+            AppResource app = p.requireApp(appName);
+            AwsRole chosen = p.chooseRole(app, role);
             TunnelSpec spec = TunnelSpec.awsProxy(ws.source().toAbsolutePath().toString(), app.name(), chosen.arn(),
-                    endpointUrl ? "endpoint_url" : "https_proxy", port);
-            String fmt = format != null ? format : root.core.env().isWindows() ? "powershell" : "unix";
-            AwsFormat.check(fmt);
+                    endpointUrl ? ProxyMode.ENDPOINT_URL : ProxyMode.HTTPS_PROXY, port);
+            AwsOutputFormat fmt = format != null ? format : AwsOutputFormat.defaultFor(root.core.env());
             runInForeground(root, spec, t -> {
                 // The settings first, then the ready line: scripts may wait for the latter.
-                root.spec.commandLine().getOut().println(AwsFormat.render(root.core, ws, t, fmt));
+                root.spec.commandLine().getOut().println(fmt.render(root.core.clientSetup().access(t, ws.name())));
                 root.spec.commandLine().getOut().flush();
-                root.spec.commandLine().getErr().println("Started AWS API proxy for " + chosen.arn() + " on 127.0.0.1:"
-                        + t.localAddress().getPort() + ". Use the settings above; press Ctrl-C to stop.");
+                root.spec.commandLine().getErr().println("Started AWS API proxy for " + chosen.arn() + " on "
+                        + t.addressText() + ". Use the settings above; press Ctrl-C to stop.");
             });
         }
     }

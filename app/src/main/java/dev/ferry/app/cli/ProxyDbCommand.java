@@ -1,9 +1,8 @@
 package dev.ferry.app.cli;
 
-import dev.ferry.app.FerryException;
 import dev.ferry.app.db.DatabaseAccess;
 import dev.ferry.app.integrations.ConnectionStrings;
-import dev.ferry.app.integrations.DatabaseEndpoint;
+import dev.ferry.app.tunnels.DatabaseTunnelInfo;
 import dev.ferry.app.model.DatabaseResource;
 import dev.ferry.app.tunnels.TunnelSpec;
 import dev.ferry.app.workspace.Workspace;
@@ -35,23 +34,18 @@ final class ProxyDbCommand implements Runnable {
     @Override
     public void run() {
         FerryCli root = proxy.root;
-        Workspace ws = root.workspace();
-        DatabaseResource db;
-        try (var p = root.core.providers().open(ws)) {
-            db = p.database(dbName).orElseThrow(() -> new FerryException("No database named '" + dbName
-                    + "' in workspace '" + ws.name() + "'.", "List databases with `ferry db ls`."));
-        }
+        var p = root.provider();
+        Workspace ws = p.workspace();
+        DatabaseResource db = p.requireDatabase(dbName);
         DatabaseAccess.checkAllowed(db, dbUser, database);
         TunnelSpec spec = TunnelSpec.database(ws.source().toAbsolutePath().toString(), db.name(), dbUser, database, port);
         ProxyCommand.runInForeground(root, spec, t -> {
             PrintWriter out = root.spec.commandLine().getOut();
-            int bound = t.localAddress().getPort();
-            ConnectionStrings cs = new ConnectionStrings(DatabaseEndpoint.loopback(bound, dbUser, database,
-                    db.isRedshift() || db.isRedshiftServerless() ? DatabaseEndpoint.Flavour.REDSHIFT
-                            : DatabaseEndpoint.Flavour.POSTGRES));
+            DatabaseTunnelInfo info = (DatabaseTunnelInfo) t.info().orElseThrow();
+            ConnectionStrings cs = new ConnectionStrings(info.endpoint(t.port()));
             String nl = System.lineSeparator();
-            out.print("Started database tunnel for " + db.name() + " on 127.0.0.1:" + bound + " ("
-                    + t.details().get(DatabaseAccess.AUTH) + "). Press Ctrl-C to stop." + nl + nl
+            out.print("Started database tunnel for " + db.name() + " on " + t.addressText() + " ("
+                    + info.authentication() + "). Press Ctrl-C to stop." + nl + nl
                     + "Use the following command to connect with psql:" + nl + "  " + cs.psqlCommand() + nl
                     + "JDBC URL:" + nl + "  " + cs.jdbcUrl() + nl);
         });

@@ -14,15 +14,14 @@ final class StatusCommand implements Runnable {
 
     @Override
     public void run() {
-        try (AccessProvider p = root.provider()) {
-            Identity id = p.identity();
-            PrintWriter out = root.spec.commandLine().getOut();
-            out.println("> Workspace:  " + p.workspace().name() + " (" + p.workspace().kind().title() + ")");
-            out.println("  File:       " + p.workspace().source());
-            out.println("  Logged in:  " + id.principal());
-            out.println("  Account:    " + id.account());
-            out.println("  Details:    " + id.detail());
-            id.expiresAt().ifPresent(t -> out.println("  Valid until: " + t));
-        }
+        AccessProvider p = root.provider();
+        Identity id = p.identity();
+        PrintWriter out = root.spec.commandLine().getOut();
+        out.println("> Workspace:  " + p.workspace().name() + " (" + p.workspace().kindTitle() + ")");
+        out.println("  File:       " + p.workspace().source());
+        out.println("  Logged in:  " + id.principal());
+        out.println("  Account:    " + id.account());
+        out.println("  Details:    " + id.detail());
+        id.expiresAt().ifPresent(t -> out.println("  Valid until: " + t));
     }
 }

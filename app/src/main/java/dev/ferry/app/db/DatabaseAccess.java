@@ -2,6 +2,7 @@ package dev.ferry.app.db;
 
 import dev.ferry.app.FerryException;
 import dev.ferry.app.model.DatabaseResource;
+import dev.ferry.app.tunnels.DatabaseTunnelInfo;
 import dev.ferry.tunnel.pg.CredentialException;
 import dev.ferry.tunnel.pg.PasswordSupplier;
 import dev.ferry.tunnel.pg.PgTunnelConfig;
@@ -9,18 +10,10 @@ import dev.ferry.tunnel.pg.TlsMode;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /** Turns a workspace database and a credential source into a PostgreSQL tunnel config. */
 public final class DatabaseAccess {
-    public static final String UPSTREAM = "Upstream";
-    public static final String AUTH = "Authentication";
-    public static final String DB_USER = "Database user";
-    public static final String DB_NAME = "Database name";
-    public static final String TLS = "TLS";
-
     private DatabaseAccess() {
     }
 
@@ -48,14 +41,10 @@ public final class DatabaseAccess {
                 supplier(source), PgTunnelConfig.DEFAULT_CONNECT_TIMEOUT);
     }
 
-    public static Map<String, String> details(DatabaseResource db, String dbUser, String dbName, DbCredentialSource source) {
-        Map<String, String> d = new LinkedHashMap<>();
-        d.put(DB_USER, dbUser);
-        d.put(DB_NAME, dbName);
-        d.put(UPSTREAM, db.host() + ":" + db.port());
-        d.put(AUTH, source.describe());
-        d.put(TLS, db.tls().mode());
-        return d;
+    /** What the tunnel tab shows: the database's flavour, its host:port, the credential source and the TLS mode. */
+    public static DatabaseTunnelInfo info(DatabaseResource db, String dbUser, String dbName, DbCredentialSource source) {
+        return new DatabaseTunnelInfo(dbUser, dbName, db.flavour(), db.host() + ":" + db.port(), source.describe(),
+                db.tls().mode());
     }
 
     static TlsMode tlsMode(String mode) {

@@ -1,5 +1,6 @@
 package dev.ferry.app.integrations;
 
+import dev.ferry.app.model.DatabaseFlavour;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -52,7 +53,7 @@ public final class ConnectionStrings {
 
     /** The JDBC URL for the driver that matches the database flavour. */
     public String jdbcUrl() {
-        return db.flavour() == DatabaseEndpoint.Flavour.REDSHIFT ? redshiftJdbcUrl() : postgresJdbcUrl();
+        return db.flavour() == DatabaseFlavour.REDSHIFT ? redshiftJdbcUrl() : postgresJdbcUrl();
     }
 
     /** PostgreSQL JDBC driver: {@code jdbc:postgresql://127.0.0.1:P/D?user=U&sslmode=disable}. */

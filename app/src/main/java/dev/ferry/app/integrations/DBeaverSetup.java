@@ -1,5 +1,6 @@
 package dev.ferry.app.integrations;
 
+import dev.ferry.app.model.DatabaseFlavour;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
@@ -153,12 +154,12 @@ public final class DBeaverSetup {
 
     // ---- data-sources.json --------------------------------------------------------------------
 
-    public static String providerId(DatabaseEndpoint.Flavour f) {
+    public static String providerId(DatabaseFlavour f) {
         return "postgresql";
     }
 
-    public static String driverId(DatabaseEndpoint.Flavour f) {
-        return f == DatabaseEndpoint.Flavour.REDSHIFT ? "redshift" : "postgres-jdbc";
+    public static String driverId(DatabaseFlavour f) {
+        return f == DatabaseFlavour.REDSHIFT ? "redshift" : "postgres-jdbc";
     }
 
     /** Stable per tunnel: driver id, "ferry", and a hash of workspace, host/port, user and database. */

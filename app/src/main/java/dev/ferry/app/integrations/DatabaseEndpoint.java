@@ -1,5 +1,7 @@
 package dev.ferry.app.integrations;
 
+import dev.ferry.app.model.DatabaseFlavour;
+
 import java.util.Objects;
 
 /**
@@ -7,9 +9,7 @@ import java.util.Objects;
  * and database name the tunnel logs in with, the kind of server behind it, and an optional
  * application name shown in the server's session list.
  */
-public record DatabaseEndpoint(String host, int port, String user, String database, Flavour flavour, String appName) {
-
-    public enum Flavour { POSTGRES, REDSHIFT }
+public record DatabaseEndpoint(String host, int port, String user, String database, DatabaseFlavour flavour, String appName) {
 
     public DatabaseEndpoint {
         Objects.requireNonNull(host, "host");
@@ -23,7 +23,7 @@ public record DatabaseEndpoint(String host, int port, String user, String databa
     }
 
     /** The usual case: a tunnel on 127.0.0.1 and no application name. */
-    public static DatabaseEndpoint loopback(int port, String user, String database, Flavour flavour) {
+    public static DatabaseEndpoint loopback(int port, String user, String database, DatabaseFlavour flavour) {
         return new DatabaseEndpoint("127.0.0.1", port, user, database, flavour, null);
     }
 }

@@ -14,7 +14,8 @@ import org.slf4j.Logger;
  * Ferry's logging set-up in code rather than a logback.xml: parsing XML (Joran and the JDK's
  * XML parser) cost about 0.14 s before the first window. Quiet by default — the CLI prints its
  * own messages — with the same knobs as before: {@code -Dferry.log.level=DEBUG} for everything,
- * {@code -Dferry.ui.log.level} for the desktop's own lines (INFO: e.g. "Ferry window shown").
+ * {@code -Dferry.ui.log.level} for the desktop's own lines (INFO: e.g. "Ferry window shown"). The
+ * entry points add the rolling log file ({@link FerryLogging#toFile}).
  * A {@code logback-test.xml} or {@code -Dlogback.configurationFile} still wins.
  */
 @ConfiguratorRank(ConfiguratorRank.CUSTOM_NORMAL_PRIORITY)
@@ -45,6 +46,7 @@ public final class FerryLogConfigurator extends ContextAwareBase implements Conf
         stderr.setName("STDERR");
         stderr.setTarget("System.err");
         stderr.setEncoder(encoder);
+        stderr.addFilter(new ConsoleFilter(level("ferry.log.level", Level.WARN), level("ferry.ui.log.level", Level.INFO)));
         stderr.start();
         ch.qos.logback.classic.Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         root.setLevel(level("ferry.log.level", Level.WARN));
@@ -55,5 +57,27 @@ public final class FerryLogConfigurator extends ContextAwareBase implements Conf
 
     private static Level level(String property, Level fallback) {
         return Level.toLevel(System.getProperty(property), fallback);
+    }
+
+    /**
+     * The console keeps its levels when the root logger is opened up for the log file
+     * ({@link FerryLogging}): WARN (or {@code ferry.log.level}) for everything, the desktop's own
+     * lines from {@code ferry.ui.log.level}.
+     */
+    static final class ConsoleFilter extends ch.qos.logback.core.filter.Filter<ILoggingEvent> {
+        private final Level all;
+        private final Level ui;
+
+        ConsoleFilter(Level all, Level ui) {
+            this.all = all;
+            this.ui = ui;
+        }
+
+        @Override
+        public ch.qos.logback.core.spi.FilterReply decide(ILoggingEvent e) {
+            Level min = e.getLoggerName().startsWith("dev.ferry.ui") ? ui : all;
+            return e.getLevel().isGreaterOrEqual(min) ? ch.qos.logback.core.spi.FilterReply.NEUTRAL
+                    : ch.qos.logback.core.spi.FilterReply.DENY;
+        }
     }
 }

@@ -29,7 +29,11 @@ public enum AwsPartition {
 
     /** The federation endpoint, {@code https://<signin host>/federation}. */
     public URI federationEndpoint() {
-        return URI.create("https://" + signinHost + "/federation");
+        try {
+            return new URI("https", null, signinHost, -1, "/federation", null, null);
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**

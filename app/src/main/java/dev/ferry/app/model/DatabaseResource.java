@@ -67,7 +67,12 @@ public record DatabaseResource(String name, String description, String protocol,
         if (p > 0) {
             return p;
         }
-        return isRedshift() || isRedshiftServerless() ? 5439 : 5432;
+        return flavour().defaultPort();
+    }
+
+    /** What kind of server this is for clients: the one fact the desktop and the CLI both use. */
+    public DatabaseFlavour flavour() {
+        return isRedshift() || isRedshiftServerless() ? DatabaseFlavour.REDSHIFT : DatabaseFlavour.POSTGRES;
     }
 
     private URI parsedUri() {

@@ -41,7 +41,23 @@ public record FerryPaths(Path configDir, Path stateDir, Path dataDir) {
         return configDir.resolve("workspaces");
     }
 
+    /** What Ferry remembers about its use: recent workspace files, the last one ({@link AppState}). */
     public Path stateFile() {
         return stateDir.resolve("state.json");
+    }
+
+    /** The rolling log files, under the state folder. */
+    public Path logDir() {
+        return stateDir.resolve("logs");
+    }
+
+    /** The desktop's log file. */
+    public Path desktopLog() {
+        return logDir().resolve("ferry.log");
+    }
+
+    /** The command line's log file (a separate file: both may run at once). */
+    public Path cliLog() {
+        return logDir().resolve("ferry-cli.log");
     }
 }

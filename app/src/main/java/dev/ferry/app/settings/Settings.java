@@ -2,12 +2,11 @@ package dev.ferry.app.settings;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
-import java.util.ArrayList;
-import java.util.List;
-
 /**
- * User settings, saved as JSON in the config folder. Fields Ferry does not know (written by
- * a newer version) are kept and written back unchanged.
+ * What the user chose, saved as JSON in the config folder and held once in memory
+ * ({@link SavedDocument}: observable, saved after a short delay). What Ferry remembers about its
+ * use (recent workspaces) is {@link AppState}, in the state folder. Fields Ferry does not know
+ * (written by a newer version) are kept and written back unchanged.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public final class Settings extends KeepsUnknownFields {
@@ -23,17 +22,11 @@ public final class Settings extends KeepsUnknownFields {
     /** A command that opens a URL, containing {@code {url}}; empty: the system default browser. */
     public String browserCommand = "";
 
-    /** Workspace files opened from elsewhere than the config folder, most recent first. */
-    public List<String> recentWorkspaceFiles = new ArrayList<>();
-
     /** Athena workgroup offered in athena-jdbc/odbc formats. */
     public String athenaWorkgroup = "primary";
 
     /** Athena query results location (s3://…), empty when the workgroup sets it. */
     public String athenaOutputLocation = "";
-
-    /** The workspace file in use when Ferry last closed. */
-    public String lastWorkspaceFile;
 
     /** Closing the window while tunnels run keeps Ferry in the system tray. */
     public boolean closeToTray = true;
@@ -49,8 +42,6 @@ public final class Settings extends KeepsUnknownFields {
         Settings s = new Settings();
         s.theme = theme;
         s.browserCommand = browserCommand;
-        s.recentWorkspaceFiles = new ArrayList<>(recentWorkspaceFiles);
-        s.lastWorkspaceFile = lastWorkspaceFile;
         s.athenaWorkgroup = athenaWorkgroup;
         s.athenaOutputLocation = athenaOutputLocation;
         s.closeToTray = closeToTray;

@@ -2,10 +2,10 @@ package dev.ferry.app.standalone;
 
 import dev.ferry.app.FerryException;
 import dev.ferry.app.access.AccessProvider;
+import dev.ferry.app.access.Capability;
 import dev.ferry.app.access.Identity;
 import dev.ferry.app.access.RoleChooser;
 import dev.ferry.app.aws.AwsErrors;
-import dev.ferry.app.aws.AwsProxyDetails;
 import dev.ferry.app.aws.AwsSetup;
 import dev.ferry.app.aws.ConsoleFederation;
 import dev.ferry.app.aws.RoleSessionName;
@@ -13,8 +13,9 @@ import dev.ferry.app.model.AppResource;
 import dev.ferry.app.model.AwsRole;
 import dev.ferry.app.model.DatabaseResource;
 import dev.ferry.app.model.Resource;
+import dev.ferry.app.tunnels.AwsProxyInfo;
 import dev.ferry.app.tunnels.TunnelOpener;
-import dev.ferry.app.workspace.Workspace;
+import dev.ferry.app.workspace.StandaloneWorkspace;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
@@ -50,6 +51,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 
 /**
  * A standalone AWS workspace: Ferry does federation itself with the user's own AWS
@@ -60,12 +62,15 @@ public final class StandaloneAwsProvider implements AccessProvider {
     static final int MAX_DURATION = 12 * 3600;
     static final int CHAINED_DURATION = 3600;
 
-    private final Workspace workspace;
+    private static final Set<Capability> CAPABILITIES = Set.of(Capability.ISSUE_CREDENTIALS, Capability.CONSOLE,
+            Capability.AWS_PROXY, Capability.DATABASE_TUNNELS);
+
+    private final StandaloneWorkspace workspace;
     private final AwsSetup aws;
     private final ConsoleFederation federation;
     private final Supplier<LocalCa> ca;
 
-    public StandaloneAwsProvider(Workspace workspace, AwsSetup aws, ConsoleFederation federation, Supplier<LocalCa> ca) {
+    public StandaloneAwsProvider(StandaloneWorkspace workspace, AwsSetup aws, ConsoleFederation federation, Supplier<LocalCa> ca) {
         this.workspace = workspace;
         this.aws = aws;
         this.federation = federation;
@@ -73,8 +78,13 @@ public final class StandaloneAwsProvider implements AccessProvider {
     }
 
     @Override
-    public Workspace workspace() {
+    public StandaloneWorkspace workspace() {
         return workspace;
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return CAPABILITIES;
     }
 
     public AwsSetup aws() {
@@ -151,6 +161,20 @@ public final class StandaloneAwsProvider implements AccessProvider {
         }
     }
 
+    /** The role's session credentials (AssumeRole as for the console), for a credential_process. */
+    @Override
+    public AwsSessionCredentials issueCredentials(AppResource app, AwsRole role) {
+        requireRole(app, role);
+        return assumeRole(role, app.awsExternalId()).credentials();
+    }
+
+    private void requireRole(AppResource app, AwsRole role) {
+        if (awsRoles(app).stream().noneMatch(r -> r.arn().equals(role.arn()))) {
+            throw new FerryException("The role " + role.arn() + " is not allowed for '" + app.name() + "'.",
+                    "Pick one of the roles the workspace grants for this app's account.");
+        }
+    }
+
     @Override
     public URI consoleUrl(AppResource app, AwsRole role) {
         RoleChooser.requireConsoleRole(app, role, awsRoles(app),
@@ -165,10 +189,7 @@ public final class StandaloneAwsProvider implements AccessProvider {
 
     @Override
     public TunnelOpener.Opened openAwsProxy(AppResource app, AwsRole role, ProxyMode mode, int port) throws IOException {
-        if (awsRoles(app).stream().noneMatch(r -> r.arn().equals(role.arn()))) {
-            throw new FerryException("The role " + role.arn() + " is not allowed for '" + app.name() + "'.",
-                    "Pick one of the roles the workspace grants for this app's account.");
-        }
+        requireRole(app, role);
         // Fail early, in plain words, when the role cannot be assumed at all.
         assumeRole(role, app.awsExternalId());
         AwsCredentialsProvider base = aws.baseCredentials();
@@ -184,14 +205,18 @@ public final class StandaloneAwsProvider implements AccessProvider {
         AwsProxy proxy;
         try {
             proxy = AwsProxy.start(new AwsProxyConfig(port, mode, localCredentials(), roleCredentials::resolveCredentials,
-                    upstream(), ca.get()));
+                    upstream(), ca.get())
+                    .withPassThroughPorts(passThroughPorts())
+                    .withDefaultRegion(aws.region().id()));
         } catch (IOException | RuntimeException e) {
             roleCredentials.close();
             sts.close();
             throw e;
         }
-        return new TunnelOpener.Opened(new ClosingTunnel(proxy, roleCredentials, sts),
-                AwsProxyDetails.of(proxy, aws.region().id(), role.arn()));
+        AwsProxyInfo info = new AwsProxyInfo(role.arn(), mode, proxy.localCredentials().accessKeyId(),
+                proxy.localCredentials().secretAccessKey(), proxy.caBundle(),
+                mode == ProxyMode.HTTPS_PROXY ? proxy.proxyUrl() : proxy.endpointUrl(), aws.region().id());
+        return new TunnelOpener.Opened(new ClosingTunnel(proxy, roleCredentials, sts), info);
     }
 
     @Override
@@ -200,7 +225,18 @@ public final class StandaloneAwsProvider implements AccessProvider {
         DatabaseAccess.checkAllowed(db, dbUser, dbName);
         DbCredentialSource source = new DbAuth(aws, workspace.user(), Clock.systemUTC()).sourceFor(db);
         PgTunnel tunnel = PgTunnel.start(DatabaseAccess.config(db, dbUser, dbName, port, source));
-        return new TunnelOpener.Opened(tunnel, DatabaseAccess.details(db, dbUser, dbName, source));
+        return new TunnelOpener.Opened(tunnel, DatabaseAccess.info(db, dbUser, dbName, source));
+    }
+
+    /** Extra ports (comma-separated) the HTTPS_PROXY mode may relay to for hosts that are not AWS; 443 always. */
+    static final String PASS_THROUGH_PORTS = "FERRY_PROXY_PASS_THROUGH_PORTS";
+
+    private java.util.Set<Integer> passThroughPorts() {
+        try {
+            return AwsProxyConfig.parsePorts(aws.env().get(PASS_THROUGH_PORTS).orElse(null));
+        } catch (IllegalArgumentException e) {
+            throw new FerryException(PASS_THROUGH_PORTS + ": " + e.getMessage(), "Give port numbers separated by commas.");
+        }
     }
 
     /** Local credentials: FERRY_AWS_ACCESS_KEY_ID / FERRY_AWS_SECRET_ACCESS_KEY, else random per tunnel. */
@@ -213,10 +249,13 @@ public final class StandaloneAwsProvider implements AccessProvider {
         return LocalCredentials.random();
     }
 
-    /** Upstream endpoints follow the SDK configuration (AWS_ENDPOINT_URL_<SERVICE>, AWS_ENDPOINT_URL), else the real host. */
+    /**
+     * Upstream endpoints follow the SDK configuration (AWS_ENDPOINT_URL_<SERVICE>, AWS_ENDPOINT_URL), else the
+     * genuine AWS endpoint the proxy parsed and checked against the request's scope.
+     */
     private UpstreamResolver upstream() {
-        return (service, region, host) -> aws.endpointFor(service.toUpperCase(Locale.ROOT).replace('-', '_'))
-                .orElseGet(() -> URI.create("https://" + host));
+        return (service, region, endpoint) -> aws.endpointFor(service.toUpperCase(Locale.ROOT).replace('-', '_'))
+                .orElseGet(endpoint::uri);
     }
 
     private AssumeRoleRequest request(AwsRole role, String externalId, String sessionName, int duration) {
@@ -250,13 +289,14 @@ public final class StandaloneAwsProvider implements AccessProvider {
         String code = err.code();
         String msg = err.message();
         if (code.startsWith("ExpiredToken") || code.equals("RequestExpired")) {
-            return new FerryException("Your AWS credentials have expired (profile " + aws.profileName() + ").",
-                    "Sign in again, e.g. `aws sso login --profile " + aws.profileName() + "`, then retry.", e);
+            return new FerryException(FerryException.Kind.CREDENTIALS, "Your AWS credentials have expired (profile "
+                    + aws.profileName() + ").", "Sign in again, e.g. `aws sso login --profile " + aws.profileName()
+                    + "`, then retry.", e);
         }
         if (code.equals("InvalidClientTokenId") || code.equals("SignatureDoesNotMatch")
                 || code.equals("UnrecognizedClientException")) {
-            return new FerryException("AWS does not accept your credentials (" + code + ", profile "
-                    + aws.profileName() + ").", "Check the access keys of the profile, or sign in again.", e);
+            return new FerryException(FerryException.Kind.CREDENTIALS, "AWS does not accept your credentials (" + code
+                    + ", profile " + aws.profileName() + ").", "Check the access keys of the profile, or sign in again.", e);
         }
         if (code.equals("AccessDenied") && role != null) {
             return new FerryException("AWS refused to let " + caller.get() + " assume " + role.arn()
@@ -270,7 +310,7 @@ public final class StandaloneAwsProvider implements AccessProvider {
     }
 
     private FerryException unreachable(SdkClientException e) {
-        return new FerryException("AWS STS could not be reached: " + e.getMessage(),
+        return new FerryException(FerryException.Kind.UNREACHABLE, "AWS STS could not be reached: " + e.getMessage(),
                 "Check your network connection and AWS endpoint settings.", e);
     }
 }

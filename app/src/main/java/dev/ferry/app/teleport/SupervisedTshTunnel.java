@@ -41,7 +41,7 @@ import java.util.function.Function;
  * <p>Written by hand: supervising an external process with readiness by output and port is
  * small and specific; no library in the stack does it.
  */
-public final class SupervisedTshTunnel implements LocalTunnel {
+public final class SupervisedTshTunnel implements LocalTunnel, dev.ferry.app.tunnels.Supervised {
     private static final Logger LOG = LoggerFactory.getLogger(SupervisedTshTunnel.class);
     public static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
     public static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
@@ -78,6 +78,7 @@ public final class SupervisedTshTunnel implements LocalTunnel {
     private volatile TshProcess process;
     private volatile Map<String, String> details = Map.of();
     private volatile boolean closed;
+    private volatile dev.ferry.app.tunnels.TunnelFailure restartFailure;
     private ScheduledFuture<?> pendingRestart;
     private Duration backoff = FIRST_BACKOFF;
 
@@ -110,7 +111,7 @@ public final class SupervisedTshTunnel implements LocalTunnel {
     public static SupervisedTshTunnel start(TshClient tsh, List<String> args, Map<String, String> env, int port,
                                             String what, ReadyParser ready, BeforeStart beforeStart,
                                             Duration readyTimeout) throws PortInUseException {
-        if (!portIsFree(port)) {
+        if (!dev.ferry.app.tunnels.Ports.isFree(port)) {
             throw new PortInUseException(port, null);
         }
         SupervisedTshTunnel t = new SupervisedTshTunnel(tsh, args, env, port, what, ready, beforeStart, readyTimeout);
@@ -156,6 +157,12 @@ public final class SupervisedTshTunnel implements LocalTunnel {
         return stats;
     }
 
+    /** Why tsh could not be started again since it last died (typed: a lost session asks for a sign-in). */
+    @Override
+    public Optional<dev.ferry.app.tunnels.TunnelFailure> restartFailure() {
+        return Optional.ofNullable(restartFailure);
+    }
+
     /** Starts tsh once and waits until ready; on failure the process is stopped and the error thrown. */
     private void launch() {
         beforeStart.run();
@@ -178,7 +185,7 @@ public final class SupervisedTshTunnel implements LocalTunnel {
             details = printed;
         } catch (ExecutionException e) {
             p.stop(STOP_GRACE);
-            throw e.getCause() instanceof TshException te ? te : new TshException(e.getCause().getMessage(), "", -1);
+            throw e.getCause() instanceof dev.ferry.app.FerryException fe ? fe : new TshException(e.getCause().getMessage(), "", -1);
         } catch (TimeoutException e) {
             p.stop(STOP_GRACE);
             throw new TshException(what + " did not report a started tunnel within " + readyTimeout.toSeconds()
@@ -249,19 +256,22 @@ public final class SupervisedTshTunnel implements LocalTunnel {
             synchronized (this) {
                 backoff = FIRST_BACKOFF;
             }
-            if (TshNotLoggedInException.describes(stats.snapshot().lastError())) {
-                stats.clearError(); // signed in again: the session error no longer applies
+            if (restartFailure != null) {
+                restartFailure = null;
+                stats.clearError(); // running again: the restart error no longer applies
             }
             LOG.info("{} is running again on 127.0.0.1:{}", what, port);
         } catch (RuntimeException e) {
-            String msg = e instanceof TshNotLoggedInException nl ? nl.getMessage() + " " + nl.hint() : e.getMessage();
+            String msg = e instanceof dev.ferry.app.FerryException fe && !fe.hint().isEmpty()
+                    ? fe.getMessage() + " " + fe.hint() : e.getMessage();
+            restartFailure = dev.ferry.app.tunnels.TunnelFailure.of(e);
             stats.error("Could not restart " + what + ": " + msg);
             LOG.warn("Could not restart {}: {}", what, e.getMessage());
             scheduleRestart();
         }
     }
 
-    private TshException failure(TshProcess p) {
+    private dev.ferry.app.FerryException failure(TshProcess p) {
         int code = p.onExit().getNow(-1);
         TshOutput out = new TshOutput(code, "", String.join("\n", p.recentOutput()));
         if (out.notLoggedIn()) {
@@ -319,14 +329,6 @@ public final class SupervisedTshTunnel implements LocalTunnel {
         TshProcess last = process;
         if (last != null && last != p) {
             last.stop(STOP_GRACE);
-        }
-    }
-
-    static boolean portIsFree(int port) {
-        try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-            return true;
-        } catch (IOException e) {
-            return false;
         }
     }
 }

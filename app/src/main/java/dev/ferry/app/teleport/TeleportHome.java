@@ -2,7 +2,7 @@ package dev.ferry.app.teleport;
 
 import dev.ferry.app.FerryEnvironment;
 import dev.ferry.app.settings.FerryPaths;
-import dev.ferry.app.workspace.Workspace;
+import dev.ferry.app.workspace.TeleportWorkspace;
 
 import java.nio.file.Path;
 
@@ -19,7 +19,7 @@ public final class TeleportHome {
     private TeleportHome() {
     }
 
-    public static Path of(Workspace ws, FerryEnvironment env, FerryPaths paths) {
+    public static Path of(TeleportWorkspace ws, FerryEnvironment env, FerryPaths paths) {
         String v = ws.teleport().teleportHome().trim();
         Path userHome = Path.of(env.userHome());
         if (v.isEmpty()) {

@@ -3,6 +3,7 @@ package dev.ferry.app.teleport;
 import dev.ferry.app.FerryException;
 import dev.ferry.app.model.AppResource;
 import dev.ferry.app.model.AwsRole;
+import dev.ferry.tunnel.HostAndPort;
 
 import java.net.URI;
 import java.net.URLEncoder;
@@ -24,10 +25,17 @@ public final class TeleportLaunchUrl {
             throw new FerryException("Teleport did not report a public address for '" + app.name() + "'.",
                     "Ask your Teleport administrator to set public_addr for the app.");
         }
-        String host = proxy.endsWith(":443") ? proxy.substring(0, proxy.length() - 4) : proxy;
+        HostAndPort address;
+        try {
+            address = HostAndPort.parse(proxy, 443);
+        } catch (IllegalArgumentException e) {
+            throw new FerryException("The Teleport proxy address '" + proxy + "' is not host[:port]: " + e.getMessage() + ".",
+                    "Fix the proxy address of the Teleport workspace.");
+        }
         String path = "/web/launch/" + component(app.publicAddr()) + "/" + component(cluster) + "/"
                 + component(app.publicAddr()) + (role == null ? "" : "/" + component(role.arn()));
-        return URI.create("https://" + host + path);
+        // The base from the parsed parts; the path is already percent-encoded, so it is resolved, not quoted again.
+        return address.uri("https").resolve(URI.create(path));
     }
 
     /** JavaScript's encodeURIComponent: everything but A-Z a-z 0-9 - _ . ! ~ * ' ( ) is %-encoded. */

@@ -2,18 +2,20 @@ package dev.ferry.app.teleport;
 
 import dev.ferry.app.FerryException;
 import dev.ferry.app.access.AccessProvider;
+import dev.ferry.app.access.Capability;
 import dev.ferry.app.access.Identity;
 import dev.ferry.app.access.RoleChooser;
 import dev.ferry.app.access.LoginPrompter;
-import dev.ferry.app.aws.AwsProxyDetails;
-import dev.ferry.app.db.DatabaseAccess;
 import dev.ferry.app.model.DatabaseResource;
+import dev.ferry.app.tunnels.AwsProxyInfo;
+import dev.ferry.app.tunnels.DatabaseTunnelInfo;
 import dev.ferry.app.tunnels.TunnelOpener;
 import dev.ferry.tunnel.aws.ProxyMode;
 import dev.ferry.app.model.AppResource;
 import dev.ferry.app.model.AwsRole;
 import dev.ferry.app.model.Resource;
-import dev.ferry.app.workspace.Workspace;
+import dev.ferry.app.workspace.TeleportWorkspace;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +30,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -43,22 +46,43 @@ public final class TeleportProvider implements AccessProvider {
     public static final Duration LOGIN_TIMEOUT = Duration.ofMinutes(5);
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final Workspace workspace;
+    private static final Set<Capability> CAPABILITIES = Set.of(Capability.SIGN_IN, Capability.SIGN_OUT,
+            Capability.CONSOLE, Capability.AWS_PROXY, Capability.DATABASE_TUNNELS);
+
+    private final TeleportWorkspace workspace;
     private final Supplier<TshClient> clientFactory;
     private final Clock clock;
     private TshClient client;
     private TshStatus status;
 
     /** @param clientFactory makes the tsh client on first use (finding tsh runs a process) */
-    public TeleportProvider(Workspace workspace, Supplier<TshClient> clientFactory, Clock clock) {
+    public TeleportProvider(TeleportWorkspace workspace, Supplier<TshClient> clientFactory, Clock clock) {
         this.workspace = workspace;
         this.clientFactory = clientFactory;
         this.clock = clock;
     }
 
     @Override
-    public Workspace workspace() {
+    public TeleportWorkspace workspace() {
         return workspace;
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return CAPABILITIES;
+    }
+
+    /**
+     * Teleport hands out no AWS credentials: its App Service signs every request itself, and
+     * the credentials tsh holds only work through {@code tsh proxy aws}. So a credential_process
+     * cannot be served; the local AWS API proxy is what works.
+     */
+    @Override
+    public AwsSessionCredentials issueCredentials(AppResource app, AwsRole role) {
+        throw new FerryException("Teleport cannot hand out AWS credentials for a credential_process: the credentials "
+                + "Teleport gives for '" + app.name() + "' only work through its own proxy (tsh proxy aws).",
+                "Use `ferry proxy aws --app " + app.name() + " --aws-role " + role.name() + "` (or AWS CLI/SDK access in "
+                        + "the Ferry window) and point the AWS CLI or SDK at the HTTPS_PROXY and AWS_CA_BUNDLE it prints.");
     }
 
     public synchronized TshClient tsh() {
@@ -86,7 +110,7 @@ public final class TeleportProvider implements AccessProvider {
         TshStatus s = session();
         String detail = "roles " + String.join(", ", s.roles()) + " via " + workspace.teleport().proxy()
                 + ", tsh " + tsh().tsh().version();
-        return new Identity(s.username(), s.cluster(), detail, s.validUntil());
+        return new Identity(s.username(), s.cluster(), detail, s.validUntil(), "Cluster");
     }
 
     @Override
@@ -161,18 +185,16 @@ public final class TeleportProvider implements AccessProvider {
             args.add("--endpoint-url");
         }
         Map<String, String> localCredentials = Map.of(
-                AwsProxyDetails.ACCESS_KEY, "FERRY" + randomToken(15).toUpperCase(Locale.ROOT),
-                AwsProxyDetails.SECRET_KEY, randomToken(40));
+                AwsProxyInfo.ACCESS_KEY, "FERRY" + randomToken(15).toUpperCase(Locale.ROOT),
+                AwsProxyInfo.SECRET_KEY, randomToken(40));
         SupervisedTshTunnel tunnel = SupervisedTshTunnel.start(client, args, localCredentials, port,
                 "tsh proxy aws for " + app.name(), TshProxyOutput.awsProxy(mode),
                 () -> appLogin(client, app, role), SupervisedTshTunnel.READY_TIMEOUT);
-        Map<String, String> details = new LinkedHashMap<>();
-        details.put(AwsProxyDetails.ROLE, role.arn());
-        details.putAll(tunnel.details());
-        if (!workspace.aws().region().isEmpty()) {
-            details.put(AwsProxyDetails.REGION, workspace.aws().region());
-        }
-        return new TunnelOpener.Opened(tunnel, details);
+        Map<String, String> printed = tunnel.details();
+        AwsProxyInfo info = new AwsProxyInfo(role.arn(), mode, printed.get(AwsProxyInfo.ACCESS_KEY),
+                printed.get(AwsProxyInfo.SECRET_KEY), java.nio.file.Path.of(printed.get(AwsProxyInfo.CA_BUNDLE)),
+                printed.get(mode == ProxyMode.HTTPS_PROXY ? AwsProxyInfo.HTTPS_PROXY : AwsProxyInfo.ENDPOINT_URL), "");
+        return new TunnelOpener.Opened(tunnel, info);
     }
 
     /**
@@ -196,13 +218,9 @@ public final class TeleportProvider implements AccessProvider {
         SupervisedTshTunnel tunnel = SupervisedTshTunnel.start(client, args, Map.of(), port,
                 "tsh proxy db for " + db.name(), TshProxyOutput.databaseTunnel(), () -> session(),
                 SupervisedTshTunnel.READY_TIMEOUT);
-        Map<String, String> details = new LinkedHashMap<>();
-        details.put(DatabaseAccess.DB_USER, dbUser);
-        details.put(DatabaseAccess.DB_NAME, dbName == null ? "" : dbName);
-        details.put(DatabaseAccess.UPSTREAM, db.uri() + " via Teleport " + workspace.teleport().proxy());
-        details.put(DatabaseAccess.AUTH, "Teleport certificate of " + s.username() + " (tsh proxy db)");
-        details.put(DatabaseAccess.TLS, "Teleport mutual TLS");
-        return new TunnelOpener.Opened(tunnel, details);
+        return new TunnelOpener.Opened(tunnel, new DatabaseTunnelInfo(dbUser, dbName == null ? "" : dbName, db.flavour(),
+                db.uri() + " via Teleport " + workspace.teleport().proxy(),
+                "Teleport certificate of " + s.username() + " (tsh proxy db)", "Teleport mutual TLS"));
     }
 
     private void appLogin(TshClient client, AppResource app, AwsRole role) {

@@ -1,6 +1,6 @@
 package dev.ferry.app.teleport;
 
-import dev.ferry.app.aws.AwsProxyDetails;
+import dev.ferry.app.tunnels.AwsProxyInfo;
 import dev.ferry.tunnel.aws.ProxyMode;
 
 import java.util.LinkedHashMap;
@@ -57,7 +57,7 @@ public final class TshProxyOutput {
 
     /**
      * The local credentials, CA bundle and address of a started {@code tsh proxy aws}, keyed
-     * as {@link AwsProxyDetails} does; empty until all of them were printed.
+     * by their environment variable names ({@link AwsProxyInfo#ACCESS_KEY} …); empty until all of them were printed.
      */
     public static Optional<Map<String, String>> awsProxy(List<String> lines, ProxyMode mode) {
         String endpoint = null;
@@ -79,18 +79,18 @@ public final class TshProxyOutput {
                 }
             }
         }
-        String key = vars.get(AwsProxyDetails.ACCESS_KEY);
-        String secret = vars.get(AwsProxyDetails.SECRET_KEY);
-        String ca = vars.get(AwsProxyDetails.CA_BUNDLE);
-        String address = mode == ProxyMode.HTTPS_PROXY ? vars.get(AwsProxyDetails.HTTPS_PROXY) : endpoint;
+        String key = vars.get(AwsProxyInfo.ACCESS_KEY);
+        String secret = vars.get(AwsProxyInfo.SECRET_KEY);
+        String ca = vars.get(AwsProxyInfo.CA_BUNDLE);
+        String address = mode == ProxyMode.HTTPS_PROXY ? vars.get(AwsProxyInfo.HTTPS_PROXY) : endpoint;
         if (!started || key == null || secret == null || ca == null || address == null) {
             return Optional.empty();
         }
         Map<String, String> d = new LinkedHashMap<>();
-        d.put(AwsProxyDetails.ACCESS_KEY, key);
-        d.put(AwsProxyDetails.SECRET_KEY, secret);
-        d.put(AwsProxyDetails.CA_BUNDLE, ca);
-        d.put(mode == ProxyMode.HTTPS_PROXY ? AwsProxyDetails.HTTPS_PROXY : AwsProxyDetails.ENDPOINT_URL, address);
+        d.put(AwsProxyInfo.ACCESS_KEY, key);
+        d.put(AwsProxyInfo.SECRET_KEY, secret);
+        d.put(AwsProxyInfo.CA_BUNDLE, ca);
+        d.put(mode == ProxyMode.HTTPS_PROXY ? AwsProxyInfo.HTTPS_PROXY : AwsProxyInfo.ENDPOINT_URL, address);
         return Optional.of(d);
     }
 

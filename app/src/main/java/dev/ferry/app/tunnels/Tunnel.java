@@ -5,23 +5,25 @@ import dev.ferry.tunnel.TunnelStats;
 
 import java.net.InetSocketAddress;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
- * A tunnel as the UI, CLI and tray see it: its spec, status, address, live counters, last
- * error, and details to show (e.g. the local credentials of an AWS proxy). Changes are
+ * A tunnel as the UI, CLI and tray see it: its spec, status, address, live counters, typed
+ * info (what to show and copy) and, when it is not serving, a typed failure. Changes are
  * announced to listeners on the thread that made them; the UI hops to its own thread.
  */
 public final class Tunnel {
     private final String id;
     private volatile TunnelSpec spec;
     private volatile TunnelStatus status = TunnelStatus.STARTING;
-    private volatile String lastError = "";
+    private volatile TunnelFailure failure;
+    private volatile TunnelFailure moveFailure;
     private volatile LocalTunnel running;
     private volatile TunnelStats stats = new TunnelStats();
-    private volatile Map<String, String> details = Map.of();
+    private volatile TunnelInfo info;
+    private volatile Thread starter;
     private final List<Consumer<Tunnel>> listeners = new CopyOnWriteArrayList<>();
 
     Tunnel(TunnelSpec spec) {
@@ -41,9 +43,38 @@ public final class Tunnel {
         return status;
     }
 
+    /** Starting or serving. */
+    public boolean isRunning() {
+        return status.isRunning();
+    }
+
+    /**
+     * Why the tunnel does not serve: the start failed (FAILED), or, while READY, a supervised
+     * process keeps failing to restart (e.g. the session expired).
+     */
+    public Optional<TunnelFailure> failure() {
+        if (status == TunnelStatus.FAILED) {
+            return Optional.ofNullable(failure);
+        }
+        if (status == TunnelStatus.READY && running instanceof Supervised s) {
+            return s.restartFailure();
+        }
+        return Optional.empty();
+    }
+
+    /** Whether signing in would let the tunnel serve again. */
+    public boolean needsSignIn() {
+        return failure().map(TunnelFailure::needsSignIn).orElse(false);
+    }
+
+    /** Why the last move to another port failed (the tunnel kept its port), until the next move or start. */
+    public Optional<TunnelFailure> moveFailure() {
+        return Optional.ofNullable(moveFailure);
+    }
+
     /** The last error in plain words, or empty. */
     public String lastError() {
-        return lastError;
+        return failure().map(TunnelFailure::message).orElse("");
     }
 
     /** The bound loopback address while READY, else null. */
@@ -52,17 +83,28 @@ public final class Tunnel {
         return t == null ? null : t.localAddress();
     }
 
+    /** {@code 127.0.0.1:PORT} while listening, else empty: the one host:port text. */
+    public String addressText() {
+        return addressText(localAddress());
+    }
+
+    public static String addressText(InetSocketAddress a) {
+        return a == null ? "" : a.getAddress().getHostAddress() + ":" + a.getPort();
+    }
+
+    /** The port it listens on, else the one it asked for (0: not known yet). */
+    public int port() {
+        InetSocketAddress a = localAddress();
+        return a != null ? a.getPort() : spec.port();
+    }
+
     public TunnelStats stats() {
         return stats;
     }
 
-    /**
-     * Things to show and copy (ordered): for an AWS proxy its local access key, secret, CA
-     * bundle path and proxy URL; for a database the credential source. May hold secrets:
-     * never log them.
-     */
-    public Map<String, String> details() {
-        return details;
+    /** What to show and copy, once it was ready (kept while it restarts). */
+    public Optional<TunnelInfo> info() {
+        return Optional.ofNullable(info);
     }
 
     public void addListener(Consumer<Tunnel> l) {
@@ -77,32 +119,57 @@ public final class Tunnel {
         return running;
     }
 
-    void starting(TunnelSpec newSpec) {
+    void starting(TunnelSpec newSpec, Thread by) {
         this.spec = newSpec;
         this.status = TunnelStatus.STARTING;
-        this.lastError = "";
+        this.failure = null;
+        this.moveFailure = null;
+        this.starter = by;
         fire();
     }
 
-    void ready(LocalTunnel t, TunnelSpec boundSpec, Map<String, String> newDetails) {
+    /** The thread that runs the start now (so Stop can interrupt it). */
+    void startingOn(Thread by) {
+        this.starter = by;
+    }
+
+    /** Interrupts a start in progress (Stop while starting). */
+    void cancelStart() {
+        Thread t = starter;
+        if (t != null) {
+            t.interrupt();
+        }
+    }
+
+    void ready(LocalTunnel t, TunnelSpec boundSpec, TunnelInfo newInfo) {
         this.running = t;
         this.stats = t.stats();
         this.spec = boundSpec;
-        this.details = newDetails;
+        this.info = newInfo;
         this.status = TunnelStatus.READY;
+        this.failure = null;
+        this.moveFailure = null;
+        this.starter = null;
         fire();
     }
 
-    void failed(String error) {
+    void moveFailed(TunnelFailure f) {
+        this.moveFailure = f;
+        fire();
+    }
+
+    void failed(TunnelFailure f) {
         this.running = null;
-        this.lastError = error;
+        this.failure = f;
         this.status = TunnelStatus.FAILED;
+        this.starter = null;
         fire();
     }
 
     void stopped() {
         this.running = null;
         this.status = TunnelStatus.STOPPED;
+        this.starter = null;
         fire();
     }
 

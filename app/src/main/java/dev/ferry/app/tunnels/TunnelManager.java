@@ -2,42 +2,42 @@ package dev.ferry.app.tunnels;
 
 import dev.ferry.app.FerryException;
 import dev.ferry.app.concurrent.Background;
-import dev.ferry.app.settings.JsonFileStore;
 import dev.ferry.tunnel.LocalTunnel;
-import dev.ferry.tunnel.PortInUseException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
- * Owns every tunnel: opens them in the background, stops them, moves them to another port,
- * remembers the port per resource and persists the open specs so they come back after a
- * restart.
+ * Owns this process's tunnels: opens them in the background, stops them, moves them to another
+ * port (the new listener is bound before the old one closes, so a failed move keeps the tunnel
+ * where it was), remembers the port per resource (per mode for AWS proxies), and records the
+ * open specs in the shared state file so they come back after a restart. Every blocking step
+ * (opening, closing a listener) runs on the {@link Background}, never on the caller's thread.
  */
 public final class TunnelManager implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TunnelManager.class);
 
-    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
     private final TunnelOpener opener;
-    private final JsonFileStore<TunnelState> store;
+    private final TunnelStateFile state;
     private final Background background;
+    private final long owner = ProcessHandle.current().pid();
     private final Map<String, Tunnel> tunnels = new ConcurrentHashMap<>();
     private final List<Tunnel> order = new CopyOnWriteArrayList<>();
     private final List<Consumer<List<Tunnel>>> listeners = new CopyOnWriteArrayList<>();
 
-    public TunnelManager(TunnelOpener opener, JsonFileStore<TunnelState> store, Background background) {
+    public TunnelManager(TunnelOpener opener, TunnelStateFile state, Background background) {
         this.opener = opener;
-        this.store = store;
+        this.state = state;
         this.background = background;
     }
 
@@ -48,6 +48,11 @@ public final class TunnelManager implements AutoCloseable {
 
     public Tunnel get(String id) {
         return tunnels.get(id);
+    }
+
+    /** How many tunnels are starting or serving. */
+    public long running() {
+        return order.stream().filter(Tunnel::isRunning).count();
     }
 
     /** Called with the new list whenever a tunnel is added, removed or changes status. */
@@ -66,7 +71,7 @@ public final class TunnelManager implements AutoCloseable {
      */
     public CompletableFuture<Tunnel> open(TunnelSpec requested) {
         Tunnel existing = tunnels.get(requested.id());
-        if (existing != null && existing.status() != TunnelStatus.FAILED && existing.status() != TunnelStatus.STOPPED) {
+        if (existing != null && existing.isRunning()) {
             return CompletableFuture.completedFuture(existing);
         }
         Tunnel t = existing != null ? existing : new Tunnel(requested);
@@ -75,7 +80,7 @@ public final class TunnelManager implements AutoCloseable {
             order.add(t);
             t.addListener(x -> fire());
         }
-        t.starting(requested);
+        t.starting(requested, null);
         fire();
         return background.submit(() -> start(t, requested));
     }
@@ -84,7 +89,7 @@ public final class TunnelManager implements AutoCloseable {
     public Tunnel openNow(TunnelSpec requested) {
         try {
             return open(requested).join();
-        } catch (java.util.concurrent.CompletionException e) {
+        } catch (CompletionException e) {
             if (e.getCause() instanceof RuntimeException re) {
                 throw re;
             }
@@ -93,74 +98,133 @@ public final class TunnelManager implements AutoCloseable {
     }
 
     private Tunnel start(Tunnel t, TunnelSpec requested) {
-        int port = requested.port() > 0 ? requested.port() : rememberedOrFreePort(requested);
-        TunnelSpec spec = requested.withPort(port);
+        t.startingOn(Thread.currentThread());
+        if (tunnels.get(t.id()) != t) { // stopped before the start began
+            throw new FerryException("The start of " + requested.title() + " was cancelled.");
+        }
+        TunnelSpec spec = requested.withPort(requested.port() > 0 ? requested.port() : rememberedOrFreePort(requested));
         try {
             TunnelOpener.Opened opened = opener.open(spec);
+            if (tunnels.get(t.id()) != t) { // stopped while it started
+                closeQuietly(t, opened.tunnel());
+                throw new FerryException("The start of " + spec.title() + " was cancelled.");
+            }
             TunnelSpec bound = spec.withPort(opened.tunnel().localAddress().getPort());
-            t.ready(opened.tunnel(), bound, opened.details());
+            t.ready(opened.tunnel(), bound, opened.info());
             remember(bound);
-            LOG.info("Tunnel {} ready on {}", bound.title(), opened.tunnel().localAddress());
+            LOG.info("Tunnel {} ready on {}", bound.title(), t.addressText());
             return t;
-        } catch (PortInUseException e) {
-            t.failed(e.getMessage());
-            throw new FerryException(e.getMessage(), "Pick another port for " + spec.resource() + ".", e);
-        } catch (FerryException e) {
-            t.failed(e.getMessage());
-            throw e;
-        } catch (IOException | RuntimeException e) {
-            String msg = "Could not start the tunnel to " + spec.resource() + ": " + e.getMessage();
-            t.failed(msg);
-            throw new FerryException(msg, "", e);
+        } catch (Exception e) {
+            TunnelFailure f = failure(spec, e);
+            t.failed(f);
+            LOG.warn("Tunnel {} did not start: {}", spec.title(), f.message(), e);
+            throw e instanceof FerryException fe && f.hint().equals(fe.hint()) ? fe
+                    : new FerryException(f.message(), f.hint(), e);
+        } finally {
+            Thread.interrupted(); // a Stop that came as it finished must not hit the next task
         }
     }
 
-    /** Moves a tunnel to another port: the listener restarts there. */
+    private static TunnelFailure failure(TunnelSpec spec, Exception e) {
+        TunnelFailure f = TunnelFailure.of(e);
+        if (f.reason() == TunnelFailure.Reason.PORT_IN_USE) {
+            return new TunnelFailure(f.reason(), f.message(), "Pick another port for " + spec.resource() + ".");
+        }
+        if (e instanceof FerryException) {
+            return f;
+        }
+        return new TunnelFailure(f.reason(), "Could not start the tunnel to " + spec.resource() + ": " + f.message(), f.hint());
+    }
+
+    /**
+     * Moves a tunnel to another port (0: a free one). The new listener is opened first and the
+     * old one closed only once it serves; if the new port cannot be used, the tunnel keeps
+     * listening where it was and the future fails saying so ({@link Tunnel#moveFailure()}).
+     */
     public CompletableFuture<Tunnel> changePort(String id, int port) {
         Tunnel t = tunnels.get(id);
         if (t == null) {
             return CompletableFuture.failedFuture(new FerryException("No such tunnel."));
         }
-        LocalTunnel running = t.running();
-        TunnelSpec spec = t.spec().withPort(port);
-        t.starting(spec);
-        if (running != null) {
-            running.close();
-        }
-        return background.submit(() -> start(t, spec));
+        return background.submit(() -> move(t, port));
     }
 
-    /** Stops a tunnel and forgets it (it will not be restored). */
+    private Tunnel move(Tunnel t, int port) {
+        LocalTunnel old = t.running();
+        if (old == null) {
+            TunnelSpec spec = t.spec().withPort(port);
+            t.starting(spec, null);
+            return start(t, spec);
+        }
+        int from = old.localAddress().getPort();
+        int to = port > 0 ? port : Ports.freePort();
+        if (to == from) {
+            return t;
+        }
+        TunnelSpec spec = t.spec().withPort(to);
+        try {
+            TunnelOpener.Opened opened = opener.open(spec);
+            TunnelSpec bound = spec.withPort(opened.tunnel().localAddress().getPort());
+            // The new port serves; the old one closes before the tunnel says it moved.
+            closeQuietly(t, old);
+            t.ready(opened.tunnel(), bound, opened.info());
+            remember(bound);
+            LOG.info("Tunnel {} moved from port {} to {}", bound.title(), from, bound.port());
+        } catch (Exception e) {
+            TunnelFailure cause = TunnelFailure.of(e);
+            TunnelFailure f = new TunnelFailure(cause.reason(), "Could not move " + t.spec().title() + " to port " + to
+                    + ": " + cause.message() + " It keeps listening on " + Tunnel.addressText(old.localAddress()) + ".",
+                    cause.reason() == TunnelFailure.Reason.PORT_IN_USE ? "Pick another port." : cause.hint());
+            t.moveFailed(f);
+            LOG.warn("{}", f.message(), e);
+            throw new FerryException(f.message(), f.hint(), e);
+        }
+        return t;
+    }
+
+    /**
+     * Stops a tunnel and forgets it (it will not be restored); a start in progress is cancelled.
+     * Closing the listener may block briefly: call it off the UI thread.
+     */
     public void stop(String id) {
         Tunnel t = tunnels.remove(id);
         if (t == null) {
             return;
         }
         order.remove(t);
+        t.cancelStart();
         LocalTunnel running = t.running();
-        if (running != null) {
-            running.close();
-        }
         t.stopped();
-        persistOpen();
+        if (running != null) {
+            closeQuietly(t, running);
+        }
+        state.update(s -> {
+            s.open.removeIf(x -> x.id().equals(id));
+            s.owners.remove(id);
+        });
         fire();
     }
 
-    /** Stops every tunnel but keeps them in the state file, to be restored on the next start. */
+    /** Stops every tunnel of this process but keeps them in the state file, to be restored on the next start. */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
-            return; // a second close must not overwrite the remembered list with an empty one
+            return;
         }
-        persistOpen();
-        for (Tunnel t : order) {
-            LocalTunnel running = t.running();
-            if (running != null) {
-                try {
-                    running.close();
-                } catch (RuntimeException e) {
-                    LOG.warn("Closing {} failed: {}", t.spec().title(), e.toString());
+        List<Tunnel> mine = List.copyOf(order);
+        state.update(s -> {
+            for (Tunnel t : mine) {
+                s.owners.remove(t.id());
+                if (t.status() == TunnelStatus.FAILED) {
+                    s.open.removeIf(x -> x.id().equals(t.id()));
                 }
+            }
+        });
+        for (Tunnel t : mine) {
+            LocalTunnel running = t.running();
+            t.cancelStart();
+            if (running != null) {
+                closeQuietly(t, running);
             }
             t.stopped();
         }
@@ -176,9 +240,22 @@ public final class TunnelManager implements AutoCloseable {
         }
     }
 
-    /** Specs of the tunnels that were open when Ferry last ran. */
+    /**
+     * Specs of the tunnels to restore: those open when their Ferry last quit, and those of a
+     * process that is gone; not those another running Ferry serves now.
+     */
     public List<TunnelSpec> savedSpecs() {
-        return List.copyOf(store.load().open);
+        TunnelState s = state.read();
+        List<TunnelSpec> out = new ArrayList<>();
+        for (TunnelSpec spec : s.open) {
+            Long pid = s.owners.get(spec.id());
+            boolean servedElsewhere = pid != null && pid != owner
+                    && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+            if (!servedElsewhere) {
+                out.add(spec);
+            }
+        }
+        return out;
     }
 
     /**
@@ -194,59 +271,51 @@ public final class TunnelManager implements AutoCloseable {
         return out;
     }
 
-    /** The port used last time for this resource, if any. */
+    /** The port used last time for this resource (and proxy mode), if any. */
     public int rememberedPort(TunnelSpec spec) {
-        Integer p = store.load().ports.get(spec.portKey());
+        TunnelState s = state.read();
+        Integer p = s.ports.get(spec.portKey());
+        if (p == null && spec instanceof AwsProxyTunnelSpec aws) {
+            p = s.ports.get(aws.legacyPortKey());
+        }
         return p == null ? 0 : p;
     }
 
     private int rememberedOrFreePort(TunnelSpec spec) {
         int p = rememberedPort(spec);
-        if (p > 0 && isFree(p)) {
-            return p;
-        }
-        return freePort();
+        return p > 0 && Ports.isFree(p) ? p : Ports.freePort();
     }
 
-    private synchronized void remember(TunnelSpec bound) {
-        TunnelState s = store.load();
-        s.ports.put(bound.portKey(), bound.port());
-        s.open.removeIf(x -> x.id().equals(bound.id()));
-        s.open.add(bound);
-        store.save(s);
-    }
-
-    private synchronized void persistOpen() {
-        TunnelState s = store.load();
-        s.open.clear();
-        for (Tunnel t : order) {
-            if (t.status() == TunnelStatus.READY || t.status() == TunnelStatus.STARTING) {
-                s.open.add(t.spec());
+    private void remember(TunnelSpec bound) {
+        state.update(s -> {
+            s.ports.put(bound.portKey(), bound.port());
+            int at = -1;
+            for (int i = 0; i < s.open.size(); i++) {
+                if (s.open.get(i).id().equals(bound.id())) {
+                    at = i;
+                }
             }
+            if (at >= 0) {
+                s.open.set(at, bound); // keeps its place: restore order is the order tunnels were first opened
+            } else {
+                s.open.add(bound);
+            }
+            s.owners.put(bound.id(), owner);
+        });
+    }
+
+    private static void closeQuietly(Tunnel t, LocalTunnel running) {
+        try {
+            running.close();
+        } catch (RuntimeException e) {
+            LOG.warn("Closing {} failed", t.spec().title(), e);
         }
-        store.save(s);
     }
 
     private void fire() {
         List<Tunnel> snapshot = tunnels();
         for (Consumer<List<Tunnel>> l : listeners) {
             l.accept(snapshot);
-        }
-    }
-
-    static boolean isFree(int port) {
-        try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new FerryException("No free local port: " + e.getMessage());
         }
     }
 }

@@ -3,13 +3,12 @@ package dev.ferry.app.tunnels;
 import dev.ferry.tunnel.LocalTunnel;
 
 import java.io.IOException;
-import java.util.Map;
 
 /** Opens the listener of a tunnel spec (through the workspace's access provider). */
 public interface TunnelOpener {
 
     /** A started tunnel and what to show about it. */
-    record Opened(LocalTunnel tunnel, Map<String, String> details) {
+    record Opened(LocalTunnel tunnel, TunnelInfo info) {
     }
 
     /**

@@ -2,57 +2,42 @@ package dev.ferry.app.tunnels;
 
 import dev.ferry.app.FerryException;
 import dev.ferry.app.access.AccessProvider;
-import dev.ferry.app.access.AccessProviders;
+import dev.ferry.app.access.WorkspaceSessions;
 import dev.ferry.app.model.AppResource;
 import dev.ferry.app.model.AwsRole;
 import dev.ferry.app.model.DatabaseResource;
-import dev.ferry.app.workspace.Workspace;
-import dev.ferry.app.workspace.WorkspaceRepository;
-import dev.ferry.tunnel.aws.ProxyMode;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Locale;
 
 /**
- * Opens a tunnel spec through its workspace's access provider: loads the workspace file
- * (so a restored tunnel sees the current file), finds the resource, and asks the provider.
+ * Opens a tunnel spec through its workspace's provider, the one the workspace's views and
+ * commands use too ({@link WorkspaceSessions}): finds the resource and asks the provider.
  */
 public final class WorkspaceTunnelOpener implements TunnelOpener {
-    private final WorkspaceRepository workspaces;
-    private final AccessProviders providers;
+    private final WorkspaceSessions sessions;
 
-    public WorkspaceTunnelOpener(WorkspaceRepository workspaces, AccessProviders providers) {
-        this.workspaces = workspaces;
-        this.providers = providers;
+    public WorkspaceTunnelOpener(WorkspaceSessions sessions) {
+        this.sessions = sessions;
     }
 
     @Override
     public Opened open(TunnelSpec spec) throws IOException {
-        Workspace ws = workspaces.load(Path.of(spec.workspaceFile()));
-        AccessProvider provider = providers.open(ws);
-        return switch (spec.kind()) {
-            case DATABASE -> {
-                DatabaseResource db = provider.database(spec.resource()).orElseThrow(() -> gone(ws, "database", spec));
-                yield provider.openDatabaseTunnel(db, spec.dbUser(), spec.dbName(), spec.port());
-            }
-            case AWS_PROXY -> {
-                AppResource app = provider.app(spec.resource()).orElseThrow(() -> gone(ws, "app", spec));
-                AwsRole role = AwsRole.tryParse(spec.roleArn()).orElseThrow(() ->
-                        new FerryException("'" + spec.roleArn() + "' is not an IAM role ARN."));
-                yield provider.openAwsProxy(app, role, proxyMode(spec.proxyMode()), spec.port());
-            }
-        };
+        AccessProvider provider = sessions.provider(Path.of(spec.workspaceFile()));
+        String ws = provider.workspace().name();
+        if (spec instanceof DatabaseTunnelSpec d) {
+            DatabaseResource db = provider.database(d.resource()).orElseThrow(() -> gone(ws, "database", spec));
+            return provider.openDatabaseTunnel(db, d.dbUser(), d.dbName(), d.port());
+        }
+        AwsProxyTunnelSpec a = (AwsProxyTunnelSpec) spec;
+        AppResource app = provider.app(a.resource()).orElseThrow(() -> gone(ws, "app", spec));
+        AwsRole role = AwsRole.tryParse(a.roleArn()).orElseThrow(() ->
+                new FerryException("'" + a.roleArn() + "' is not an IAM role ARN."));
+        return provider.openAwsProxy(app, role, a.mode(), a.port());
     }
 
-    /** "endpoint_url" / "endpoint-url" → ENDPOINT_URL; anything else → HTTPS_PROXY. */
-    public static ProxyMode proxyMode(String s) {
-        String m = s == null ? "" : s.toLowerCase(Locale.ROOT).replace('-', '_');
-        return m.equals("endpoint_url") ? ProxyMode.ENDPOINT_URL : ProxyMode.HTTPS_PROXY;
-    }
-
-    private static FerryException gone(Workspace ws, String what, TunnelSpec spec) {
-        return new FerryException("The " + what + " '" + spec.resource() + "' is no longer in workspace '"
-                + ws.name() + "'.", "Check " + ws.source() + ", or stop this tunnel.");
+    private static FerryException gone(String ws, String what, TunnelSpec spec) {
+        return new ResourceGoneException("The " + what + " '" + spec.resource() + "' is no longer in workspace '"
+                + ws + "'.", "Check " + spec.workspaceFile() + ", or stop this tunnel.");
     }
 }

@@ -190,9 +190,8 @@ public final class WorkspaceLoader {
             if (!problems.isEmpty()) {
                 throw new WorkspaceException(problems);
             }
-            return new Workspace(file, Workspace.Kind.STANDALONE_AWS, raw.name, user,
-                    new Workspace.AwsSettings(aws.profile, aws.region, aws.signinEndpoint),
-                    Workspace.TeleportSettings.NONE, apps, dbs, roles);
+            return new StandaloneWorkspace(file, raw.name, user,
+                    new StandaloneWorkspace.AwsSettings(aws.profile, aws.region, aws.signinEndpoint), apps, dbs, roles);
         }
 
         /**
@@ -237,9 +236,8 @@ public final class WorkspaceLoader {
             String tshPath = t.tsh == null || !(t.tsh.contains("/") || t.tsh.contains("\\"))
                     ? t.tsh : resolve(t.tsh).toString();
             String wsUser = t.user != null ? t.user : user;
-            return new Workspace(file, Workspace.Kind.TELEPORT, raw.name, wsUser, null,
-                    new Workspace.TeleportSettings(t.proxy.trim(), t.user, t.auth, tshPath, t.teleportHome),
-                    List.of(), List.of(), List.of());
+            return new TeleportWorkspace(file, raw.name, wsUser,
+                    new TeleportWorkspace.Settings(t.proxy.trim(), t.user, t.auth, tshPath, t.teleportHome));
         }
 
         private List<AppResource> apps(List<WorkspaceFile.App> raw) {

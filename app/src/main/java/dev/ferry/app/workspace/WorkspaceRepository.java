@@ -8,8 +8,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.app.settings.AtomicFiles;
 import dev.ferry.app.settings.FerryPaths;
-import dev.ferry.app.settings.JsonFileStore;
-import dev.ferry.app.settings.Settings;
+import dev.ferry.app.settings.AppState;
+import dev.ferry.app.settings.SavedDocument;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,21 +25,21 @@ import java.util.stream.Stream;
 
 /**
  * The workspaces a user has: every {@code *.yaml} in Ferry's config folder plus files opened
- * from elsewhere (remembered in settings), and which one a command means.
+ * from elsewhere (remembered in the state), and which one a command means.
  */
 public final class WorkspaceRepository {
     public static final String ENV_FILE = "FERRY_WORKSPACE_FILE";
 
     private final FerryEnvironment env;
     private final FerryPaths paths;
-    private final JsonFileStore<Settings> settings;
+    private final SavedDocument<AppState> state;
     private final WorkspaceLoader loader;
 
-    public WorkspaceRepository(FerryEnvironment env, FerryPaths paths, JsonFileStore<Settings> settings,
+    public WorkspaceRepository(FerryEnvironment env, FerryPaths paths, SavedDocument<AppState> state,
                                WorkspaceLoader loader) {
         this.env = env;
         this.paths = paths;
-        this.settings = settings;
+        this.state = state;
         this.loader = loader;
     }
 
@@ -59,7 +59,7 @@ public final class WorkspaceRepository {
                 // an unreadable folder lists nothing; the UI still offers "Open…"
             }
         }
-        for (String f : settings.load().recentWorkspaceFiles) {
+        for (String f : state.read(s -> List.copyOf(s.recentWorkspaceFiles))) {
             Path p = Path.of(f).toAbsolutePath().normalize();
             if (Files.exists(p)) {
                 out.add(p);
@@ -80,7 +80,7 @@ public final class WorkspaceRepository {
         if (fromEnv.isPresent()) {
             return Path.of(fromEnv.get());
         }
-        String last = settings.load().lastWorkspaceFile;
+        String last = state.read(s -> s.lastWorkspaceFile);
         if (last != null && Files.exists(Path.of(last))) {
             return Path.of(last);
         }
@@ -97,16 +97,17 @@ public final class WorkspaceRepository {
     /** Remembers a workspace as the one in use (and among the recent files when outside the config folder). */
     public void remember(Path file) {
         Path abs = file.toAbsolutePath().normalize();
-        Settings s = settings.load();
-        s.lastWorkspaceFile = abs.toString();
-        if (!abs.startsWith(paths.workspacesDir().toAbsolutePath().normalize())) {
-            s.recentWorkspaceFiles.remove(abs.toString());
-            s.recentWorkspaceFiles.add(0, abs.toString());
-            while (s.recentWorkspaceFiles.size() > 10) {
-                s.recentWorkspaceFiles.remove(s.recentWorkspaceFiles.size() - 1);
+        boolean outside = !abs.startsWith(paths.workspacesDir().toAbsolutePath().normalize());
+        state.update(s -> {
+            s.lastWorkspaceFile = abs.toString();
+            if (outside) {
+                s.recentWorkspaceFiles.remove(abs.toString());
+                s.recentWorkspaceFiles.add(0, abs.toString());
+                while (s.recentWorkspaceFiles.size() > 10) {
+                    s.recentWorkspaceFiles.remove(s.recentWorkspaceFiles.size() - 1);
+                }
             }
-        }
-        settings.save(s);
+        });
     }
 
     /**

@@ -12,10 +12,10 @@ import java.util.Map;
  * Finds the line of each node of a YAML document by its JSON pointer
  * ({@code /apps/1/uri}), so that checks made after binding can still name a line.
  */
-final class YamlLocator {
+public final class YamlLocator {
     private final Map<String, Integer> lines = new HashMap<>();
 
-    YamlLocator(String yaml) {
+    public YamlLocator(String yaml) {
         try (JsonParser p = new YAMLFactory().createParser(yaml)) {
             JsonToken t;
             while ((t = p.nextToken()) != null) {
@@ -31,12 +31,12 @@ final class YamlLocator {
     }
 
     /** True when the document has a node at the pointer (e.g. {@code /apps}, even an empty list). */
-    boolean has(String pointer) {
+    public boolean has(String pointer) {
         return lines.containsKey(pointer);
     }
 
     /** The line of the node, or of its nearest ancestor that has one; 0 when unknown. */
-    int lineOf(String pointer) {
+    public int lineOf(String pointer) {
         String p = pointer;
         while (true) {
             Integer line = lines.get(p);
@@ -49,5 +49,21 @@ final class YamlLocator {
             }
             p = p.substring(0, slash);
         }
+    }
+
+    /** How a pointer is named in messages: {@code /apps/1/uri} is {@code apps[1].uri}. */
+    public static String field(String pointer) {
+        StringBuilder sb = new StringBuilder();
+        for (String part : pointer.substring(1).split("/")) {
+            if (!part.isEmpty() && part.chars().allMatch(Character::isDigit) && sb.length() > 0) {
+                sb.append('[').append(part).append(']');
+            } else {
+                if (sb.length() > 0) {
+                    sb.append('.');
+                }
+                sb.append(part);
+            }
+        }
+        return sb.toString();
     }
 }

@@ -140,7 +140,7 @@ class AwsProxyCliTest {
         assertThat(json.stop()).isZero();
         Result bad = ferry("proxy", "aws", "--app", "aws-prod", "--aws-role", "ReadOnly", "--format", "yaml",
                 "-w", workspace.toString());
-        assertThat(bad.code()).isEqualTo(1);
+        assertThat(bad.code()).isEqualTo(2); // a usage error, as picocli reports any bad option value
         assertThat(bad.err()).contains("Unknown format 'yaml'").contains("athena-odbc");
     }
 

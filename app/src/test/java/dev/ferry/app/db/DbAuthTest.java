@@ -1,5 +1,6 @@
 package dev.ferry.app.db;
 
+import dev.ferry.app.workspace.StandaloneWorkspace;
 import dev.ferry.app.FerryEnvironment;
 import dev.ferry.app.FerryException;
 import dev.ferry.app.aws.AwsSetup;
@@ -47,7 +48,7 @@ class DbAuthTest {
     void setUp() throws Exception {
         moto.reset();
         env = TestWorkspaces.motoEnv(dir, moto.endpoint());
-        auth = new DbAuth(new AwsSetup(env, new Workspace.AwsSettings("", "us-east-1", "")), "alice@acme.example",
+        auth = new DbAuth(new AwsSetup(env, new StandaloneWorkspace.AwsSettings("", "us-east-1", "")), "alice@acme.example",
                 Clock.systemUTC());
     }
 
@@ -172,7 +173,7 @@ class DbAuthTest {
     void redshiftRoleUserAssumesTheRoleThenUsesGetClusterCredentialsWithIam() throws Exception {
         try (var redshift = new dev.ferry.app.testsupport.RedshiftIamDouble(Map.of("analytics", "IAMR:analyst"))) {
             DbAuth viaDouble = new DbAuth(new AwsSetup(env.with("AWS_ENDPOINT_URL_REDSHIFT", redshift.endpoint()),
-                    new Workspace.AwsSettings("", "us-east-1", "")), "alice", Clock.systemUTC());
+                    new StandaloneWorkspace.AwsSettings("", "us-east-1", "")), "alice", Clock.systemUTC());
             DbCredentialSource src = viaDouble.sourceFor(db("analytics.abc.us-east-1.redshift.amazonaws.com:5439",
                     aws("us-east-1", "111111111111", "", "", "analytics", "", "")));
             DbLogin login = src.login("role/analyst", "dev");
@@ -190,7 +191,7 @@ class DbAuthTest {
     void redshiftServerlessGetCredentials() throws Exception {
         try (var serverless = new dev.ferry.app.testsupport.RedshiftIamDouble(Map.of())) {
             DbAuth viaDouble = new DbAuth(new AwsSetup(env.with("AWS_ENDPOINT_URL_REDSHIFT_SERVERLESS", serverless.endpoint()),
-                    new Workspace.AwsSettings("", "us-east-1", "")), "alice", Clock.systemUTC());
+                    new StandaloneWorkspace.AwsSettings("", "us-east-1", "")), "alice", Clock.systemUTC());
             DbCredentialSource src = viaDouble.sourceFor(new DatabaseResource("wg", null, "postgres",
                     "analytics-wg.111111111111.us-east-1.redshift-serverless.amazonaws.com:5439", null,
                     new DatabaseResource.Aws("us-east-1", "", "", "", "", "analytics-wg", "", "", ""), null, null, null));

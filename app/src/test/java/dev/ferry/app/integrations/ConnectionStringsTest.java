@@ -1,5 +1,6 @@
 package dev.ferry.app.integrations;
 
+import dev.ferry.app.model.DatabaseFlavour;
 import dev.ferry.tunnel.testsupport.PostgresServer;
 import dev.ferry.app.FerryException;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,7 +41,7 @@ class ConnectionStringsTest {
         pg = PostgresServer.shared(); // pg_hba trusts any other user from 127.0.0.1
         pg.psql("CREATE ROLE " + ident(USER) + " LOGIN");
         pg.psql("CREATE DATABASE " + ident(DB) + " OWNER " + ident(USER));
-        endpoint = new DatabaseEndpoint("127.0.0.1", pg.port(), USER, DB, DatabaseEndpoint.Flavour.POSTGRES, APP);
+        endpoint = new DatabaseEndpoint("127.0.0.1", pg.port(), USER, DB, DatabaseFlavour.POSTGRES, APP);
     }
 
     static String ident(String s) {
@@ -49,7 +50,7 @@ class ConnectionStringsTest {
 
     @Test
     void simpleNamesGiveTheDocumentedForms() {
-        ConnectionStrings cs = new ConnectionStrings(DatabaseEndpoint.loopback(15432, "alice", "orders", DatabaseEndpoint.Flavour.POSTGRES));
+        ConnectionStrings cs = new ConnectionStrings(DatabaseEndpoint.loopback(15432, "alice", "orders", DatabaseFlavour.POSTGRES));
         assertThat(cs.psqlCommand()).isEqualTo("psql \"host=127.0.0.1 port=15432 user=alice dbname=orders sslmode=disable\"");
         assertThat(cs.libpqUri()).isEqualTo("postgres://alice@127.0.0.1:15432/orders?sslmode=disable");
         assertThat(cs.jdbcUrl()).isEqualTo("jdbc:postgresql://127.0.0.1:15432/orders?user=alice&sslmode=disable");
@@ -97,7 +98,7 @@ class ConnectionStringsTest {
     @Test
     void redshiftJdbcUrlSendsTheRightStartupPacketWithoutTls() throws Exception {
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            DatabaseEndpoint rs = new DatabaseEndpoint("127.0.0.1", server.getLocalPort(), USER, DB, DatabaseEndpoint.Flavour.REDSHIFT, APP);
+            DatabaseEndpoint rs = new DatabaseEndpoint("127.0.0.1", server.getLocalPort(), USER, DB, DatabaseFlavour.REDSHIFT, APP);
             String url = new ConnectionStrings(rs).jdbcUrl();
             assertThat(url).startsWith("jdbc:redshift://");
             CompletableFuture<Void> client = CompletableFuture.runAsync(() -> {

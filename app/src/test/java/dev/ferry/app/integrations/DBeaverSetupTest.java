@@ -1,5 +1,6 @@
 package dev.ferry.app.integrations;
 
+import dev.ferry.app.model.DatabaseFlavour;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -87,7 +88,7 @@ class DBeaverSetupTest {
 
     DBeaverSetup.Connection conn(String user, String db, int port) {
         return new DBeaverSetup.Connection("orders via Ferry", "prod",
-                new DatabaseEndpoint("127.0.0.1", port, user, db, DatabaseEndpoint.Flavour.POSTGRES, null));
+                new DatabaseEndpoint("127.0.0.1", port, user, db, DatabaseFlavour.POSTGRES, null));
     }
 
     @Test
@@ -129,6 +130,22 @@ class DBeaverSetupTest {
     }
 
     @Test
+    void rewriteKeepsTheFilesModeAndLink() throws Exception {
+        Path real = DBeaverSetup.dataSourcesFile(tmp.resolve("real-ws"));
+        Files.createDirectories(real.getParent());
+        Files.writeString(real, SAMPLE);
+        Files.setPosixFilePermissions(real, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Path file = DBeaverSetup.dataSourcesFile(tmp.resolve("ws"));
+        Files.createDirectories(file.getParent());
+        Files.createSymbolicLink(file, real);
+        setup(Stream.empty()).addOrUpdate(file, conn("app_user", "orders", 15432));
+        assertThat(Files.isSymbolicLink(file)).isTrue();
+        assertThat(Files.readString(real)).contains("orders via Ferry");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(real)))
+                .isEqualTo("rw-------");
+    }
+
+    @Test
     void secondAddUpdatesInsteadOfDuplicating() throws Exception {
         Path file = DBeaverSetup.dataSourcesFile(tmp.resolve("ws"));
         DBeaverSetup s = setup(Stream.empty());
@@ -147,7 +164,7 @@ class DBeaverSetupTest {
         assertThat(after.get("folders").size()).isEqualTo(1);
 
         s.addOrUpdate(file, new DBeaverSetup.Connection("dw", "prod",
-                new DatabaseEndpoint("127.0.0.1", 15439, "awsuser", "dev", DatabaseEndpoint.Flavour.REDSHIFT, null)));
+                new DatabaseEndpoint("127.0.0.1", 15439, "awsuser", "dev", DatabaseFlavour.REDSHIFT, null)));
         JsonNode three = mapper.readTree(file.toFile());
         assertThat(three.get("connections").size()).isEqualTo(2);
         assertThat(three.get("connections").toString()).contains("\"driver\":\"redshift\"", "jdbc:redshift://127.0.0.1:15439/dev?user=awsuser&ssl=false");

@@ -76,6 +76,22 @@ class KeystoreImporterTest {
     }
 
     @Test
+    void importKeepsAPrivateKeystorePrivate() throws Exception {
+        Path store = keytoolStore("PKCS12", "keys.p12"); // holds a private key
+        Files.setPosixFilePermissions(store, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        KeystoreImporter.Result r = importer.importCa(store, caPem, "prod");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(store)))
+                .isEqualTo("rw-------");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(r.backup())))
+                .isEqualTo("rw-------");
+        Path linked = tmp.resolve("linked.p12");
+        Files.createSymbolicLink(linked, store);
+        importer.importCa(linked, caPem, "other");
+        assertThat(Files.isSymbolicLink(linked)).isTrue();
+        assertThat(keytoolList(store, "ferry-other")).contains("trustedCertEntry");
+    }
+
+    @Test
     void rotationReplacesTheAliasEverywhere() throws Exception {
         Path jks = keytoolStore("JKS", "a.jks");
         Path own = tmp.resolve("ferry/truststore.p12");

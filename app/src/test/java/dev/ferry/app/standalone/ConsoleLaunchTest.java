@@ -1,5 +1,6 @@
 package dev.ferry.app.standalone;
 
+import dev.ferry.app.workspace.StandaloneWorkspace;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.app.FerryCore;
 import dev.ferry.app.FerryEnvironment;
@@ -47,14 +48,14 @@ class ConsoleLaunchTest {
 
     SigninEndpointDouble signin;
     FerryCore core;
-    Workspace ws;
+    StandaloneWorkspace ws;
 
     @BeforeEach
     void setUp() throws Exception {
         moto.reset();
         signin = new SigninEndpointDouble(moto.endpoint());
         core = new FerryCore(TestWorkspaces.motoEnv(dir, moto.endpoint()));
-        ws = core.workspaces().load(TestWorkspaces.exampleFor(dir, signin.endpoint().toString()));
+        ws = (StandaloneWorkspace) core.workspaces().load(TestWorkspaces.exampleFor(dir, signin.endpoint().toString()));
     }
 
     @AfterEach
@@ -147,7 +148,7 @@ class ConsoleLaunchTest {
         Path file = dir.resolve("long.yaml");
         Files.writeString(file, Files.readString(ws.source())
                 .replace("user: alice@acme.example", "user: \"Dr. " + "Very Long Name ".repeat(6) + "\""));
-        Workspace longWs = core.workspaces().load(file);
+        StandaloneWorkspace longWs = (StandaloneWorkspace) core.workspaces().load(file);
         core.providers().open(longWs).consoleUrl(longWs.app("aws-prod").orElseThrow(),
                 AwsRole.parse("arn:aws:iam::111111111111:role/ReadOnly"));
         String name = lastAssumedRole().path("session_name").asText();
@@ -235,7 +236,7 @@ class ConsoleLaunchTest {
     void missingProfileIsExplained() throws Exception {
         Path file = dir.resolve("profile.yaml");
         Files.writeString(file, Files.readString(ws.source()).replace("\naws:\n", "\naws:\n  profile: nope\n"));
-        Workspace w = core.workspaces().load(file);
+        StandaloneWorkspace w = (StandaloneWorkspace) core.workspaces().load(file);
         assertThatThrownBy(() -> core.providers().open(w).identity()).isInstanceOf(FerryException.class)
                 .hasMessageContaining("The AWS profile 'nope' does not exist")
                 .satisfies(t -> assertThat(((FerryException) t).hint()).contains("aws configure --profile nope"));
@@ -247,7 +248,7 @@ class ConsoleLaunchTest {
         Path file = dir.resolve("profile.yaml");
         Files.writeString(file, Files.readString(ws.source()).replace("\naws:\n", "\naws:\n  profile: empty\n"));
         try (FerryCore c = new FerryCore(TestWorkspaces.motoEnv(dir, moto.endpoint()))) {
-            Workspace w = c.workspaces().load(file);
+            StandaloneWorkspace w = (StandaloneWorkspace) c.workspaces().load(file);
             assertThatThrownBy(() -> c.providers().open(w).identity()).isInstanceOf(FerryException.class)
                     .hasMessageContaining("No AWS credentials found for profile 'empty'");
         }
@@ -268,7 +269,7 @@ class ConsoleLaunchTest {
         vars.remove("AWS_SECRET_ACCESS_KEY");
         vars.remove("AWS_REGION");
         try (FerryCore c = new FerryCore(new FerryEnvironment(vars, "Linux", dir.toString(), "alice"))) {
-            Workspace w = c.workspaces().load(file);
+            StandaloneWorkspace w = (StandaloneWorkspace) c.workspaces().load(file);
             Identity id = c.providers().open(w).identity();
             assertThat(id.detail()).contains("profile team");
             assertThat(id.principal()).isNotBlank();

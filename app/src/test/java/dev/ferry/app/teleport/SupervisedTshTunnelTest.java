@@ -3,9 +3,11 @@ package dev.ferry.app.teleport;
 import dev.ferry.app.FerryEnvironment;
 import dev.ferry.app.access.AccessProvider;
 import dev.ferry.app.access.AccessProviders;
-import dev.ferry.app.aws.AwsProxyDetails;
+import dev.ferry.app.tunnels.AwsProxyInfo;
+import dev.ferry.app.tunnels.DatabaseTunnelInfo;
+import dev.ferry.app.tunnels.Ports;
+import dev.ferry.app.model.DatabaseFlavour;
 import dev.ferry.app.aws.ConsoleFederation;
-import dev.ferry.app.db.DatabaseAccess;
 import dev.ferry.app.model.AppResource;
 import dev.ferry.app.model.AwsRole;
 import dev.ferry.app.model.DatabaseResource;
@@ -90,10 +92,13 @@ class SupervisedTshTunnelTest {
         int port = FreePorts.find();
         TunnelOpener.Opened o = openDb(port);
         assertThat(o.tunnel().localAddress().getPort()).isEqualTo(port);
-        assertThat(o.details()).containsEntry(DatabaseAccess.DB_USER, PostgresServer.TRUST_USER)
-                .containsEntry(DatabaseAccess.DB_NAME, PostgresServer.DATABASE)
-                .containsEntry(DatabaseAccess.UPSTREAM, "localhost:" + pg.port() + " via Teleport " + TshStub.PROXY)
-                .containsKeys(DatabaseAccess.AUTH, DatabaseAccess.TLS);
+        DatabaseTunnelInfo info = (DatabaseTunnelInfo) o.info();
+        assertThat(info.dbUser()).isEqualTo(PostgresServer.TRUST_USER);
+        assertThat(info.dbName()).isEqualTo(PostgresServer.DATABASE);
+        assertThat(info.upstream()).isEqualTo("localhost:" + pg.port() + " via Teleport " + TshStub.PROXY);
+        assertThat(info.flavour()).isEqualTo(DatabaseFlavour.POSTGRES);
+        assertThat(info.authentication()).contains("Teleport certificate");
+        assertThat(info.tls()).isEqualTo("Teleport mutual TLS");
         assertThat(psql(port)).isEqualTo(PostgresServer.TRUST_USER);
     }
 
@@ -122,7 +127,7 @@ class SupervisedTshTunnelTest {
         t.close();
         assertThat(Duration.between(start, Instant.now())).isLessThan(SupervisedTshTunnel.STOP_GRACE.multipliedBy(2));
         assertThat(process.isAlive()).isFalse();
-        assertThat(SupervisedTshTunnel.portIsFree(port)).isTrue();
+        assertThat(Ports.isFree(port)).isTrue();
         assertThat(t.restarts()).isZero();
     }
 
@@ -149,16 +154,18 @@ class SupervisedTshTunnelTest {
         TunnelOpener.Opened o = provider.openAwsProxy(app, role, ProxyMode.HTTPS_PROXY, port);
         opened.add(o);
         SupervisedTshTunnel t = (SupervisedTshTunnel) o.tunnel();
-        Map<String, String> before = o.details();
-        assertThat(before).containsEntry(AwsProxyDetails.ROLE, role.arn())
-                .containsEntry(AwsProxyDetails.HTTPS_PROXY, "http://127.0.0.1:" + port)
-                .containsKeys(AwsProxyDetails.ACCESS_KEY, AwsProxyDetails.SECRET_KEY, AwsProxyDetails.CA_BUNDLE);
-        assertThat(t.log()).noneMatch(l -> l.contains(before.get(AwsProxyDetails.SECRET_KEY)));
+        AwsProxyInfo before = (AwsProxyInfo) o.info();
+        assertThat(before.roleArn()).isEqualTo(role.arn());
+        assertThat(before.mode()).isEqualTo(ProxyMode.HTTPS_PROXY);
+        assertThat(before.address()).isEqualTo("http://127.0.0.1:" + port);
+        assertThat(before.accessKeyId()).isNotBlank();
+        assertThat(before.caBundle()).isNotNull();
+        assertThat(t.log()).noneMatch(l -> l.contains(before.secretAccessKey()));
 
         ProcessHandle.of(TshStub.pids(pids).get(0)).orElseThrow().destroyForcibly();
         Wait.until("tsh proxy aws was restarted", () -> t.restarts() == 1);
-        assertThat(t.details()).containsEntry(AwsProxyDetails.ACCESS_KEY, before.get(AwsProxyDetails.ACCESS_KEY))
-                .containsEntry(AwsProxyDetails.SECRET_KEY, before.get(AwsProxyDetails.SECRET_KEY));
+        assertThat(t.details()).containsEntry(AwsProxyInfo.ACCESS_KEY, before.accessKeyId())
+                .containsEntry(AwsProxyInfo.SECRET_KEY, before.secretAccessKey());
         long appLogins = tsh.calls().stream().filter(c -> c.get("argv").get(0).asText().equals("apps")
                 && c.get("argv").get(1).asText().equals("login")).count();
         assertThat(appLogins).as("apps login before each start").isEqualTo(2);

@@ -1,5 +1,6 @@
 package dev.ferry.app.teleport;
 
+import dev.ferry.app.workspace.TeleportWorkspace;
 import dev.ferry.app.FerryEnvironment;
 import dev.ferry.app.FerryException;
 import dev.ferry.app.access.AccessProvider;
@@ -261,12 +262,12 @@ class TeleportProviderTest {
 
     @Test
     void sharedTeleportHomeIsTheUsersOwn() throws Exception {
-        Workspace ws = new WorkspaceLoader("u").load(tsh.workspace("  teleport_home: shared\n"));
+        TeleportWorkspace ws = (TeleportWorkspace) new WorkspaceLoader("u").load(tsh.workspace("  teleport_home: shared\n"));
         assertThat(TeleportHome.of(ws, env, dev.ferry.app.settings.FerryPaths.of(env)))
                 .isEqualTo(dir.resolve("home/.tsh"));
         assertThat(TeleportHome.of(ws, env.with("TELEPORT_HOME", "/elsewhere/tsh"),
                 dev.ferry.app.settings.FerryPaths.of(env))).isEqualTo(Path.of("/elsewhere/tsh"));
-        Workspace own = new WorkspaceLoader("u").load(tsh.workspace("  teleport_home: profiles/acme\n"));
+        TeleportWorkspace own = (TeleportWorkspace) new WorkspaceLoader("u").load(tsh.workspace("  teleport_home: profiles/acme\n"));
         assertThat(TeleportHome.of(own, env, dev.ferry.app.settings.FerryPaths.of(env)))
                 .isEqualTo(dir.resolve("profiles/acme"));
     }

@@ -2,7 +2,7 @@ package dev.ferry.app.tunnels;
 
 import dev.ferry.app.FerryCore;
 import dev.ferry.app.FerryEnvironment;
-import dev.ferry.app.aws.AwsProxyDetails;
+import dev.ferry.tunnel.aws.ProxyMode;
 import dev.ferry.tunnel.testsupport.MotoServer;
 import dev.ferry.app.testsupport.TestWorkspaces;
 import dev.ferry.tunnel.testsupport.PostgresServer;
@@ -60,11 +60,7 @@ class RestoreTest {
     static String callerThroughProxy(Tunnel proxy) throws Exception {
         ProcessBuilder pb = new ProcessBuilder("aws", "sts", "get-caller-identity", "--query", "Arn", "--output", "text");
         pb.environment().keySet().removeIf(k -> k.startsWith("AWS_") || k.toUpperCase().endsWith("_PROXY"));
-        proxy.details().forEach((k, v) -> {
-            if (k.startsWith("AWS_") || k.equals(AwsProxyDetails.HTTPS_PROXY)) {
-                pb.environment().put(k, v);
-            }
-        });
+        ((AwsProxyInfo) proxy.info().orElseThrow()).environment().forEach(pb.environment()::put);
         pb.environment().put("AWS_CONFIG_FILE", "/nonexistent");
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes()).trim();
@@ -80,7 +76,7 @@ class RestoreTest {
         FerryEnvironment env = TestWorkspaces.motoEnv(dir, moto.endpoint());
         String ws = workspace(pg).toString();
         TunnelSpec dbSpec = TunnelSpec.database(ws, "local", PostgresServer.TRUST_USER, PostgresServer.DATABASE, 0);
-        TunnelSpec awsSpec = TunnelSpec.awsProxy(ws, "aws-prod", "arn:aws:iam::111111111111:role/ReadOnly", "https_proxy", 0);
+        TunnelSpec awsSpec = TunnelSpec.awsProxy(ws, "aws-prod", "arn:aws:iam::111111111111:role/ReadOnly", ProxyMode.HTTPS_PROXY, 0);
 
         int dbPort;
         int awsPort;
@@ -88,7 +84,7 @@ class RestoreTest {
             dbPort = first.tunnels().openNow(dbSpec).localAddress().getPort();
             awsPort = first.tunnels().openNow(awsSpec).localAddress().getPort();
         }
-        assertThat(TunnelManager.isFree(dbPort)).isTrue();
+        assertThat(Ports.isFree(dbPort)).isTrue();
 
         try (FerryCore second = new FerryCore(env)) {
             var results = second.tunnels().restore();

@@ -2,7 +2,6 @@ package dev.ferry.app.tunnels;
 
 import dev.ferry.app.FerryException;
 import dev.ferry.app.concurrent.ThreadPoolBackground;
-import dev.ferry.app.settings.JsonFileStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,13 +27,13 @@ class TunnelManagerTest {
     final List<TunnelManager> managers = new ArrayList<>();
 
     TunnelManager manager() {
-        JsonFileStore<TunnelState> store = new JsonFileStore<>(dir.resolve("tunnels.json"), TunnelState.class,
-                TunnelState::new, false);
+        TunnelStateFile store = new TunnelStateFile(dir.resolve("tunnels.json"));
         TunnelManager m = new TunnelManager(spec -> {
             if (spec.resource().equals("gone")) {
                 throw new FerryException("The database 'gone' is no longer in the workspace.");
             }
-            return new TunnelOpener.Opened(new EchoTunnel(spec.port()), Map.of("Upstream", "echo"));
+            return new TunnelOpener.Opened(new EchoTunnel(spec.port()), new DatabaseTunnelInfo("alice", "orders",
+                    dev.ferry.app.model.DatabaseFlavour.POSTGRES, "echo", "none", "insecure"));
         }, store, bg);
         managers.add(m);
         return m;
@@ -110,11 +109,7 @@ class TunnelManagerTest {
         int okPort = m.open(ok).join().localAddress().getPort();
         m.close();
         // The state file also lists a tunnel whose resource has since disappeared.
-        JsonFileStore<TunnelState> store = new JsonFileStore<>(dir.resolve("tunnels.json"), TunnelState.class,
-                TunnelState::new, false);
-        TunnelState s = store.load();
-        s.open.add(gone.withPort(TunnelManager.freePort()));
-        store.save(s);
+        new TunnelStateFile(dir.resolve("tunnels.json")).update(s -> s.open.add(gone.withPort(Ports.freePort())));
 
         TunnelManager again = manager();
         var results = again.restore();
@@ -129,11 +124,11 @@ class TunnelManagerTest {
         TunnelSpec spec = TunnelSpec.database("/ws.yaml", "orders", "alice", "orders", 0);
         Tunnel t = m.open(spec).join();
         int old = t.localAddress().getPort();
-        int wanted = TunnelManager.freePort();
+        int wanted = Ports.freePort();
         m.changePort(t.id(), wanted).join();
         assertThat(t.localAddress().getPort()).isEqualTo(wanted);
         assertThat(echo(wanted)).isEqualTo("ping");
-        assertThat(TunnelManager.isFree(old)).isTrue();
+        assertThat(Ports.isFree(old)).isTrue();
         assertThat(m.rememberedPort(spec)).isEqualTo(wanted);
     }
 
@@ -142,7 +137,7 @@ class TunnelManagerTest {
         TunnelSpec a = TunnelSpec.database("/ws.yaml", "orders", "alice", "orders", 0);
         assertThat(a.withPort(5432).id()).isEqualTo(a.id());
         assertThat(TunnelSpec.database("/ws.yaml", "orders", "bob", "orders", 0).id()).isNotEqualTo(a.id());
-        assertThat(TunnelSpec.awsProxy("/ws.yaml", "aws-prod", "arn:aws:iam::111111111111:role/ReadOnly", "https_proxy", 0)
+        assertThat(TunnelSpec.awsProxy("/ws.yaml", "aws-prod", "arn:aws:iam::111111111111:role/ReadOnly", dev.ferry.tunnel.aws.ProxyMode.HTTPS_PROXY, 0)
                 .title()).isEqualTo("aws-prod (ReadOnly)");
     }
 }

@@ -38,8 +38,7 @@ class AddTeleportClusterTest {
         assertThat(file.getParent()).isEqualTo(core.paths().workspacesDir().toAbsolutePath().normalize());
         assertThat(Files.readString(file)).isEqualTo("name: alice@teleport.acme.example\nteleport:\n"
                 + "  proxy: teleport.acme.example:443\n  user: alice\n  auth: github\n");
-        Workspace ws = new WorkspaceLoader("os-user").load(file);
-        assertThat(ws.kind()).isEqualTo(Workspace.Kind.TELEPORT);
+        TeleportWorkspace ws = (TeleportWorkspace) new WorkspaceLoader("os-user").load(file);
         assertThat(ws.teleport().proxy()).isEqualTo("teleport.acme.example:443");
         assertThat(ws.teleport().auth()).isEqualTo("github");
         assertThat(ws.user()).isEqualTo("alice");
@@ -57,7 +56,7 @@ class AddTeleportClusterTest {
         assertThat(second.getFileName().toString()).isEqualTo("teleport.acme.example-2.yaml");
         assertThat(Files.readString(first)).isEqualTo("name: teleport.acme.example\nteleport:\n"
                 + "  proxy: teleport.acme.example:3080\n");
-        assertThat(new WorkspaceLoader("os-user").load(second).teleport().proxy()).isEqualTo("teleport.acme.example:443");
+        assertThat(((TeleportWorkspace) new WorkspaceLoader("os-user").load(second)).teleport().proxy()).isEqualTo("teleport.acme.example:443");
     }
 
     @Test

@@ -30,7 +30,7 @@ class WorkspaceLoaderTest {
 
     @Test
     void exampleWorkspaceLoadsWithEverythingTheIssueAsksFor() {
-        Workspace ws = loader.load(TestWorkspaces.example());
+        StandaloneWorkspace ws = (StandaloneWorkspace) loader.load(TestWorkspaces.example());
         assertThat(ws.name()).isEqualTo("acme");
         assertThat(ws.user()).isEqualTo("alice@acme.example");
         assertThat(ws.aws().profile()).isEqualTo("acme");
@@ -54,7 +54,7 @@ class WorkspaceLoaderTest {
 
     @Test
     void userDefaultsToTheOsUser() {
-        Workspace ws = loader.parse(file, "name: x\n");
+        StandaloneWorkspace ws = (StandaloneWorkspace) loader.parse(file, "name: x\n");
         assertThat(ws.user()).isEqualTo("os-user");
         assertThat(ws.resources()).isEmpty();
     }
@@ -228,7 +228,7 @@ class WorkspaceLoaderTest {
 
     @Test
     void rolesOfferedFollowLabelsAndAccount() {
-        Workspace ws = loader.parse(file, """
+        StandaloneWorkspace ws = (StandaloneWorkspace) loader.parse(file, """
                 name: x
                 apps:
                   - name: prod
@@ -260,14 +260,12 @@ class WorkspaceLoaderTest {
     @Test
     void teleportExampleLoads() {
         Path example = TestWorkspaces.example().resolveSibling("teleport.yaml");
-        Workspace ws = loader.load(example);
-        assertThat(ws.kind()).isEqualTo(Workspace.Kind.TELEPORT);
+        TeleportWorkspace ws = (TeleportWorkspace) loader.load(example);
         assertThat(ws.name()).isEqualTo("acme-teleport");
         assertThat(ws.teleport().proxy()).isEqualTo("teleport.acme.example:443");
         assertThat(ws.teleport().user()).isEqualTo("alice");
         assertThat(ws.teleport().auth()).isEqualTo("github");
         assertThat(ws.teleport().tsh()).isEmpty();
-        assertThat(ws.resources()).isEmpty();
     }
 
     @Test
@@ -340,7 +338,7 @@ class WorkspaceLoaderTest {
 
     @Test
     void teleportPathsResolveAgainstTheWorkspaceFile() {
-        Workspace ws = loader.parse(file, """
+        TeleportWorkspace ws = (TeleportWorkspace) loader.parse(file, """
                 name: x
                 teleport:
                   proxy: teleport.example.com

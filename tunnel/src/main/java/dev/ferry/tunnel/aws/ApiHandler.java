@@ -64,23 +64,35 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ApiHandler.class);
 
-    private static final Set<String> NOT_FORWARDED = Set.of("host", "authorization", "x-amz-date",
+    /** Replaced by the proxy (signature, hop-by-hop and framing headers), whether signed or not. */
+    private static final Set<String> NOT_FORWARDED = Set.of("host", "authorization", "x-amz-date", "date",
             "x-amz-security-token", "x-amz-content-sha256", "connection", "keep-alive", "proxy-connection",
             "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "expect", "content-length");
+    /** Unsigned headers that are still forwarded: informational only, AWS does not sign them either. */
+    private static final Set<String> FORWARDED_UNSIGNED = Set.of("user-agent");
     private static final Set<String> AWS_CHUNKED_ONLY = Set.of("x-amz-decoded-content-length", "x-amz-trailer",
             "x-amz-sdk-checksum-algorithm");
     private static final Pattern VIRTUAL_BUCKET = Pattern.compile("^(.+?)\\.s3(?:[.-][a-z0-9-]+)*\\.amazonaws\\.com(?:\\.cn)?$");
 
     private final AwsProxy proxy;
     private final TunnelStats stats;
-    /** The CONNECT authority (HTTPS_PROXY mode) or null (endpoint-URL mode). */
-    private final String connectAuthority;
+    /** The intercepted CONNECT host (HTTPS_PROXY mode) or null (endpoint-URL mode). */
+    private final AwsEndpoint connectEndpoint;
 
     private ChannelHandlerContext ctx;
     private State state = State.IDLE;
     // current exchange
     private SigV4Verifier.Request view;
     private SigV4Verifier.Auth auth;
+    /** What the request's signature covers (SigV4 or SigV2), and where it may go. */
+    private String service;
+    private String region;
+    private boolean s3;
+    private boolean presigned;
+    private boolean sigV2;
+    private Set<String> signedHeaders;
+    private AwsEndpoint endpoint;
+    private long reservedBytes;
     private HttpRequest request;
     private boolean keepAlive;
     private boolean requestDone;
@@ -97,10 +109,14 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
     private boolean upstreamReusable;
     private boolean pendingUpstreamFlush;
 
-    ApiHandler(AwsProxy proxy, String connectAuthority) {
+    ApiHandler(AwsProxy proxy, AwsEndpoint connectEndpoint) {
         this.proxy = proxy;
         this.stats = proxy.stats();
-        this.connectAuthority = connectAuthority;
+        this.connectEndpoint = connectEndpoint;
+    }
+
+    private ClientTimeouts timeouts() {
+        return (ClientTimeouts) ctx.pipeline().get(ClientTimeouts.NAME);
     }
 
     @Override
@@ -143,6 +159,10 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
         responseDone = false;
         keepAlive = HttpUtil.isKeepAlive(r);
         auth = null;
+        endpoint = null;
+        sigV2 = false;
+        s3 = connectEndpoint != null && connectEndpoint.isS3();
+        timeouts().busy();
         if (r.decoderResult().isFailure()) {
             keepAlive = false;
             rejectPlain(HttpResponseStatus.BAD_REQUEST, "The request could not be parsed as HTTP/1.1.");
@@ -150,13 +170,24 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
         }
         view = toView(r);
         try {
-            auth = proxy.verifier().authenticate(view);
+            if (SigV2Verifier.isSigV2(view)) {
+                authenticateSigV2();
+            } else {
+                auth = proxy.verifier().authenticate(view);
+                service = auth.service();
+                region = auth.region();
+                s3 = auth.isS3();
+                presigned = auth.presigned();
+                signedHeaders = Set.copyOf(auth.signedHeaders());
+                endpoint = endpointFor(service, region);
+            }
+            refuseUnsignedAmzHeaders();
         } catch (SigV4Exception e) {
             reject(e);
             return;
         }
         String claimed = view.header("x-amz-content-sha256");
-        if (auth.isS3()) {
+        if (s3) {
             startStreaming(claimed);
         } else {
             long length = HttpUtil.getContentLength(r, -1L);
@@ -170,18 +201,85 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * The genuine AWS endpoint for the request's scope: the intercepted host, which must serve
+     * that service and region (HTTPS_PROXY), or the SDK's endpoint for the scope (endpoint-URL).
+     */
+    private AwsEndpoint endpointFor(String service, String region) throws SigV4Exception {
+        if (connectEndpoint != null) {
+            String why = connectEndpoint.scopeMismatch(service, region);
+            if (why != null) {
+                try {
+                    AwsEndpoint.checkScopeNames(service, region);
+                } catch (IllegalArgumentException e) {
+                    throw new SigV4Exception(Reason.SCOPE_MALFORMED, e.getMessage());
+                }
+                throw new SigV4Exception(Reason.SCOPE_MISMATCH, "Ferry refused the request: " + why + ".");
+            }
+            return connectEndpoint;
+        }
+        try {
+            return AwsEndpoint.forScope(service, region);
+        } catch (IllegalArgumentException e) {
+            throw new SigV4Exception(Reason.SCOPE_MALFORMED, e.getMessage());
+        }
+    }
+
+    /** Signature Version 2 (S3 only): verified here, then re-signed with SigV4 for the S3 endpoint. */
+    private void authenticateSigV2() throws SigV4Exception {
+        sigV2 = true;
+        s3 = true;
+        service = "s3";
+        String bucket = null;
+        if (connectEndpoint != null) {
+            if (!connectEndpoint.isS3()) {
+                throw new SigV4Exception(Reason.UNSUPPORTED, "The request is signed with Signature Version 2 "
+                        + "(SigV2), which only Amazon S3 accepts, but it was sent to " + connectEndpoint.host()
+                        + ". Sign it with Signature Version 4.");
+            }
+            region = connectEndpoint.region().orElse(proxy.config().defaultRegion());
+            String host = view.header("host");
+            Matcher m = VIRTUAL_BUCKET.matcher(host == null ? "" : stripPort(host.toLowerCase(Locale.ROOT)));
+            if (m.matches()) {
+                bucket = m.group(1);
+            }
+        } else {
+            region = proxy.config().defaultRegion();
+        }
+        SigV2Verifier.Auth a = proxy.sigV2().verify(view, bucket);
+        presigned = a.presigned();
+        signedHeaders = Set.copyOf(a.signedHeaders());
+        endpoint = endpointFor(service, region);
+    }
+
+    /** As S3 does: every x-amz-* header must be covered by the signature, or the request is refused. */
+    private void refuseUnsignedAmzHeaders() throws SigV4Exception {
+        List<String> unsigned = new ArrayList<>();
+        for (String name : view.headers().keySet()) {
+            if (name.startsWith("x-amz-") && !signedHeaders.contains(name)) {
+                unsigned.add(name);
+            }
+        }
+        if (!unsigned.isEmpty()) {
+            throw new SigV4Exception(Reason.UNSIGNED_HEADERS, "There were headers present in the request which were "
+                    + "not signed: " + String.join(", ", unsigned) + ". Ferry forwards only what the client signed.");
+        }
+    }
+
     private void startStreaming(String claimed) {
-        String payloadHash = claimed != null ? claimed
-                : auth.presigned() ? SigV4Verifier.UNSIGNED_PAYLOAD : null;
+        String payloadHash = sigV2 ? SigV4Verifier.UNSIGNED_PAYLOAD : claimed != null ? claimed
+                : presigned ? SigV4Verifier.UNSIGNED_PAYLOAD : null;
         if (payloadHash == null) {
             reject(new SigV4Exception(Reason.MALFORMED, "S3 requests must carry x-amz-content-sha256."));
             return;
         }
-        try {
-            proxy.verifier().verifySignature(view, auth, payloadHash);
-        } catch (SigV4Exception e) {
-            reject(e);
-            return;
+        if (!sigV2) {
+            try {
+                proxy.verifier().verifySignature(view, auth, payloadHash);
+            } catch (SigV4Exception e) {
+                reject(e);
+                return;
+            }
         }
         boolean chunked = false;
         long length = HttpUtil.getContentLength(request, -1L);
@@ -243,7 +341,14 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
                     buffer = null;
                     rejectTooLarge();
                 } else if (data.isReadable()) {
-                    buffer.addComponent(true, data.retain());
+                    if (!proxy.reserveBuffered(data.readableBytes())) {
+                        buffer.release();
+                        buffer = null;
+                        rejectBusy();
+                    } else {
+                        reservedBytes += data.readableBytes();
+                        buffer.addComponent(true, data.retain());
+                    }
                 }
                 if (last && state == State.BUFFERING) {
                     requestDone = true;
@@ -324,16 +429,17 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
     // ---- upstream --------------------------------------------------------------------------
 
     private HttpRequest upstreamHead(byte[] body, boolean awsChunked, long length) {
-        String service = auth.service();
-        String region = auth.region();
-        String originalHost = connectAuthority != null ? connectAuthority : defaultHost(service, region);
-        URI base = proxy.config().upstream().resolve(service, region, originalHost);
+        String originalHost = endpoint.host();
+        URI base = proxy.config().upstream().resolve(service, region, endpoint);
+        if (base == null || base.getHost() == null || base.getScheme() == null) {
+            throw new IllegalStateException("the endpoint configured for " + service + " (" + base + ") has no host");
+        }
         String path = view.rawPath().isEmpty() ? "/" : view.rawPath();
-        if (auth.isS3() && !base.getAuthority().equalsIgnoreCase(originalHost)) {
+        if (s3 && !base.getHost().equalsIgnoreCase(originalHost)) {
             // A virtual-hosted bucket sent to another endpoint becomes a path-style request.
-            Matcher m = VIRTUAL_BUCKET.matcher(stripPort(originalHost));
+            Matcher m = VIRTUAL_BUCKET.matcher(originalHost);
             String hostHeader = view.header("host");
-            if (m.matches() && hostHeader != null && stripPort(hostHeader).equalsIgnoreCase(stripPort(originalHost))) {
+            if (m.matches() && hostHeader != null && stripPort(hostHeader.toLowerCase(Locale.ROOT)).equals(originalHost)) {
                 path = "/" + m.group(1) + (path.equals("/") ? "" : path);
             }
         }
@@ -345,7 +451,7 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
                 }
                 int eq = pair.indexOf('=');
                 String k = SigV4Verifier.decode(eq < 0 ? pair : pair.substring(0, eq));
-                if (auth.presigned() && k.startsWith("X-Amz-") && isPresignParam(k)) {
+                if (presigned && (sigV2 ? SigV2Verifier.QUERY_PARAMS.contains(k) : isPresignParam(k))) {
                     continue;
                 }
                 query.add(new AbstractMap.SimpleEntry<>(k, eq < 0 ? null : SigV4Verifier.decode(pair.substring(eq + 1))));
@@ -354,8 +460,9 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
         List<Map.Entry<String, String>> headers = new ArrayList<>();
         for (Map.Entry<String, String> h : request.headers()) {
             String name = h.getKey().toLowerCase(Locale.ROOT);
-            if (NOT_FORWARDED.contains(name) || (awsChunked && AWS_CHUNKED_ONLY.contains(name))) {
-                continue;
+            if (NOT_FORWARDED.contains(name) || (awsChunked && AWS_CHUNKED_ONLY.contains(name))
+                    || !(signedHeaders.contains(name) || FORWARDED_UNSIGNED.contains(name))) {
+                continue; // only what the client signed goes upstream with real credentials
             }
             String value = h.getValue();
             if (awsChunked && name.equals("content-encoding")) {
@@ -372,7 +479,7 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
             headers.add(new AbstractMap.SimpleEntry<>("Content-Length", Long.toString(length)));
         }
         HttpRequest head = proxy.upstreamSigner().sign(request.method().name(), base, path, query, headers, service,
-                region, auth.isS3(), body);
+                region, s3, body);
         if (length < 0 && hasBody) {
             HttpUtil.setTransferEncodingChunked(head, true);
         }
@@ -406,15 +513,6 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
     private static String stripPort(String host) {
         int c = host.lastIndexOf(':');
         return c > 0 && host.indexOf(':') == c ? host.substring(0, c) : host;
-    }
-
-    /** The standard endpoint host for a signing name and region (endpoint-URL mode). */
-    static String defaultHost(String service, String region) {
-        String suffix = region.startsWith("cn-") ? ".amazonaws.com.cn" : ".amazonaws.com";
-        if (service.equals("iam")) {
-            return region.startsWith("cn-") ? "iam.cn-north-1.amazonaws.com.cn" : "iam.amazonaws.com";
-        }
-        return service + "." + region + suffix;
     }
 
     private void connectUpstream(URI base) {
@@ -499,7 +597,6 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
         stats.error(message);
         resetUpstream();
         if (!responseStarted) {
-            boolean s3 = auth != null && auth.isS3();
             respondError(HttpResponseStatus.BAD_GATEWAY, "ServiceUnavailable", message, s3);
             afterError();
         } else {
@@ -635,6 +732,7 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
             ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
             return;
         }
+        timeouts().idle();
         ctx.channel().config().setAutoRead(true);
     }
 
@@ -647,14 +745,26 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
             buffer.release();
             buffer = null;
         }
+        if (reservedBytes > 0) {
+            proxy.releaseBuffered(reservedBytes);
+            reservedBytes = 0;
+        }
         check = null;
     }
 
     private void reject(SigV4Exception e) {
         stats.requestRejected(e.getMessage());
-        boolean s3 = auth != null ? auth.isS3() : looksLikeS3();
+        boolean s3 = this.s3 || auth == null && looksLikeS3();
         resetUpstream();
-        respondError(HttpResponseStatus.FORBIDDEN, AwsErrors.code(e.reason(), s3), e.getMessage(), s3);
+        respondError(AwsErrors.status(e.reason()), AwsErrors.code(e.reason(), s3), e.getMessage(), s3);
+        afterError();
+    }
+
+    private void rejectBusy() {
+        String msg = "Ferry's AWS proxy holds " + (AwsProxy.MAX_BUFFERED_TOTAL >> 20) + " MiB of request bodies "
+                + "already, the most it buffers at once. Retry in a moment.";
+        stats.requestRejected(msg);
+        respondError(HttpResponseStatus.SERVICE_UNAVAILABLE, s3 ? "SlowDown" : "ServiceUnavailable", msg, s3);
         afterError();
     }
 
@@ -675,7 +785,7 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
 
     private boolean looksLikeS3() {
         String host = view == null ? null : view.header("host");
-        return host != null && host.contains("s3");
+        return host != null && host.contains("s3") || view != null && SigV2Verifier.isSigV2(view);
     }
 
     private void respondError(HttpResponseStatus status, String code, String message, boolean s3) {

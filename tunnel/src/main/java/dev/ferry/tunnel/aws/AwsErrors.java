@@ -24,7 +24,15 @@ final class AwsErrors {
             case EXPIRED -> s3 ? "AccessDenied" : "ExpiredTokenException";
             case BAD_DIGEST -> s3 ? "BadDigest" : "SignatureDoesNotMatch";
             case MALFORMED, UNSUPPORTED -> s3 ? "AccessDenied" : "IncompleteSignature";
+            case SCOPE_MALFORMED, SCOPE_MISMATCH -> s3 ? "AuthorizationHeaderMalformed" : "InvalidSignatureException";
+            case UNSIGNED_HEADERS -> s3 ? "AccessDenied" : "IncompleteSignature";
         };
+    }
+
+    /** 400 for a malformed scope (as S3 answers AuthorizationHeaderMalformed), 403 for the rest. */
+    static HttpResponseStatus status(SigV4Exception.Reason reason) {
+        return reason == SigV4Exception.Reason.SCOPE_MALFORMED ? HttpResponseStatus.BAD_REQUEST
+                : HttpResponseStatus.FORBIDDEN;
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.ferry.tunnel.aws;
 
+import dev.ferry.tunnel.HostAndPort;
+import dev.ferry.tunnel.ListenerLimits;
 import dev.ferry.tunnel.LocalTunnel;
 import dev.ferry.tunnel.PortInUseException;
 import dev.ferry.tunnel.TunnelStats;
@@ -17,21 +19,30 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.resolver.DefaultNameResolver;
+import io.netty.util.NetUtil;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.net.BindException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Locale;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,10 +65,18 @@ public final class AwsProxy implements LocalTunnel {
 
     private static final Logger LOG = LoggerFactory.getLogger(AwsProxy.class);
     static final int MAX_BUFFERED_BODY = 16 * 1024 * 1024;
+    /** All request bodies buffered at once (non-S3 calls are buffered to hash them); past it: 503 SlowDown. */
+    static final long MAX_BUFFERED_TOTAL = 64L * 1024 * 1024;
+    /** A pass-through tunnel with no bytes either way for this long is closed. */
+    static final Duration PASS_THROUGH_IDLE = Duration.ofMinutes(10);
+
+    private final AtomicInteger served = new AtomicInteger();
+    private final AtomicLong buffered = new AtomicLong();
 
     private final AwsProxyConfig config;
     private final TunnelStats stats = new TunnelStats();
     private final SigV4Verifier verifier;
+    private final SigV2Verifier sigV2;
     private final UpstreamSigner upstreamSigner;
     private final SslContext upstreamTls;
     private final EventLoopGroup group;
@@ -67,6 +86,7 @@ public final class AwsProxy implements LocalTunnel {
     private AwsProxy(AwsProxyConfig config) throws SSLException {
         this.config = config;
         this.verifier = new SigV4Verifier(config.local(), Clock.systemUTC());
+        this.sigV2 = new SigV2Verifier(config.local(), Clock.systemUTC());
         this.upstreamSigner = new UpstreamSigner(config.upstreamCredentials());
         this.upstreamTls = SslContextBuilder.forClient().build();
         this.group = new NioEventLoopGroup(2);
@@ -94,6 +114,22 @@ public final class AwsProxy implements LocalTunnel {
                     protected void initChannel(SocketChannel ch) {
                         stats.connectionOpened();
                         ch.closeFuture().addListener(f -> stats.connectionClosed());
+                        ListenerLimits limits = config.limits();
+                        ch.pipeline().addLast(ClientTimeouts.NAME, new ClientTimeouts(limits.headerTimeout(),
+                                limits.idleTimeout(), PASS_THROUGH_IDLE));
+                        if (served.incrementAndGet() > limits.maxConnections()) {
+                            served.decrementAndGet();
+                            String m = "Ferry's AWS proxy on port " + bound.getPort() + " already serves "
+                                    + limits.maxConnections() + " connections, the most it allows. Retry in a moment, "
+                                    + "or use fewer connections at once.";
+                            stats.error(m);
+                            if (config.mode() == ProxyMode.ENDPOINT_URL) {
+                                ch.pipeline().addLast(config.ca().serverContext("localhost").newHandler(ch.alloc()));
+                            }
+                            ch.pipeline().addLast("http", newServerCodec()).addLast(new OverCapacity(m));
+                            return;
+                        }
+                        ch.closeFuture().addListener(f -> served.decrementAndGet());
                         if (config.mode() == ProxyMode.HTTPS_PROXY) {
                             ch.pipeline().addLast("http", newServerCodec()).addLast(new ConnectHandler());
                         } else {
@@ -119,8 +155,8 @@ public final class AwsProxy implements LocalTunnel {
         return new HttpServerCodec(8192, 65536, 65536);
     }
 
-    ApiHandler newApiHandler(String connectHost) {
-        return new ApiHandler(this, connectHost);
+    ApiHandler newApiHandler(AwsEndpoint connectEndpoint) {
+        return new ApiHandler(this, connectEndpoint);
     }
 
     @Override
@@ -164,6 +200,10 @@ public final class AwsProxy implements LocalTunnel {
         return verifier;
     }
 
+    SigV2Verifier sigV2() {
+        return sigV2;
+    }
+
     UpstreamSigner upstreamSigner() {
         return upstreamSigner;
     }
@@ -181,90 +221,203 @@ public final class AwsProxy implements LocalTunnel {
     }
 
     /** Hosts whose traffic is intercepted; {@code ssmmessages} (Session Manager websockets) is not. */
-    static boolean isAwsHost(String host) {
-        String h = host.toLowerCase(Locale.ROOT);
-        if (h.endsWith(".")) {
-            h = h.substring(0, h.length() - 1);
-        }
-        if (h.startsWith("ssmmessages.")) {
-            return false;
-        }
-        return h.endsWith(".amazonaws.com") || h.endsWith(".amazonaws.com.cn") || h.endsWith(".api.aws");
+    static boolean isIntercepted(AwsEndpoint endpoint) {
+        return !endpoint.host().startsWith("ssmmessages.");
     }
 
-    /** HTTPS_PROXY mode: answers CONNECT, then intercepts (AWS hosts) or relays bytes (the rest). */
-    private final class ConnectHandler extends ChannelInboundHandlerAdapter {
-        private String host;
-        private int port;
+    /** Addresses a pass-through tunnel never reaches: this machine and link-local (instance metadata). */
+    static boolean isLocal(InetAddress a) {
+        return a.isLoopbackAddress() || a.isAnyLocalAddress() || a.isLinkLocalAddress() || a.isMulticastAddress();
+    }
+
+    /** Reserves room for a buffered request body; false when the proxy holds too much already. */
+    boolean reserveBuffered(long bytes) {
+        while (true) {
+            long now = buffered.get();
+            if (now + bytes > MAX_BUFFERED_TOTAL) {
+                return false;
+            }
+            if (buffered.compareAndSet(now, now + bytes)) {
+                return true;
+            }
+        }
+    }
+
+    void releaseBuffered(long bytes) {
+        buffered.addAndGet(-bytes);
+    }
+
+    private void fail(Channel ch, String message) {
+        stats.error(message);
+        refuse(ch, "502 Bad Gateway", message);
+    }
+
+    static void refuse(Channel ch, String status, String message) {
+        byte[] body = (message + "\n").getBytes(StandardCharsets.UTF_8);
+        if (ch.pipeline().get("http") != null) {
+            ch.pipeline().remove("http");
+        }
+        ch.writeAndFlush(Unpooled.wrappedBuffer(Unpooled.copiedBuffer("HTTP/1.1 " + status
+                        + "\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\nContent-Length: "
+                        + body.length + "\r\n\r\n", StandardCharsets.US_ASCII), Unpooled.wrappedBuffer(body)))
+                .addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** Past the connection cap: reads the first request head, answers 503 and closes. */
+    private final class OverCapacity extends ChannelInboundHandlerAdapter {
+        private final String message;
+
+        OverCapacity(String message) {
+            this.message = message;
+        }
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             try {
                 if (msg instanceof HttpRequest req) {
-                    if (!HttpMethod.CONNECT.equals(req.method()) || req.decoderResult().isFailure()) {
-                        refuse(ctx, "400 Bad Request", "This is Ferry's AWS API proxy. Use it as HTTPS_PROXY "
-                                + "(CONNECT), or start it in endpoint-URL mode for --endpoint-url.");
-                        return;
-                    }
-                    String target = req.uri();
-                    int colon = target.lastIndexOf(':');
-                    if (colon <= 0 || target.endsWith("]")) {
-                        host = target;
-                        port = 443;
+                    if (config.mode() == ProxyMode.HTTPS_PROXY) {
+                        refuse(ctx.channel(), "503 Service Unavailable", message);
                     } else {
-                        host = target.substring(0, colon);
-                        try {
-                            port = Integer.parseInt(target.substring(colon + 1));
-                        } catch (NumberFormatException e) {
-                            refuse(ctx, "400 Bad Request", "Bad CONNECT target " + target);
-                            return;
-                        }
-                    }
-                    if (host.startsWith("[") && host.endsWith("]")) {
-                        host = host.substring(1, host.length() - 1);
-                    }
-                }
-                if (msg instanceof LastHttpContent && host != null) {
-                    if (isAwsHost(host)) {
-                        intercept(ctx);
-                    } else {
-                        passThrough(ctx);
+                        String type = req.headers().get(HttpHeaderNames.CONTENT_TYPE);
+                        String host = req.headers().get(HttpHeaderNames.HOST);
+                        boolean s3 = req.headers().contains("x-amz-content-sha256") && (type == null || !type.contains("json"));
+                        FullHttpResponse r = AwsErrors.response(ctx.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE,
+                                s3 ? "SlowDown" : "ServiceUnavailable", message, s3, type);
+                        HttpUtil.setKeepAlive(r, false);
+                        ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+                        LOG.debug("over capacity: refused a request for {}", host);
                     }
                 }
             } finally {
                 ReferenceCountUtil.release(msg);
             }
         }
+    }
 
-        private void intercept(ChannelHandlerContext ctx) {
+    /** HTTPS_PROXY mode: answers CONNECT, then intercepts (AWS hosts) or relays bytes (the rest). */
+    private final class ConnectHandler extends ChannelInboundHandlerAdapter {
+        private HostAndPort target;
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            try {
+                if (msg instanceof HttpRequest req) {
+                    if (!HttpMethod.CONNECT.equals(req.method()) || req.decoderResult().isFailure()) {
+                        reject(ctx, "400 Bad Request", "This is Ferry's AWS API proxy. Use it as HTTPS_PROXY "
+                                + "(CONNECT), or start it in endpoint-URL mode for --endpoint-url.");
+                        return;
+                    }
+                    try {
+                        target = HostAndPort.parse(req.uri(), 443);
+                    } catch (IllegalArgumentException e) {
+                        reject(ctx, "400 Bad Request", "Ferry refused the CONNECT target '" + printable(req.uri())
+                                + "': " + e.getMessage() + ". Only host:port is accepted, with a host name of "
+                                + "letters, digits, hyphens and dots, or an IP address.");
+                        return;
+                    }
+                }
+                if (msg instanceof LastHttpContent && target != null) {
+                    route(ctx);
+                }
+            } finally {
+                ReferenceCountUtil.release(msg);
+            }
+        }
+
+        private void reject(ChannelHandlerContext ctx, String status, String message) {
+            target = null;
+            stats.requestRejected(message);
+            refuse(ctx.channel(), status, message);
+        }
+
+        private void route(ChannelHandlerContext ctx) {
+            AwsEndpoint aws = AwsEndpoint.of(target).filter(AwsProxy::isIntercepted).orElse(null);
+            if (aws != null) {
+                if (target.port() != 443) {
+                    reject(ctx, "400 Bad Request", "AWS API endpoints listen on port 443, not " + target.port()
+                            + " (" + target + ").");
+                    return;
+                }
+                intercept(ctx, aws);
+            } else if (!config.passThroughPorts().contains(target.port())) {
+                reject(ctx, "403 Forbidden", "Ferry's AWS proxy only relays to port " + ports() + " of hosts that "
+                        + "are not AWS, not to " + target + ". Set NO_PROXY for that host, or allow the port "
+                        + "(FERRY_PROXY_PASS_THROUGH_PORTS).");
+            } else {
+                passThrough(ctx);
+            }
+        }
+
+        private String ports() {
+            return config.passThroughPorts().stream().sorted().map(String::valueOf)
+                    .collect(java.util.stream.Collectors.joining(", "));
+        }
+
+        private void intercept(ChannelHandlerContext ctx, AwsEndpoint aws) {
             Channel ch = ctx.channel();
-            String authority = port == 443 ? host : host + ":" + port;
+            SslContext leaf;
+            try {
+                leaf = config.ca().serverContext(aws.host());
+            } catch (RuntimeException e) {
+                String m = "Ferry could not make a TLS certificate for " + aws.host() + ": " + e.getMessage();
+                LOG.warn(m, e);
+                stats.error(m);
+                fail(ch, m);
+                return;
+            }
             ch.pipeline().remove(this);
             ch.pipeline().remove("http");
             ch.writeAndFlush(established());
-            ch.pipeline().addLast(config.ca().serverContext(host).newHandler(ch.alloc()), newServerCodec(),
-                    newApiHandler(authority));
+            ch.pipeline().addLast(leaf.newHandler(ch.alloc()), newServerCodec(), newApiHandler(aws));
+            ((ClientTimeouts) ch.pipeline().get(ClientTimeouts.NAME)).expectHead();
+            ch.config().setAutoRead(true);
         }
 
         private void passThrough(ChannelHandlerContext ctx) {
             Channel ch = ctx.channel();
             ch.config().setAutoRead(false);
+            if (target.isIpLiteral()) {
+                connect(ctx, NetUtil.createInetAddressFromIpAddressString(target.host()));
+                return;
+            }
+            new DefaultNameResolver(ch.eventLoop()).resolve(target.host()).addListener(f -> {
+                if (!f.isSuccess()) {
+                    fail(ch, "Ferry could not find " + target.host() + ": " + f.cause().getMessage());
+                    return;
+                }
+                connect(ctx, (InetAddress) f.getNow());
+            });
+        }
+
+        private void connect(ChannelHandlerContext ctx, InetAddress address) {
+            Channel ch = ctx.channel();
+            if (isLocal(address)) {
+                reject(ctx, "403 Forbidden", "Ferry's AWS proxy does not relay to " + target + " ("
+                        + address.getHostAddress() + " is an address of this machine or its link). Set NO_PROXY for "
+                        + "that host.");
+                return;
+            }
             new Bootstrap().group(ch.eventLoop()).channel(NioSocketChannel.class)
                     .option(ChannelOption.TCP_NODELAY, true)
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 15_000)
                     .handler(new ChannelInboundHandlerAdapter())
-                    .connect(host, port).addListener((ChannelFutureListener) f -> {
+                    .connect(new InetSocketAddress(address, target.port())).addListener((ChannelFutureListener) f -> {
                         if (!f.isSuccess()) {
-                            refuse(ctx, "502 Bad Gateway", "Ferry could not connect to " + host + ":" + port + ": "
-                                    + f.cause().getMessage());
+                            fail(ch, "Ferry could not connect to " + target + ": " + f.cause().getMessage());
                             return;
                         }
                         Channel peer = f.channel();
+                        if (!ch.isActive()) {
+                            peer.close();
+                            return;
+                        }
+                        ch.closeFuture().addListener(c -> peer.close());
                         peer.pipeline().addLast(new Relay(ch, false));
                         ch.pipeline().addLast(new Relay(peer, true));
                         ch.pipeline().remove(this);
                         ch.pipeline().remove("http");
                         ch.writeAndFlush(established());
+                        ((ClientTimeouts) ch.pipeline().get(ClientTimeouts.NAME)).relay();
                         ch.config().setAutoRead(true);
                     });
         }
@@ -272,19 +425,17 @@ public final class AwsProxy implements LocalTunnel {
         private io.netty.buffer.ByteBuf established() {
             return Unpooled.copiedBuffer("HTTP/1.1 200 Connection established\r\n\r\n", StandardCharsets.US_ASCII);
         }
+    }
 
-        private void refuse(ChannelHandlerContext ctx, String status, String message) {
-            stats.error(message);
-            byte[] body = (message + "\n").getBytes(StandardCharsets.UTF_8);
-            Channel ch = ctx.channel();
-            if (ch.pipeline().get("http") != null) {
-                ch.pipeline().remove("http");
+    static String printable(String s) {
+        StringBuilder b = new StringBuilder();
+        for (char c : s.toCharArray()) {
+            b.append(c >= 0x20 && c < 0x7f ? String.valueOf(c) : String.format("\\x%02x", (int) c));
+            if (b.length() > 100) {
+                return b.append("...").toString();
             }
-            ch.writeAndFlush(Unpooled.wrappedBuffer(Unpooled.copiedBuffer("HTTP/1.1 " + status
-                            + "\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\nContent-Length: "
-                            + body.length + "\r\n\r\n", StandardCharsets.US_ASCII), Unpooled.wrappedBuffer(body)))
-                    .addListener(ChannelFutureListener.CLOSE);
         }
+        return b.toString();
     }
 
     /** Copies bytes one way for a pass-through CONNECT tunnel, with back-pressure. */

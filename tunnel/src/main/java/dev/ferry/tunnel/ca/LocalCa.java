@@ -9,11 +9,14 @@ import java.io.Writer;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -27,6 +30,7 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLException;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
@@ -51,10 +55,14 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 /**
  * Ferry's local certificate authority: one CA per folder (the Ferry home), used to
  * issue short-lived-enough leaf certificates for the hosts the AWS API proxy
- * intercepts. Files: {@code ca.pem} (certificate, public, for AWS_CA_BUNDLE and
- * keystores) and {@code ca-key.pem} (PKCS#8 private key, owner-only 0600). Both are
- * written atomically (temp file + move). A file that cannot be read is never replaced:
- * loading fails with a message that names the file and what to do.
+ * intercepts. Files: {@code ca-key.pem} (owner-only 0600) holds the PKCS#8 private key
+ * and the certificate together, so key and certificate are always written as one unit
+ * (one temp file, one atomic move); {@code ca.pem} is the public copy of the certificate
+ * for AWS_CA_BUNDLE and keystores, rewritten from {@code ca-key.pem} whenever it is
+ * missing or differs. Creating and rotating happen under a file lock ({@code .ca.lock})
+ * with a re-check once it is held, so Ferry processes started together end with one CA.
+ * A file that cannot be read is never replaced: loading fails with a message that names
+ * the file and what to do.
  *
  * <p>Thread-safe. Leaf contexts are cached per host until {@link #rotate()}.
  */
@@ -62,6 +70,9 @@ public final class LocalCa {
 
     public static final String CERT_FILE = "ca.pem";
     public static final String KEY_FILE = "ca-key.pem";
+    static final String LOCK_FILE = ".ca.lock";
+    /** A file lock is per process: threads of one process (independent loaders) also queue here. */
+    private static final Map<Path, ReentrantLock> IN_PROCESS = new ConcurrentHashMap<>();
     private static final Duration CA_VALIDITY = Duration.ofDays(3650);
     /** Browsers and Apple clients refuse leaf certificates valid longer than 398 days. */
     private static final Duration LEAF_VALIDITY = Duration.ofDays(397);
@@ -71,7 +82,10 @@ public final class LocalCa {
     private volatile Authority authority;
     private final Map<String, SslContext> leafCache = new ConcurrentHashMap<>();
 
-    private record Authority(X509Certificate cert, PrivateKey key) {
+    private record Authority(X509Certificate cert, PrivateKey key, boolean keyFileHasCertificate) {
+        Authority(X509Certificate cert, PrivateKey key) {
+            this(cert, key, true);
+        }
     }
 
     private LocalCa(Path dir, Authority authority) {
@@ -87,22 +101,47 @@ public final class LocalCa {
      */
     public static LocalCa loadOrCreate(Path dir) throws IOException {
         Files.createDirectories(dir);
-        Path cert = dir.resolve(CERT_FILE);
-        Path key = dir.resolve(KEY_FILE);
-        boolean hasCert = Files.exists(cert);
-        boolean hasKey = Files.exists(key);
-        if (!hasCert && !hasKey) {
-            Authority a = generateAuthority();
-            store(dir, a);
+        return locked(dir, () -> {
+            Path cert = dir.resolve(CERT_FILE);
+            Path key = dir.resolve(KEY_FILE);
+            boolean hasCert = Files.exists(cert);
+            boolean hasKey = Files.exists(key);
+            if (!hasCert && !hasKey) {
+                Authority a = generateAuthority();
+                store(dir, a);
+                return new LocalCa(dir, a);
+            }
+            if (!hasKey) {
+                throw new IOException("Ferry's local CA in " + dir + " is incomplete: " + KEY_FILE
+                        + " is missing. Restore it from a backup, or delete " + CERT_FILE + " to let Ferry "
+                        + "create a new CA (tools that trust the old one must then import the new ca.pem).");
+            }
+            Authority a = load(key, hasCert ? cert : null);
+            if (!a.keyFileHasCertificate()) {
+                writeAtomically(key, keyFileText(a), true); // older layout: key and certificate as one unit now
+            }
+            if (!hasCert || !a.cert().equals(readCertificate(cert))) {
+                writeAtomically(cert, pem(a.cert()), false);
+            }
             return new LocalCa(dir, a);
+        });
+    }
+
+    private interface LockedWork<T> {
+        T run() throws IOException;
+    }
+
+    /** Runs {@code work} holding the folder's CA lock (other processes and other loaders in this one wait). */
+    private static <T> T locked(Path dir, LockedWork<T> work) throws IOException {
+        Path real = dir.toRealPath();
+        ReentrantLock local = IN_PROCESS.computeIfAbsent(real, p -> new ReentrantLock());
+        local.lock();
+        try (FileChannel ch = FileChannel.open(real.resolve(LOCK_FILE), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE); FileLock ignored = ch.lock()) {
+            return work.run();
+        } finally {
+            local.unlock();
         }
-        if (hasCert != hasKey) {
-            Path missing = hasCert ? key : cert;
-            throw new IOException("Ferry's local CA in " + dir + " is incomplete: " + missing.getFileName()
-                    + " is missing. Restore it from a backup, or delete the other file to let Ferry "
-                    + "create a new CA (tools that trust the old one must then import the new ca.pem).");
-        }
-        return new LocalCa(dir, load(cert, key));
     }
 
     /** The CA certificate as PEM: give this path to AWS_CA_BUNDLE or a keystore import. */
@@ -124,7 +163,10 @@ public final class LocalCa {
      */
     public synchronized void rotate() throws IOException {
         Authority a = generateAuthority();
-        store(dir, a);
+        locked(dir, () -> {
+            store(dir, a);
+            return null;
+        });
         authority = a;
         leafCache.clear();
     }
@@ -143,7 +185,10 @@ public final class LocalCa {
         try {
             Authority a = authority;
             Instant now = Instant.now();
-            X500Name subject = new X500Name("CN=" + hosts[0].replace(",", "") + ",O=Ferry local proxy");
+            // RFC 5280 caps a common name at 64 characters; clients match the SAN, so a longer
+            // name (an S3 virtual-hosted bucket) goes in the SAN only.
+            String cn = hosts[0].replace(",", "");
+            X500Name subject = new X500Name((cn.length() <= 64 ? "CN=" + cn + "," : "") + "O=Ferry local proxy");
             JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(a.cert(), serial(),
                     Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(LEAF_VALIDITY)),
                     subject, pair.getPublic());
@@ -223,31 +268,49 @@ public final class LocalCa {
         }
     }
 
-    private static Authority load(Path certFile, Path keyFile) throws IOException {
-        X509Certificate cert;
-        PrivateKey key;
+    /** Reads the key file (key, and the certificate when it holds one) and else the certificate file. */
+    private static Authority load(Path keyFile, Path certFile) throws IOException {
+        X509Certificate cert = null;
+        PrivateKey key = null;
+        try (Reader r = Files.newBufferedReader(keyFile, StandardCharsets.US_ASCII); PEMParser p = new PEMParser(r)) {
+            Object o;
+            while ((o = p.readObject()) != null) {
+                if (o instanceof PrivateKeyInfo info && key == null) {
+                    key = new JcaPEMKeyConverter().getPrivateKey(info);
+                } else if (o instanceof X509CertificateHolder h && cert == null) {
+                    cert = new JcaX509CertificateConverter().getCertificate(h);
+                }
+            }
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            throw corrupt(keyFile, e.getMessage());
+        }
+        if (key == null) {
+            throw corrupt(keyFile, "it holds no unencrypted PKCS#8 private key");
+        }
+        boolean together = cert != null;
+        if (cert == null) {
+            if (certFile == null) {
+                throw corrupt(keyFile, "it holds no certificate and " + CERT_FILE + " is missing");
+            }
+            cert = readCertificate(certFile);
+        }
+        if (!matches(cert, key)) {
+            throw corrupt(keyFile, "the key does not belong to the certificate"
+                    + (together ? " stored with it" : " in " + certFile.getFileName()));
+        }
+        return new Authority(cert, key, together);
+    }
+
+    private static X509Certificate readCertificate(Path certFile) throws IOException {
         try (Reader r = Files.newBufferedReader(certFile, StandardCharsets.US_ASCII); PEMParser p = new PEMParser(r)) {
             Object o = p.readObject();
             if (!(o instanceof X509CertificateHolder h)) {
                 throw corrupt(certFile, "it holds no PEM certificate");
             }
-            cert = new JcaX509CertificateConverter().getCertificate(h);
+            return new JcaX509CertificateConverter().getCertificate(h);
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
             throw e instanceof CorruptCaException c ? c : corrupt(certFile, e.getMessage());
         }
-        try (Reader r = Files.newBufferedReader(keyFile, StandardCharsets.US_ASCII); PEMParser p = new PEMParser(r)) {
-            Object o = p.readObject();
-            if (!(o instanceof PrivateKeyInfo info)) {
-                throw corrupt(keyFile, "it holds no unencrypted PKCS#8 private key");
-            }
-            key = new JcaPEMKeyConverter().getPrivateKey(info);
-        } catch (IOException | RuntimeException e) {
-            throw e instanceof CorruptCaException c ? c : corrupt(keyFile, e.getMessage());
-        }
-        if (!matches(cert, key)) {
-            throw corrupt(keyFile, "the key does not belong to the certificate in " + certFile.getFileName());
-        }
-        return new Authority(cert, key);
     }
 
     private static boolean matches(X509Certificate cert, PrivateKey key) {
@@ -278,17 +341,27 @@ public final class LocalCa {
                 + KEY_FILE + " away to let Ferry create a new CA (then re-import ca.pem where it was trusted).");
     }
 
+    /** Key and certificate in one atomic write of the key file, then the public copy. Caller holds the lock. */
     private static void store(Path dir, Authority a) throws IOException {
+        writeAtomically(dir.resolve(KEY_FILE), keyFileText(a), true);
+        writeAtomically(dir.resolve(CERT_FILE), pem(a.cert()), false);
+    }
+
+    private static String keyFileText(Authority a) throws IOException {
         StringWriter key = new StringWriter();
         try (JcaPEMWriter w = new JcaPEMWriter(key)) {
             w.writeObject(new JcaPKCS8Generator(a.key(), null));
-        }
-        StringWriter cert = new StringWriter();
-        try (JcaPEMWriter w = new JcaPEMWriter(cert)) {
             w.writeObject(a.cert());
         }
-        writeAtomically(dir.resolve(KEY_FILE), key.toString(), true);
-        writeAtomically(dir.resolve(CERT_FILE), cert.toString(), false);
+        return key.toString();
+    }
+
+    private static String pem(X509Certificate cert) throws IOException {
+        StringWriter out = new StringWriter();
+        try (JcaPEMWriter w = new JcaPEMWriter(out)) {
+            w.writeObject(cert);
+        }
+        return out.toString();
     }
 
     static void writeAtomically(Path target, String content, boolean secret) throws IOException {

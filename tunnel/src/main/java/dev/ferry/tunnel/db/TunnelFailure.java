@@ -21,7 +21,9 @@ public final class TunnelFailure extends Exception {
         /** The password supplier could not give credentials. */
         CREDENTIALS,
         /** The database asked for an authentication method the tunnel does not support. */
-        UNSUPPORTED_AUTH
+        UNSUPPORTED_AUTH,
+        /** The tunnel already serves as many clients as its limits allow. */
+        TOO_MANY_CONNECTIONS
     }
 
     private final Reason reason;

@@ -1,5 +1,6 @@
 package dev.ferry.tunnel.db;
 
+import dev.ferry.tunnel.ListenerLimits;
 import dev.ferry.tunnel.PortInUseException;
 import dev.ferry.tunnel.TunnelStats;
 import java.io.IOException;
@@ -14,6 +15,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
@@ -21,6 +25,13 @@ import java.util.function.Function;
  * The loopback side of a database tunnel: binds 127.0.0.1, accepts on its own daemon thread,
  * runs each client connection on a thread of its pool, counts connections in the tunnel's
  * {@link TunnelStats}, and on close stops accepting and closes every open connection.
+ *
+ * <p>It keeps to {@link ListenerLimits#maxConnections()}: a client past the cap is handed to the
+ * tunnel's refusal connection (PostgreSQL: SQLSTATE 53300 after the startup packet; MySQL: ERR
+ * 1040), run on a small pool of its own so that refusing never takes a thread from the
+ * connections being served; when that pool is busy too, the socket is closed at once. The
+ * connection itself applies {@link ListenerLimits#headerTimeout()} while it reads what opens the
+ * session, since only the protocol knows when that is over.
  */
 public final class TunnelListener implements AutoCloseable {
     private static final InetAddress LOOPBACK = loopback();
@@ -30,23 +41,35 @@ public final class TunnelListener implements AutoCloseable {
         void close();
     }
 
+    private static final int REFUSERS = 4;
+
     private final ServerSocket server;
     private final TunnelStats stats;
+    private final ListenerLimits limits;
     private volatile Function<Socket, Connection> connections;
+    private volatile Function<Socket, Connection> refusals;
     private final ExecutorService threads;
+    private final ThreadPoolExecutor refusers;
     private final Set<Connection> open = ConcurrentHashMap.newKeySet();
+    private final Set<Connection> refusing = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     private final String name;
 
-    private TunnelListener(ServerSocket server, TunnelStats stats, String name) {
+    private TunnelListener(ServerSocket server, TunnelStats stats, String name, ListenerLimits limits) {
         this.server = server;
         this.stats = stats;
         this.name = name;
+        this.limits = limits;
         int port = server.getLocalPort();
         AtomicInteger n = new AtomicInteger();
         this.threads = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "ferry-" + name + "-" + port + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.refusers = new ThreadPoolExecutor(0, REFUSERS, 10, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+            Thread t = new Thread(r, "ferry-" + name + "-" + port + "-refuse");
             t.setDaemon(true);
             return t;
         });
@@ -59,6 +82,11 @@ public final class TunnelListener implements AutoCloseable {
      * @throws PortInUseException when the port is taken
      */
     public static TunnelListener bind(int port, String name, TunnelStats stats) throws IOException {
+        return bind(port, name, stats, ListenerLimits.DATABASE);
+    }
+
+    /** As {@link #bind(int, String, TunnelStats)}, with these limits. */
+    public static TunnelListener bind(int port, String name, TunnelStats stats, ListenerLimits limits) throws IOException {
         // A channel's socket adaptor, not a plain ServerSocket: see UpstreamTls.connect on blocking reads.
         ServerSocket server = ServerSocketChannel.open().socket();
         try {
@@ -71,7 +99,7 @@ public final class TunnelListener implements AutoCloseable {
             server.close();
             throw e;
         }
-        return new TunnelListener(server, stats, name);
+        return new TunnelListener(server, stats, name, limits);
     }
 
     /**
@@ -80,7 +108,19 @@ public final class TunnelListener implements AutoCloseable {
      * @param connections makes the connection for an accepted socket (must not block)
      */
     public void accept(Function<Socket, Connection> connections) {
+        accept(connections, null);
+    }
+
+    /**
+     * Starts accepting on a daemon thread.
+     *
+     * @param connections makes the connection for an accepted socket (must not block)
+     * @param refusals    makes the connection that tells a client past the cap why it is refused
+     *                    (null: such a client is just closed)
+     */
+    public void accept(Function<Socket, Connection> connections, Function<Socket, Connection> refusals) {
         this.connections = connections;
+        this.refusals = refusals;
         Thread acceptor = new Thread(this::acceptLoop, "ferry-" + name + "-accept-" + server.getLocalPort());
         acceptor.setDaemon(true);
         acceptor.start();
@@ -94,6 +134,10 @@ public final class TunnelListener implements AutoCloseable {
         }
     }
 
+    public ListenerLimits limits() {
+        return limits;
+    }
+
     public InetSocketAddress localAddress() {
         return (InetSocketAddress) server.getLocalSocketAddress();
     }
@@ -105,7 +149,7 @@ public final class TunnelListener implements AutoCloseable {
 
     /** A connection ended (called from its close); counted once. */
     public void ended(Connection connection) {
-        if (open.remove(connection)) {
+        if (open.remove(connection) || refusing.remove(connection)) {
             stats.connectionClosed();
         }
     }
@@ -121,7 +165,33 @@ public final class TunnelListener implements AutoCloseable {
         for (Connection c : open) {
             c.close();
         }
+        for (Connection c : refusing) {
+            c.close();
+        }
         threads.shutdownNow();
+        refusers.shutdownNow();
+    }
+
+    private void refuse(Socket client) {
+        stats.error("ferry: refused a client: the tunnel already has " + limits.maxConnections()
+                + " connections, the most it allows");
+        Function<Socket, Connection> f = refusals;
+        if (f != null) {
+            Connection refusal = f.apply(client);
+            refusing.add(refusal);
+            try {
+                refusers.execute(refusal);
+                return;
+            } catch (RejectedExecutionException busy) {
+                refusing.remove(refusal);
+            }
+        }
+        try {
+            client.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        stats.connectionClosed();
     }
 
     private void acceptLoop() {
@@ -136,9 +206,13 @@ public final class TunnelListener implements AutoCloseable {
                 }
                 return;
             }
+            stats.connectionOpened();
+            if (open.size() >= limits.maxConnections()) {
+                refuse(client);
+                continue;
+            }
             Connection connection = connections.apply(client);
             open.add(connection);
-            stats.connectionOpened();
             try {
                 threads.execute(connection);
             } catch (RejectedExecutionException e) {

@@ -57,11 +57,19 @@ final class MySqlConnection implements TunnelListener.Connection {
     private boolean clientKnown;
 
     MySqlConnection(MySqlTunnel tunnel, Socket client) {
+        this(tunnel, client, false);
+    }
+
+    /** @param overCap past the tunnel's connection cap: the client gets ERR 1040 and nothing is opened upstream */
+    MySqlConnection(MySqlTunnel tunnel, Socket client, boolean overCap) {
         this.tunnel = tunnel;
         this.config = tunnel.config();
         this.client = client;
         this.stats = tunnel.stats();
+        this.overCap = overCap;
     }
+
+    private final boolean overCap;
 
     @Override
     public void run() {
@@ -70,6 +78,11 @@ final class MySqlConnection implements TunnelListener.Connection {
             client.setTcpNoDelay(true);
             client.setSendBufferSize(UpstreamTls.SOCKET_BUFFER);
             client.setSoTimeout(tunnel.upstream().timeoutMillis());
+            if (overCap) {
+                throw new TunnelFailure(Reason.TOO_MANY_CONNECTIONS, "ferry: this tunnel already has "
+                        + tunnel.listener().limits().maxConnections() + " client connections, the most it allows; "
+                        + "close some (or use a connection pool) and connect again");
+            }
             PasswordSupplier.Session session = Credentials.session(config.passwords(), config.dbUser(),
                     config.dbName());
             String password = Credentials.password(session);
@@ -300,6 +313,10 @@ final class MySqlConnection implements TunnelListener.Connection {
             }
             case UNSUPPORTED_AUTH -> {
                 code = 1251; // ER_NOT_SUPPORTED_AUTH_MODE
+                state = "08004";
+            }
+            case TOO_MANY_CONNECTIONS -> {
+                code = 1040; // ER_CON_COUNT_ERROR
                 state = "08004";
             }
             default -> {

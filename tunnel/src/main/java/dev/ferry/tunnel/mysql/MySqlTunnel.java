@@ -44,7 +44,8 @@ public final class MySqlTunnel extends DbTunnel {
                 config.extraCaPemFiles(), config.connectTimeout());
         TunnelStats stats = new TunnelStats();
         MySqlTunnel tunnel = new MySqlTunnel(config, upstream, TunnelListener.bind(config.port(), "mysql", stats), stats);
-        tunnel.listener.accept(socket -> new MySqlConnection(tunnel, socket));
+        tunnel.listener.accept(socket -> new MySqlConnection(tunnel, socket),
+                socket -> new MySqlConnection(tunnel, socket, true));
         return tunnel;
     }
 

@@ -47,12 +47,21 @@ final class PgConnection implements TunnelListener.Connection {
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Socket upstream;
     private volatile PgTunnel.CancelKey cancelKey;
+    /** Past the tunnel's connection cap: read the startup packet, then answer 53300. */
+    private final boolean overCap;
+    /** Bytes of the current startup packet received so far (for "the client sent nothing" errors). */
+    private int packetBytes;
 
     PgConnection(PgTunnel tunnel, Socket client) {
+        this(tunnel, client, false);
+    }
+
+    PgConnection(PgTunnel tunnel, Socket client, boolean overCap) {
         this.tunnel = tunnel;
         this.config = tunnel.config();
         this.client = client;
         this.stats = tunnel.stats();
+        this.overCap = overCap;
     }
 
     @Override
@@ -61,11 +70,17 @@ final class PgConnection implements TunnelListener.Connection {
         try {
             client.setTcpNoDelay(true);
             client.setSendBufferSize(UpstreamTls.SOCKET_BUFFER);
-            client.setSoTimeout(timeoutMillis());
+            client.setSoTimeout(config.limits().headerTimeoutMillis());
             Startup startup = readStartup();
             if (startup == null) {
                 return;
             }
+            if (overCap) {
+                throw new TunnelFailure(Reason.TOO_MANY_CONNECTIONS, "ferry: this tunnel already has "
+                        + config.limits().maxConnections() + " client connections, the most it allows; close some "
+                        + "(or use a connection pool) and connect again");
+            }
+            client.setSoTimeout(timeoutMillis());
             PasswordSupplier.Session session = Credentials.session(config.passwords(), config.dbUser(), config.dbName());
             TlsLink tls = null;
             for (int attempt = 0; tls == null; attempt++) {
@@ -97,7 +112,9 @@ final class PgConnection implements TunnelListener.Connection {
             sendToClient(PgWire.fatal(PgWire.sqlState(f.reason()), f.getMessage()));
         } catch (IOException e) {
             if (!relaying && !closed.get()) {
-                String message = "ferry: connection to " + config.upstream() + " failed: " + e.getMessage();
+                String message = e instanceof java.net.SocketTimeoutException && upstream == null
+                        ? "ferry: the client stopped answering during the connection's set-up"
+                        : "ferry: connection to " + config.upstream() + " failed: " + e.getMessage();
                 stats.error(message);
                 sendToClient(PgWire.fatal(PgWire.sqlState(Reason.CONNECTION), message));
             }
@@ -110,19 +127,51 @@ final class PgConnection implements TunnelListener.Connection {
      * Answers SSL/GSSAPI encryption requests with 'N', handles a CancelRequest, and returns
      * the upstream startup packet for a v3 StartupMessage (null when the connection ends).
      */
-    private Startup readStartup() throws IOException {
-        InputStream in = client.getInputStream();
+    private Startup readStartup() throws IOException, TunnelFailure {
+        InputStream raw = client.getInputStream();
+        InputStream in = new java.io.FilterInputStream(raw) {
+            @Override
+            public int read() throws IOException {
+                int b = super.read();
+                if (b >= 0) {
+                    packetBytes++;
+                }
+                return b;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int n = super.read(b, off, len);
+                if (n > 0) {
+                    packetBytes += n;
+                }
+                return n;
+            }
+        };
         for (int i = 0; i < MAX_NEGOTIATION_REQUESTS; i++) {
+            packetBytes = 0;
             int len;
+            byte[] body;
             try {
                 len = PgWire.readInt(in);
+                if (len < 8 || len > PgWire.MAX_STARTUP_LENGTH) {
+                    return rejectStartup("invalid startup packet length " + len);
+                }
+                body = PgWire.readFully(in, len - 4);
+            } catch (java.net.SocketTimeoutException e) {
+                long seconds = config.limits().headerTimeout().toSeconds();
+                throw new TunnelFailure(Reason.PROTOCOL, packetBytes == 0 && i == 0
+                        ? "ferry: the client connected but sent nothing for " + seconds + " s (no startup packet); "
+                                + "closing the connection"
+                        : "ferry: the client's startup packet stopped after " + packetBytes + " bytes and nothing more "
+                                + "came for " + seconds + " s; closing the connection");
             } catch (EOFException e) {
+                if (packetBytes > 0) {
+                    rejectStartup("the client closed the connection in the middle of its startup packet, after "
+                            + packetBytes + " bytes");
+                }
                 return null; // port probe or a client that gave up
             }
-            if (len < 8 || len > PgWire.MAX_STARTUP_LENGTH) {
-                return rejectStartup("invalid startup packet length " + len);
-            }
-            byte[] body = PgWire.readFully(in, len - 4);
             int code = ByteBuffer.wrap(body).getInt();
             if (code == PgWire.SSL_REQUEST || code == PgWire.GSSENC_REQUEST) {
                 client.getOutputStream().write('N');

@@ -52,8 +52,10 @@ public final class PgTunnel extends DbTunnel {
     public static PgTunnel start(PgTunnelConfig config) throws IOException {
         Upstream upstream = new Upstream(config);
         TunnelStats stats = new TunnelStats();
-        PgTunnel tunnel = new PgTunnel(config, upstream, TunnelListener.bind(config.port(), "pg", stats), stats);
-        tunnel.listener.accept(socket -> new PgConnection(tunnel, socket));
+        PgTunnel tunnel = new PgTunnel(config, upstream,
+                TunnelListener.bind(config.port(), "pg", stats, config.limits()), stats);
+        tunnel.listener.accept(socket -> new PgConnection(tunnel, socket, false),
+                socket -> new PgConnection(tunnel, socket, true));
         return tunnel;
     }
 

@@ -1,5 +1,6 @@
 package dev.ferry.tunnel.pg;
 
+import dev.ferry.tunnel.ListenerLimits;
 import dev.ferry.tunnel.db.DbTunnel;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,11 +18,12 @@ import java.util.List;
  * @param dbUser          database user sent upstream (the client's user is replaced)
  * @param dbName          database name sent upstream (the client's database is replaced)
  * @param passwords       gives the password per upstream connection
- * @param connectTimeout  limit for TCP connect, TLS handshake and authentication
+ * @param connectTimeout  limit for TCP connect, TLS handshake and authentication upstream
+ * @param limits          connections at once and the time a client has to send its startup packet
  */
 public record PgTunnelConfig(int port, String upstreamHost, int upstreamPort, TlsMode tlsMode,
                              List<Path> extraCaPemFiles, String dbUser, String dbName,
-                             PasswordSupplier passwords, Duration connectTimeout) {
+                             PasswordSupplier passwords, Duration connectTimeout, ListenerLimits limits) {
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(15);
 
@@ -34,6 +36,18 @@ public record PgTunnelConfig(int port, String upstreamHost, int upstreamPort, Tl
         tlsMode = tlsMode == null ? TlsMode.VERIFY_FULL : tlsMode;
         extraCaPemFiles = extraCaPemFiles == null ? List.of() : List.copyOf(extraCaPemFiles);
         passwords = passwords == null ? PasswordSupplier.none() : passwords;
+        limits = limits == null ? ListenerLimits.DATABASE : limits;
+    }
+
+    /** With the default limits ({@link ListenerLimits#DATABASE}). */
+    public PgTunnelConfig(int port, String upstreamHost, int upstreamPort, TlsMode tlsMode, List<Path> extraCaPemFiles,
+                          String dbUser, String dbName, PasswordSupplier passwords, Duration connectTimeout) {
+        this(port, upstreamHost, upstreamPort, tlsMode, extraCaPemFiles, dbUser, dbName, passwords, connectTimeout, null);
+    }
+
+    public PgTunnelConfig withLimits(ListenerLimits l) {
+        return new PgTunnelConfig(port, upstreamHost, upstreamPort, tlsMode, extraCaPemFiles, dbUser, dbName,
+                passwords, connectTimeout, l);
     }
 
     /** A config with VERIFY_FULL, no extra CAs and the default timeout. */
@@ -45,7 +59,7 @@ public record PgTunnelConfig(int port, String upstreamHost, int upstreamPort, Tl
 
     public PgTunnelConfig withTls(TlsMode mode, List<Path> extraCas) {
         return new PgTunnelConfig(port, upstreamHost, upstreamPort, mode, extraCas, dbUser, dbName,
-                passwords, connectTimeout);
+                passwords, connectTimeout, limits);
     }
 
     public String upstream() {

@@ -138,6 +138,7 @@ final class PgWire {
             case TLS, CONNECTION, UNSUPPORTED_AUTH -> "08006";
             case PROTOCOL -> "08P01";
             case CREDENTIALS -> "28000";
+            case TOO_MANY_CONNECTIONS -> "53300";
         };
     }
 

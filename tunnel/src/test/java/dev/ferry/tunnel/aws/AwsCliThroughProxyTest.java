@@ -123,9 +123,22 @@ class AwsCliThroughProxyTest {
         assertThat(aws("athena", "list-work-groups")).contains("primary");
     }
 
+    /** A non-loopback address of this machine: pass-through never relays to loopback or link-local ones. */
+    static java.net.InetAddress externalAddress() throws Exception {
+        for (var nif : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+            for (var a : java.util.Collections.list(nif.getInetAddresses())) {
+                if (a instanceof java.net.Inet4Address && !a.isLoopbackAddress() && !a.isLinkLocalAddress()) {
+                    return a;
+                }
+            }
+        }
+        throw new AssertionError("This test needs a network interface with a non-loopback IPv4 address");
+    }
+
     @Test
-    void otherHostsPassThroughUntouched() throws Exception {
-        try (ServerSocket echo = new ServerSocket(0, 10, java.net.InetAddress.getLoopbackAddress())) {
+    void otherHostsPassThroughUntouchedOnAllowedPortsOnly() throws Exception {
+        java.net.InetAddress external = externalAddress();
+        try (ServerSocket echo = new ServerSocket(0, 10, external)) {
             Thread t = new Thread(() -> {
                 try (Socket s = echo.accept()) {
                     s.getInputStream().transferTo(s.getOutputStream());
@@ -134,15 +147,18 @@ class AwsCliThroughProxyTest {
                 }
             });
             t.start();
+            String target = external.getHostAddress() + ":" + echo.getLocalPort();
             long requestsBefore = proxy.stats().snapshot().requests();
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", proxy.localAddress().getPort()), 5000);
-                s.setSoTimeout(10_000);
+            try (Socket s = connectThrough(proxy, target)) {
+                assertThat(new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).startsWith("HTTP/1.1 403")
+                        .contains("only relays to port 443").contains(target);
+            }
+            try (AwsProxy allowing = AwsProxy.start(new AwsProxyConfig(0, ProxyMode.HTTPS_PROXY, LocalCredentials.random(),
+                    () -> AwsCredentialsIdentity.create("testing", "testing"), UpstreamResolver.fixed(moto.uri()), ca)
+                    .withPassThroughPorts(AwsProxyConfig.parsePorts(Integer.toString(echo.getLocalPort()))));
+                 Socket s = connectThrough(allowing, target)) {
                 OutputStream out = s.getOutputStream();
                 InputStream in = s.getInputStream();
-                out.write(("CONNECT 127.0.0.1:" + echo.getLocalPort() + " HTTP/1.1\r\nHost: 127.0.0.1:"
-                        + echo.getLocalPort() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                out.flush();
                 String status = readHead(in);
                 assertThat(status).startsWith("HTTP/1.1 200");
                 byte[] payload = "\u0016\u0003\u0001 not an AWS request, just bytes".getBytes(StandardCharsets.ISO_8859_1);
@@ -150,10 +166,21 @@ class AwsCliThroughProxyTest {
                 out.flush();
                 byte[] back = in.readNBytes(payload.length);
                 assertThat(back).isEqualTo(payload);
+                assertThat(allowing.stats().snapshot().requests()).isZero();
             }
             t.join(5000);
             assertThat(proxy.stats().snapshot().requests()).isEqualTo(requestsBefore);
         }
+    }
+
+    static Socket connectThrough(AwsProxy p, String target) throws Exception {
+        Socket s = new Socket();
+        s.connect(new InetSocketAddress("127.0.0.1", p.localAddress().getPort()), 5000);
+        s.setSoTimeout(10_000);
+        s.getOutputStream().write(("CONNECT " + target + " HTTP/1.1\r\nHost: " + target + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        s.getOutputStream().flush();
+        return s;
     }
 
     static String readHead(InputStream in) throws Exception {

@@ -32,7 +32,7 @@ class LocalCaTest {
                 .isEqualTo("rw-------");
         assertThat(ca.certificate().getBasicConstraints()).isGreaterThanOrEqualTo(0);
         try (var files = Files.list(dir)) {
-            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("ca.pem", "ca-key.pem");
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("ca.pem", "ca-key.pem", ".ca.lock");
         }
     }
 
@@ -82,6 +82,19 @@ class LocalCaTest {
                 .isInstanceOf(LocalCa.CorruptCaException.class)
                 .hasMessageContaining("ca-key.pem").hasMessageContaining("left it untouched");
         assertThat(Files.readString(dir.resolve("ca-key.pem"))).isEqualTo("garbage");
+    }
+
+    @Test
+    void keyAndCertificateAreOneUnitAndThePublicCopyIsRebuilt() throws Exception {
+        LocalCa ca = LocalCa.loadOrCreate(dir);
+        String keyFile = Files.readString(dir.resolve("ca-key.pem"));
+        assertThat(keyFile).contains("-----BEGIN PRIVATE KEY-----").contains("-----BEGIN CERTIFICATE-----");
+        Files.delete(dir.resolve("ca.pem"));
+        assertThat(LocalCa.loadOrCreate(dir).certificate()).isEqualTo(ca.certificate());
+        Files.writeString(dir.resolve("ca.pem"), Files.readString(LocalCa.loadOrCreate(dir.resolve("other")).certificatePemPath()));
+        assertThat(LocalCa.loadOrCreate(dir).certificate()).isEqualTo(ca.certificate());
+        assertThat(Files.readString(dir.resolve("ca.pem"))).isEqualTo(Files.readString(ca.certificatePemPath()));
+        assertThat(Files.readString(dir.resolve("ca-key.pem"))).isEqualTo(keyFile);
     }
 
     @Test

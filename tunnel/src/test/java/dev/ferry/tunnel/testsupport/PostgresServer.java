@@ -60,6 +60,11 @@ public final class PostgresServer implements AutoCloseable {
     }
 
     public static PostgresServer start() throws IOException {
+        return start(60);
+    }
+
+    /** A private server allowing {@code maxConnections} connections (the load bench needs more than the tests). */
+    public static PostgresServer start(int maxConnections) throws IOException {
         boolean root = "root".equals(System.getProperty("user.name"));
         Path dir = Files.createTempDirectory("ferry-pg-");
         Path data = dir.resolve("data");
@@ -81,7 +86,7 @@ public final class PostgresServer implements AutoCloseable {
                 "ssl = on",
                 "ssl_cert_file = '" + dir.resolve("server.crt") + "'",
                 "ssl_key_file = '" + dir.resolve("server.key") + "'",
-                "max_connections = 60",
+                "max_connections = " + maxConnections,
                 "fsync = off",
                 "synchronous_commit = off",
                 "full_page_writes = off", ""), StandardOpenOption.APPEND);

@@ -1,28 +1,46 @@
 package dev.ferry.ui.notify;
 
 import dev.ferry.ui.fx.Problem;
+import dev.ferry.ui.fx.UiTasks;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The notifications the window shows, newest last. FX thread only. Info and success notes
- * hide by themselves; errors stay until closed.
+ * hide by themselves; errors stay until closed, and every error is also logged (with its stack
+ * trace) to the log file, whose path "Copy details" includes.
  */
 public final class Notifications {
+    private static final Logger LOG = LoggerFactory.getLogger(Notifications.class);
 
     public enum Level { INFO, SUCCESS, ERROR }
 
     /** One notification; {@code details} is extra text worth copying (may be empty). */
-    public record Note(long id, Level level, String title, String message, String details) {
+    public record Note(long id, Level level, String title, String message, String details, Path logFile) {
+        /** What "Copy details" copies: title, message, what to do, and where the log with the technical detail is. */
         public String text() {
-            return details.isEmpty() ? title + "\n" + message : title + "\n" + message + "\n" + details;
+            String t = details.isEmpty() ? title + "\n" + message : title + "\n" + message + "\n" + details;
+            return logFile == null ? t : t + "\nLog file: " + logFile;
         }
     }
 
     private final ObservableList<Note> notes = FXCollections.observableArrayList();
     private final AtomicLong ids = new AtomicLong();
+    private final Path logFile;
+
+    /** @param logFile the log the technical details go to (shown in "Copy details"), or null */
+    public Notifications(Path logFile) {
+        this.logFile = logFile;
+    }
+
+    public Notifications() {
+        this(null);
+    }
 
     public ObservableList<Note> notes() {
         return notes;
@@ -37,11 +55,16 @@ public final class Notifications {
     }
 
     public Note error(String title, Problem problem) {
+        LOG.warn("{}: {}", title, problem.text());
         return add(Level.ERROR, title, problem.message(), problem.hint());
     }
 
+    /** An error shown in plain words, logged with its stack trace. */
     public Note error(String title, Throwable e) {
-        return error(title, Problem.of(e));
+        Throwable cause = UiTasks.unwrap(e);
+        Problem p = Problem.of(cause);
+        LOG.warn("{}: {}", title, p.text(), cause);
+        return add(Level.ERROR, title, p.message(), p.hint());
     }
 
     public void dismiss(Note note) {
@@ -49,7 +72,8 @@ public final class Notifications {
     }
 
     private Note add(Level level, String title, String message, String details) {
-        Note n = new Note(ids.incrementAndGet(), level, title, message, details == null ? "" : details);
+        Note n = new Note(ids.incrementAndGet(), level, title, message, details == null ? "" : details,
+                level == Level.ERROR ? logFile : null);
         notes.add(n);
         while (notes.size() > 5) {
             notes.remove(0);

@@ -66,7 +66,7 @@ public final class ResourceListView extends VBox {
         subtitle.getStyleClass().addAll(Styles.TEXT_MUTED, Styles.TEXT_SMALL);
         subtitle.textProperty().bind(Bindings.createStringBinding(() -> {
             Workspace ws = workspace.workspaceProperty().get();
-            return ws == null ? "" : ws.kind().title() + " · " + ws.source();
+            return ws == null ? "" : ws.kindTitle() + " · " + ws.source();
         }, workspace.workspaceProperty()));
         VBox header = new VBox(2, title, subtitle);
 

@@ -40,7 +40,7 @@ public final class SignInView extends VBox {
         title.getStyleClass().add(Styles.TITLE_3);
         title.textProperty().bind(Bindings.createStringBinding(() -> {
             SignInNeeded n = workspace.signInNeededProperty().get();
-            return n == null ? "" : "Sign in to " + n.proxy();
+            return n == null ? "" : "Sign in to " + n.where();
         }, workspace.signInNeededProperty()));
         Label why = new Label();
         why.setId("signInReason");

@@ -2,7 +2,8 @@ package dev.ferry.ui.teleport;
 
 import atlantafx.base.theme.Styles;
 import dev.ferry.app.FerryCore;
-import dev.ferry.app.workspace.Workspace;
+import dev.ferry.app.access.AccessProvider;
+import dev.ferry.app.access.Capability;
 import dev.ferry.ui.fx.UiTasks;
 import dev.ferry.ui.notify.Notifications;
 import dev.ferry.ui.workspace.WorkspaceViewModel;
@@ -51,15 +52,15 @@ public final class TeleportControls {
         return new StackPane(resources, prompt);
     }
 
-    /** "Sign out": shown for a signed-in Teleport workspace. */
+    /** "Sign out": shown while signed in to a workspace whose provider holds a session it can end. */
     public Button signOutButton() {
         Button b = new Button("Sign out");
         b.setId("signOutButton");
         b.getStyleClass().addAll(Styles.SMALL, Styles.BUTTON_OUTLINED);
         b.visibleProperty().bind(Bindings.createBooleanBinding(() -> {
-            Workspace ws = workspace.workspaceProperty().get();
-            return ws != null && ws.kind() == Workspace.Kind.TELEPORT && workspace.identityProperty().get() != null;
-        }, workspace.workspaceProperty(), workspace.identityProperty()));
+            AccessProvider p = workspace.providerProperty().get();
+            return p != null && p.can(Capability.SIGN_OUT) && workspace.identityProperty().get() != null;
+        }, workspace.providerProperty(), workspace.identityProperty()));
         b.managedProperty().bind(b.visibleProperty());
         b.disableProperty().bind(signIn.runningProperty());
         b.setOnAction(e -> signIn.signOut());

@@ -1,9 +1,8 @@
 package dev.ferry.ui.tray;
 
 import dev.ferry.app.tunnels.Tunnel;
-import dev.ferry.app.tunnels.TunnelKind;
+import dev.ferry.app.tunnels.DatabaseTunnelSpec;
 import dev.ferry.app.tunnels.TunnelManager;
-import dev.ferry.app.tunnels.TunnelStatus;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -131,7 +130,7 @@ public final class TrayMenuModel implements AutoCloseable {
                 List<Item> children = new ArrayList<>();
                 InetSocketAddress a = t.localAddress();
                 children.add(a != null ? Item.action(COPY, () -> actions.copyAddress(t)) : Item.text(COPY));
-                if (t.spec().kind() == TunnelKind.DATABASE) {
+                if (t.spec() instanceof DatabaseTunnelSpec) {
                     children.add(a != null ? Item.action(DBEAVER, () -> actions.openInDbeaver(t)) : Item.text(DBEAVER));
                 }
                 children.add(Item.action(STOP, () -> actions.stop(t)));
@@ -147,20 +146,13 @@ public final class TrayMenuModel implements AutoCloseable {
 
     /** {@code orders (alice@orders) — 127.0.0.1:5432 · Ready}. */
     public static String label(Tunnel t) {
-        InetSocketAddress a = t.localAddress();
-        String where = a != null ? a.getAddress().getHostAddress() + ":" + a.getPort()
+        String where = !t.addressText().isEmpty() ? t.addressText()
                 : t.spec().port() > 0 ? "port " + t.spec().port() : "no port yet";
-        String status = switch (t.status()) {
-            case STARTING -> "Starting";
-            case READY -> "Ready";
-            case FAILED -> "Failed";
-            case STOPPED -> "Stopped";
-        };
-        return t.spec().title() + " — " + where + " · " + status;
+        return t.spec().title() + " — " + where + " · " + t.status().title();
     }
 
     static boolean running(Tunnel t) {
-        return t.status() == TunnelStatus.READY || t.status() == TunnelStatus.STARTING;
+        return t.isRunning();
     }
 
     @Override

@@ -2,7 +2,8 @@ package dev.ferry.ui.tunnels;
 
 import atlantafx.base.theme.Styles;
 import dev.ferry.app.integrations.AwsConfigWriter;
-import dev.ferry.app.tunnels.TunnelSpec;
+import dev.ferry.app.setup.ClientSetup;
+import dev.ferry.app.tunnels.AwsProxyTunnelSpec;
 import dev.ferry.ui.fx.Problem;
 import dev.ferry.ui.fx.UiTasks;
 import javafx.scene.control.Button;
@@ -14,31 +15,29 @@ import javafx.scene.control.TextField;
 import javafx.scene.layout.GridPane;
 import javafx.stage.Window;
 
-import java.nio.file.Path;
-
 /**
  * "Write AWS profile…": adds (or replaces) a profile in the AWS config file whose
  * {@code credential_process} runs {@code ferry credentials} for this app and role, so any
- * AWS tool gets the role's credentials without a running proxy. Shows where the previous
- * file was backed up.
+ * AWS tool gets the role's credentials without a running proxy. The profile, its name and the
+ * writing come from {@link ClientSetup}; this only shows them.
  */
 public final class AwsProfileDialog extends Dialog<ButtonType> {
     private final TextField profile = new TextField();
     private final TextArea command = new TextArea();
     private final Label result = new Label();
 
-    public AwsProfileDialog(Window owner, UiTasks tasks, TunnelSpec spec, String region, Path configFile, String profileName) {
+    public AwsProfileDialog(Window owner, UiTasks tasks, ClientSetup setup, AwsProxyTunnelSpec spec, ClientSetup.AwsProfile offered) {
         dev.ferry.ui.fx.Dialogs.owned(this, owner);
         setTitle("Write an AWS profile");
         setHeaderText("Write an AWS profile for " + spec.title());
         getDialogPane().setId("awsProfileDialog");
         profile.setId("profileName");
-        profile.setText(profileName);
+        profile.setText(offered.name());
         command.setId("profileCommand");
         command.setEditable(false);
         command.setWrapText(true);
         command.setPrefRowCount(3);
-        command.setText(credentialProcess(spec));
+        command.setText(offered.command());
         command.getStyleClass().add("mono");
         result.setId("profileResult");
         result.setWrapText(true);
@@ -50,10 +49,10 @@ public final class AwsProfileDialog extends Dialog<ButtonType> {
         write.setOnAction(e -> {
             String name = profile.getText().trim();
             result.getStyleClass().removeAll(Styles.SUCCESS, Styles.DANGER);
-            tasks.run(() -> AwsConfigWriter.upsertProfile(configFile, name,
-                    AwsConfigWriter.credentialProcessSettings(command.getText(), region)), backup -> {
+            tasks.run(() -> setup.writeAwsProfile(new ClientSetup.AwsProfile(name, offered.configFile(), offered.command(),
+                    offered.region())), backup -> {
                 result.getStyleClass().add(Styles.SUCCESS);
-                result.setText("Wrote [" + AwsConfigWriter.sectionName(name) + "] in " + configFile + "."
+                result.setText("Wrote [" + AwsConfigWriter.sectionName(name) + "] in " + offered.configFile() + "."
                         + (backup != null ? "\nThe previous file is saved as " + backup + "." : "")
                         + "\nUse it with: aws --profile " + name + " sts get-caller-identity");
             }, err -> {
@@ -63,21 +62,11 @@ public final class AwsProfileDialog extends Dialog<ButtonType> {
         });
         GridPane grid = dev.ferry.ui.fx.Forms.grid();
         grid.addRow(0, new Label("Profile"), profile);
-        grid.addRow(1, new Label("Config file"), new Label(configFile.toString()));
+        grid.addRow(1, new Label("Config file"), new Label(offered.configFile().toString()));
         grid.addRow(2, new Label("credential_process"), command);
         grid.add(write, 1, 3);
         grid.add(result, 1, 4);
         getDialogPane().setContent(grid);
         getDialogPane().getButtonTypes().setAll(ButtonType.CLOSE);
-    }
-
-    /** {@code ferry credentials --app APP --aws-role ROLE_ARN --workspace-file WS}. */
-    public static String credentialProcess(TunnelSpec spec) {
-        return "ferry credentials --app " + quote(spec.resource()) + " --aws-role " + quote(spec.roleArn())
-                + " --workspace-file " + quote(spec.workspaceFile());
-    }
-
-    private static String quote(String s) {
-        return s.matches("[A-Za-z0-9_./:@=+,-]+") ? s : "\"" + s.replace("\"", "\\\"") + "\"";
     }
 }

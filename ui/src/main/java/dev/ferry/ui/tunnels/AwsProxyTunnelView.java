@@ -1,10 +1,10 @@
 package dev.ferry.ui.tunnels;
 
 import atlantafx.base.theme.Styles;
-import dev.ferry.app.aws.AwsProxyDetails;
 import dev.ferry.app.integrations.AwsApiAccess;
-import dev.ferry.app.tunnels.Tunnel;
-import dev.ferry.app.tunnels.WorkspaceTunnelOpener;
+import dev.ferry.app.integrations.AwsOutputFormat;
+import dev.ferry.app.tunnels.AwsProxyInfo;
+import dev.ferry.app.tunnels.AwsProxyTunnelSpec;
 import dev.ferry.tunnel.TunnelStats;
 import dev.ferry.tunnel.aws.ProxyMode;
 import dev.ferry.ui.fx.Copy;
@@ -20,10 +20,7 @@ import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.VBox;
 
-import java.nio.file.Path;
 import java.util.List;
-import java.util.function.BiConsumer;
-import java.util.function.Consumer;
 
 /**
  * An AWS API proxy's document: role, mode (HTTPS_PROXY or endpoint URL; switching reopens the
@@ -32,35 +29,23 @@ import java.util.function.Consumer;
  */
 public final class AwsProxyTunnelView extends TunnelView {
 
-    /** What the formats need besides the tunnel: names and the Athena settings. */
-    public record Context(String workspaceName, String workgroup, String outputLocation, Path keystore) {
-        public String profileName(Tunnel t) {
-            return "ferry-" + dev.ferry.app.integrations.KeystoreImporter.alias(workspaceName).substring("ferry-".length())
-                    + "-" + t.spec().resource();
-        }
-    }
-
     private final Label role;
     private final ToggleButton proxyMode = new ToggleButton("HTTPS_PROXY");
     private final ToggleButton endpointMode = new ToggleButton("Endpoint URL");
-    private final ComboBox<AwsFormatChoice> format = new ComboBox<>();
+    private final ComboBox<AwsOutputFormat> format = new ComboBox<>();
     private final TextArea rendered = new TextArea();
     /** The chosen format in full, secret included: what Copy copies. The text area masks the secret. */
     private String fullText = "";
     private final javafx.scene.control.CheckBox showSecret = new javafx.scene.control.CheckBox("Show secret");
     private final TextField caBundle;
-    private Context context;
     private boolean updatingMode;
 
     private final Button dbeaverButton = new Button("Set up DBeaver");
 
-    public AwsProxyTunnelView(Tunnel tunnel, TunnelActions actions, Context context, BiConsumer<Tunnel, ProxyMode> switchMode,
-                              Consumer<AwsProxyTunnelView> importCa, Consumer<AwsProxyTunnelView> writeProfile,
-                              Consumer<AwsProxyTunnelView> setupDbeaver, AwsFormatChoice initialFormat) {
-        super(tunnel, actions, "AWS API proxy");
-        this.context = context;
+    public AwsProxyTunnelView(TunnelViewModel vm, AwsOutputFormat initialFormat) {
+        super(vm, "AWS API proxy");
         GridPane details = grid();
-        role = addDetail(details, 0, "Role", tunnel.spec().roleArn(), "proxyRole");
+        role = addDetail(details, 0, "Role", spec().roleArn(), "proxyRole");
 
         ToggleGroup modes = new ToggleGroup();
         proxyMode.setId("modeHttpsProxy");
@@ -81,7 +66,7 @@ public final class AwsProxyTunnelView extends TunnelView {
             }
             ProxyMode chosen = now == proxyMode ? ProxyMode.HTTPS_PROXY : ProxyMode.ENDPOINT_URL;
             if (chosen != mode()) {
-                switchMode.accept(tunnel, chosen);
+                vm.switchMode(chosen);
             }
         });
         Label modeHelp = new Label("Switching the mode restarts the proxy on the same port.");
@@ -103,7 +88,7 @@ public final class AwsProxyTunnelView extends TunnelView {
         details.add(caHelp, 1, 3);
 
         format.setId("awsFormat");
-        format.getItems().setAll(AwsFormatChoice.values());
+        format.getItems().setAll(AwsOutputFormat.values());
         format.setValue(initialFormat);
         format.valueProperty().addListener((o, a, b) -> refreshDetails());
         rendered.setId("awsFormatText");
@@ -122,12 +107,15 @@ public final class AwsProxyTunnelView extends TunnelView {
 
         Button importButton = new Button("Import CA into keystore…");
         importButton.setId("importCa");
-        importButton.setOnAction(e -> importCa.accept(this));
+        importButton.setOnAction(e -> vm.importCa());
         Button profileButton = new Button("Write AWS profile…");
         profileButton.setId("writeProfile");
-        profileButton.setOnAction(e -> writeProfile.accept(this));
+        profileButton.setOnAction(e -> vm.writeProfile());
+        // Only where the workspace can hand out credentials for a credential_process (not Teleport).
+        profileButton.visibleProperty().bind(vm.canIssueCredentialsProperty());
+        profileButton.managedProperty().bind(profileButton.visibleProperty());
         dbeaverButton.setId("setupDbeaver");
-        dbeaverButton.setOnAction(e -> setupDbeaver.accept(this));
+        dbeaverButton.setOnAction(e -> vm.addToDbeaver());
         dbeaverButton.managedProperty().bind(dbeaverButton.visibleProperty());
         dbeaverButton.setTooltip(new javafx.scene.control.Tooltip(
                 "Imports Ferry's CA into DBeaver's Java and adds an Athena connection through this proxy (folder Ferry)."));
@@ -135,22 +123,18 @@ public final class AwsProxyTunnelView extends TunnelView {
         javafx.scene.layout.FlowPane tools = new javafx.scene.layout.FlowPane(12, 8, importButton, profileButton, dbeaverButton);
 
         finish(section("Proxy", details), section("Use it", new VBox(10, formatHead, rendered, tools)));
+        vm.workspaceNameProperty().addListener((o, a, b) -> refreshDetails());
+    }
+
+    private AwsProxyTunnelSpec spec() {
+        return (AwsProxyTunnelSpec) tunnel.spec();
     }
 
     public ProxyMode mode() {
-        return WorkspaceTunnelOpener.proxyMode(tunnel.spec().proxyMode());
+        return spec().mode();
     }
 
-    public void setContext(Context c) {
-        this.context = c;
-        refreshDetails();
-    }
-
-    public Context context() {
-        return context;
-    }
-
-    public void selectFormat(AwsFormatChoice f) {
+    public void selectFormat(AwsOutputFormat f) {
         format.setValue(f);
     }
 
@@ -160,11 +144,7 @@ public final class AwsProxyTunnelView extends TunnelView {
 
     /** What clients need, while the proxy runs. */
     public java.util.Optional<AwsApiAccess> access() {
-        if (tunnel.localAddress() == null || !tunnel.details().containsKey(AwsProxyDetails.ACCESS_KEY)) {
-            return java.util.Optional.empty();
-        }
-        return java.util.Optional.of(AwsProxyDetails.access(tunnel.details(), currentPort(), context.workgroup(),
-                context.outputLocation(), context.keystore(), context.profileName(tunnel)));
+        return vm.access();
     }
 
     /** The text as shown: the local secret key replaced by dots unless "Show secret" is ticked. */
@@ -173,20 +153,24 @@ public final class AwsProxyTunnelView extends TunnelView {
     }
 
     private String masked(String text) {
-        String secret = tunnel.details().get(AwsProxyDetails.SECRET_KEY);
+        String secret = info().map(AwsProxyInfo::secretAccessKey).orElse(null);
         return secret == null || secret.isEmpty() ? text : text.replace(secret, "••••••••••••••••");
     }
 
     @Override
     protected void refreshDetails() {
-        role.setText(tunnel.spec().roleArn());
+        role.setText(spec().roleArn());
         updatingMode = true;
         (mode() == ProxyMode.HTTPS_PROXY ? proxyMode : endpointMode).setSelected(true);
         updatingMode = false;
-        caBundle.setText(tunnel.details().getOrDefault(AwsProxyDetails.CA_BUNDLE, ""));
+        caBundle.setText(info().map(i -> i.caBundle().toString()).orElse(""));
         fullText = access().map(a -> format.getValue().render(a)).orElse("");
         rendered.setText(showSecret.isSelected() ? fullText : masked(fullText));
-        dbeaverButton.setVisible(format.getValue() == AwsFormatChoice.ATHENA_JDBC && mode() == ProxyMode.HTTPS_PROXY);
+        dbeaverButton.setVisible(format.getValue() == AwsOutputFormat.ATHENA_JDBC && mode() == ProxyMode.HTTPS_PROXY);
+    }
+
+    private java.util.Optional<AwsProxyInfo> info() {
+        return tunnel.info().filter(AwsProxyInfo.class::isInstance).map(AwsProxyInfo.class::cast);
     }
 
     @Override

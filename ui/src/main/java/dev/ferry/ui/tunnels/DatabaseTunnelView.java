@@ -1,11 +1,12 @@
 package dev.ferry.ui.tunnels;
 
 import atlantafx.base.theme.Styles;
-import dev.ferry.app.db.DatabaseAccess;
+import dev.ferry.app.tunnels.DatabaseTunnelInfo;
+import dev.ferry.app.tunnels.DatabaseTunnelSpec;
+import dev.ferry.app.tunnels.TunnelInfo;
 import dev.ferry.app.integrations.ConnectionStrings;
 import dev.ferry.app.integrations.DatabaseEndpoint;
 import dev.ferry.app.integrations.ShellKind;
-import dev.ferry.app.tunnels.Tunnel;
 import dev.ferry.tunnel.TunnelStats;
 import dev.ferry.ui.fx.Copy;
 import javafx.geometry.Pos;
@@ -19,9 +20,6 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.VBox;
 
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.function.Consumer;
 
 /**
  * A database tunnel's document: db user and name, upstream and how Ferry authenticates,
@@ -41,11 +39,12 @@ public final class DatabaseTunnelView extends TunnelView {
     private final TextArea env = new TextArea();
     private final Button dbeaver = new Button("Open in DBeaver");
 
-    public DatabaseTunnelView(Tunnel tunnel, TunnelActions actions, Consumer<Tunnel> openInDbeaver) {
-        super(tunnel, actions, "Database tunnel");
+    public DatabaseTunnelView(TunnelViewModel vm) {
+        super(vm, "Database tunnel");
+        DatabaseTunnelSpec spec = (DatabaseTunnelSpec) tunnel.spec();
         GridPane details = grid();
-        dbUser = addDetail(details, 0, "Database user", tunnel.spec().dbUser(), "dbUser");
-        dbName = addDetail(details, 1, "Database name", tunnel.spec().dbName(), "dbName");
+        dbUser = addDetail(details, 0, "Database user", spec.dbUser(), "dbUser");
+        dbName = addDetail(details, 1, "Database name", spec.dbName(), "dbName");
         upstream = addDetail(details, 2, "Upstream", "", "dbUpstream");
         auth = addDetail(details, 3, "Authentication", "", "dbAuth");
 
@@ -71,7 +70,7 @@ public final class DatabaseTunnelView extends TunnelView {
 
         dbeaver.setId("openInDbeaver");
         dbeaver.getStyleClass().add(Styles.ACCENT);
-        dbeaver.setOnAction(e -> openInDbeaver.accept(tunnel));
+        dbeaver.setOnAction(e -> vm.addToDbeaver());
         Label dbeaverHelp = new Label("Adds this tunnel as a connection in DBeaver's \"Ferry\" folder (no password needed).");
         dbeaverHelp.getStyleClass().addAll(Styles.TEXT_MUTED, Styles.TEXT_SMALL);
         dbeaverHelp.setWrapText(true);
@@ -88,25 +87,28 @@ public final class DatabaseTunnelView extends TunnelView {
         return new ConnectionStrings(endpoint());
     }
 
+    /** Where clients reach the tunnel; the flavour is the resource's, carried by the tunnel's typed info. */
     public DatabaseEndpoint endpoint() {
-        return DatabaseEndpoint.loopback(Math.max(1, currentPort()), tunnel.spec().dbUser(), tunnel.spec().dbName(), flavour(tunnel));
+        return info().map(i -> i.endpoint(Math.max(1, currentPort()))).orElseThrow();
     }
 
-    /** Redshift when Ferry authenticates with Redshift credentials, else PostgreSQL. */
-    public static DatabaseEndpoint.Flavour flavour(Tunnel t) {
-        String a = t.details().getOrDefault(DatabaseAccess.AUTH, "").toLowerCase(Locale.ROOT);
-        return a.contains("redshift") ? DatabaseEndpoint.Flavour.REDSHIFT : DatabaseEndpoint.Flavour.POSTGRES;
+    private java.util.Optional<DatabaseTunnelInfo> info() {
+        return tunnel.info().filter(DatabaseTunnelInfo.class::isInstance).map(DatabaseTunnelInfo.class::cast);
     }
 
     @Override
     protected void refreshDetails() {
-        Map<String, String> d = tunnel.details();
-        dbUser.setText(tunnel.spec().dbUser());
-        dbName.setText(tunnel.spec().dbName());
-        upstream.setText(d.getOrDefault(DatabaseAccess.UPSTREAM, "") + (d.containsKey(DatabaseAccess.TLS)
-                ? " (TLS " + d.get(DatabaseAccess.TLS) + ")" : ""));
-        auth.setText(d.getOrDefault(DatabaseAccess.AUTH, ""));
-        if (currentPort() <= 0) {
+        java.util.Optional<DatabaseTunnelInfo> info = info();
+        for (TunnelInfo.Row row : info.map(DatabaseTunnelInfo::rows).orElse(List.of())) {
+            switch (row.id()) {
+                case "dbUser" -> dbUser.setText(row.value());
+                case "dbName" -> dbName.setText(row.value());
+                case "dbUpstream" -> upstream.setText(row.value());
+                case "dbAuth" -> auth.setText(row.value());
+                default -> { }
+            }
+        }
+        if (currentPort() <= 0 || info.isEmpty()) {
             List.of(psql, uri, pgJdbc, rsJdbc).forEach(f -> f.setText(""));
             env.setText("");
             dbeaver.setDisable(true);

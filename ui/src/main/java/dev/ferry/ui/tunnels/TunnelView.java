@@ -2,7 +2,7 @@ package dev.ferry.ui.tunnels;
 
 import atlantafx.base.controls.Message;
 import atlantafx.base.theme.Styles;
-import dev.ferry.app.teleport.TshNotLoggedInException;
+import dev.ferry.app.tunnels.TunnelFailure;
 import dev.ferry.app.tunnels.Tunnel;
 import dev.ferry.app.tunnels.TunnelStatus;
 import dev.ferry.tunnel.TunnelStats;
@@ -25,7 +25,6 @@ import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.util.Duration;
 
-import java.net.InetSocketAddress;
 import java.util.function.Consumer;
 
 /**
@@ -38,21 +37,23 @@ public abstract class TunnelView extends ScrollPane {
     public static final Duration POLL = Duration.seconds(1);
 
     protected final Tunnel tunnel;
-    private final TunnelActions actions;
+    protected final TunnelViewModel vm;
     private final Label status = new Label();
     private final ProgressIndicator progress = new ProgressIndicator();
     private final Label address = new Label();
     private final TextField port = new TextField();
     private final Message error = new Message("The tunnel is not running", "");
-    private final Button signIn = new Button("Sign in to Teleport…");
+    private final Message moveError = new Message("The tunnel stayed on its port", "");
+    private final Button stop = new Button("Stop");
+    private final Button signIn = new Button("Sign in…");
     private final Timeline poll;
     private final Consumer<Tunnel> listener;
     protected final VBox body = new VBox(18);
     private final GridPane counters = grid();
 
-    protected TunnelView(Tunnel tunnel, TunnelActions actions, String kindTitle) {
-        this.tunnel = tunnel;
-        this.actions = actions;
+    protected TunnelView(TunnelViewModel vm, String kindTitle) {
+        this.tunnel = vm.tunnel();
+        this.vm = vm;
         getStyleClass().addAll("tunnel-view", "edge-to-edge");
         setFitToWidth(true);
 
@@ -67,10 +68,9 @@ public abstract class TunnelView extends ScrollPane {
         progress.setMaxSize(18, 18);
         progress.setId("tunnelProgress");
         progress.managedProperty().bind(progress.visibleProperty());
-        Button stop = new Button("Stop");
         stop.setId("stopTunnel");
         stop.getStyleClass().addAll(Styles.DANGER, Styles.BUTTON_OUTLINED);
-        stop.setOnAction(e -> actions.stop(tunnel));
+        stop.setOnAction(e -> vm.stop());
         Region grow = new Region();
         HBox.setHgrow(grow, Priority.ALWAYS);
         title.setTooltip(new javafx.scene.control.Tooltip());
@@ -88,6 +88,8 @@ public abstract class TunnelView extends ScrollPane {
         Button apply = new Button("Apply");
         apply.setId("applyPort");
         apply.setOnAction(e -> applyPort());
+        apply.disableProperty().bind(vm.movingProperty());
+        port.disableProperty().bind(vm.movingProperty());
         Label portHelp = new Label("Change the port and press Enter: the listener moves there.");
         portHelp.getStyleClass().addAll(Styles.TEXT_MUTED, Styles.TEXT_SMALL);
         Label addressName = new Label("Address");
@@ -101,22 +103,27 @@ public abstract class TunnelView extends ScrollPane {
         error.setId("tunnelError");
         error.getStyleClass().add(Styles.DANGER);
         error.managedProperty().bind(error.visibleProperty());
+        moveError.setId("tunnelMoveError");
+        moveError.getStyleClass().add(Styles.WARNING);
+        moveError.managedProperty().bind(moveError.visibleProperty());
+        moveError.setVisible(false);
 
         signIn.setId("tunnelSignIn");
         signIn.getStyleClass().add(Styles.ACCENT);
         signIn.managedProperty().bind(signIn.visibleProperty());
         signIn.setVisible(false);
-        signIn.setOnAction(e -> actions.signIn(tunnel));
+        signIn.setOnAction(e -> vm.signIn());
 
         counters.setId("tunnelCounters");
         body.setPadding(new Insets(18, 22, 22, 22));
-        body.getChildren().addAll(head, new VBox(4, addressRow, portHelp), error, signIn);
+        body.getChildren().addAll(head, new VBox(4, addressRow, portHelp), error, moveError, signIn);
         setContent(body);
 
         poll = new Timeline(new KeyFrame(POLL, e -> refreshCounters()));
         poll.setCycleCount(Timeline.INDEFINITE);
         listener = t -> Platform.runLater(this::refresh);
         tunnel.addListener(listener);
+        vm.movingProperty().addListener((o, was, now) -> refresh()); // progress while the port moves
     }
 
     /** Adds the kind's sections, then the counters; call at the end of the subclass constructor. */
@@ -149,12 +156,8 @@ public abstract class TunnelView extends ScrollPane {
     /** Re-reads status, address, error and details from the tunnel. FX thread. */
     public final void refresh() {
         TunnelStatus s = tunnel.status();
-        status.setText(switch (s) {
-            case STARTING -> "Starting…";
-            case READY -> "Ready";
-            case FAILED -> "Failed";
-            case STOPPED -> "Stopped";
-        });
+        status.setText(s.title());
+        stop.setText(s == TunnelStatus.STARTING ? "Cancel" : "Stop");
         status.getStyleClass().removeAll(Styles.SUCCESS, Styles.DANGER, Styles.WARNING, Styles.ACCENT);
         status.getStyleClass().add(switch (s) {
             case STARTING -> Styles.ACCENT;
@@ -162,29 +165,30 @@ public abstract class TunnelView extends ScrollPane {
             case FAILED -> Styles.DANGER;
             case STOPPED -> Styles.WARNING;
         });
-        progress.setVisible(s == TunnelStatus.STARTING);
+        progress.setVisible(s == TunnelStatus.STARTING || vm.movingProperty().get());
         address.setText(addressText().isEmpty() ? "not listening" : addressText());
         if (!port.isFocused()) {
             int p = tunnel.spec().port();
             port.setText(p > 0 ? String.valueOf(p) : "");
         }
-        String err = tunnel.lastError();
+        String err = tunnel.failure().filter(f -> s == TunnelStatus.FAILED).map(TunnelFailure::text).orElse("");
         error.setDescription(err);
-        error.setVisible(s == TunnelStatus.FAILED && !err.isEmpty());
+        error.setVisible(!err.isEmpty());
+        String moved = tunnel.moveFailure().map(TunnelFailure::text).orElse("");
+        moveError.setDescription(moved);
+        moveError.setVisible(!moved.isEmpty() && s == TunnelStatus.READY);
         refreshDetails();
         refreshCounters();
     }
 
     /** {@code 127.0.0.1:PORT} while listening, else empty. */
     public String addressText() {
-        InetSocketAddress a = tunnel.localAddress();
-        return a == null ? "" : a.getAddress().getHostAddress() + ":" + a.getPort();
+        return tunnel.addressText();
     }
 
     /** The port the tunnel listens on (or asked for), 0 when unknown. */
     protected int currentPort() {
-        InetSocketAddress a = tunnel.localAddress();
-        return a != null ? a.getPort() : tunnel.spec().port();
+        return tunnel.port();
     }
 
     private void applyPort() {
@@ -206,7 +210,7 @@ public abstract class TunnelView extends ScrollPane {
             return;
         }
         getScene().getRoot().requestFocus();
-        actions.changePort(tunnel, p);
+        vm.changePort(p);
     }
 
     private void refreshCounters() {
@@ -220,7 +224,7 @@ public abstract class TunnelView extends ScrollPane {
             value.setId(c[2]);
             counters.addRow(row++, name, value);
         }
-        updateSignIn(s.lastError());
+        signIn.setVisible(tunnel.needsSignIn());
         if (s.lastError() != null && !s.lastError().isBlank()) {
             Label name = new Label("Last error");
             name.getStyleClass().add(Styles.TEXT_MUTED);
@@ -230,16 +234,6 @@ public abstract class TunnelView extends ScrollPane {
             value.getStyleClass().add(Styles.DANGER);
             counters.addRow(row, name, value);
         }
-    }
-
-    /**
-     * "Sign in…" shows while the tunnel cannot run because the Teleport session is missing or
-     * expired (the start failed, or tsh keeps failing to restart for that reason).
-     */
-    private void updateSignIn(String last) {
-        boolean failedForSession = tunnel.status() == TunnelStatus.FAILED && TshNotLoggedInException.describes(tunnel.lastError());
-        boolean restartsFailForSession = tunnel.status() == TunnelStatus.READY && TshNotLoggedInException.describes(last);
-        signIn.setVisible(failedForSession || restartsFailForSession);
     }
 
     /** The kind's counters: {label, value, node id}. */

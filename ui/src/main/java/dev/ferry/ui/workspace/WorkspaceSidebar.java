@@ -4,7 +4,6 @@ import atlantafx.base.theme.Styles;
 import dev.ferry.app.access.Identity;
 import dev.ferry.ui.fx.Problem;
 import javafx.beans.binding.Bindings;
-import dev.ferry.app.workspace.Workspace;
 import javafx.geometry.Insets;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
@@ -136,11 +135,9 @@ public final class WorkspaceSidebar extends VBox {
             if (id == null) {
                 return "";
             }
-            Workspace ws = vm.workspaceProperty().get();
-            boolean teleport = ws != null && ws.kind() == Workspace.Kind.TELEPORT;
-            String s = (teleport ? "Cluster " : "Account ") + id.account() + (id.detail().isEmpty() ? "" : " · " + id.detail());
+            String s = id.where();
             return id.expiresAt().map(t -> s + " · expires " + TIME.format(t)).orElse(s);
-        }, vm.identityProperty(), vm.workspaceProperty()));
+        }, vm.identityProperty()));
         detail.setId("identityDetail");
         VBox ok = new VBox(2, principal, detail, identityButtons);
         ok.visibleProperty().bind(vm.identityProperty().isNotNull());

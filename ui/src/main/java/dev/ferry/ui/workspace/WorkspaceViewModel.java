@@ -4,7 +4,7 @@ import dev.ferry.app.FerryCore;
 import dev.ferry.app.access.AccessProvider;
 import dev.ferry.app.access.Identity;
 import dev.ferry.app.model.Resource;
-import dev.ferry.app.teleport.TshNotLoggedInException;
+import dev.ferry.app.access.SignInRequiredException;
 import dev.ferry.app.workspace.Workspace;
 import dev.ferry.ui.fx.Problem;
 import dev.ferry.ui.fx.UiTasks;
@@ -49,6 +49,8 @@ public final class WorkspaceViewModel implements AutoCloseable {
     private final ObjectProperty<Problem> identityProblem = new SimpleObjectProperty<>();
     private final ObjectProperty<SignInNeeded> signInNeeded = new SimpleObjectProperty<>();
     private long generation;
+    /** The file whose provider {@link #provider} holds (the sessions own it). */
+    private Path openFile;
 
     public WorkspaceViewModel(FerryCore core, UiTasks tasks, Notifications notes) {
         this.core = core;
@@ -97,26 +99,33 @@ public final class WorkspaceViewModel implements AutoCloseable {
         identity.set(null);
         identityProblem.set(null);
         signInNeeded.set(null);
-        closeProvider();
+        Path previous = openFile;
+        openFile = null;
+        provider.set(null);
+        if (previous != null && !previous.equals(abs)) {
+            tasks.run(() -> {
+                core.sessions().close(previous);
+                return null;
+            }, x -> { }, e -> LOG.warn("Closing workspace {} failed", previous, e));
+        }
         workspace.set(null);
         resources.clear();
         tasks.run(() -> {
-            Workspace ws = core.workspaces().load(abs);
-            AccessProvider p = core.providers().open(ws);
+            AccessProvider p = core.sessions().reopen(abs);
             List<Resource> list = List.of();
             SignInNeeded needed = null;
             try {
                 list = p.resources();
-            } catch (TshNotLoggedInException e) {
-                needed = SignInNeeded.of(ws, e);
+            } catch (SignInRequiredException e) {
+                needed = SignInNeeded.of(e);
             }
             core.workspaces().remember(abs);
-            return new Opened(ws, p, list, needed);
+            return new Opened(p.workspace(), p, list, needed);
         }, opened -> {
             if (gen != generation) {
-                opened.provider().close();
-                return;
+                return; // a later open replaced it; the sessions keep (or closed) its provider
             }
+            openFile = abs;
             loading.set(false);
             workspace.set(opened.workspace());
             provider.set(opened.provider());
@@ -217,7 +226,6 @@ public final class WorkspaceViewModel implements AutoCloseable {
         return identityProblem;
     }
 
-    /** Set while the workspace needs a sign-in (no session, or it expired). */
     /**
      * A failure somewhere else (a console launch, a role list) that says the Teleport session
      * is gone: the resource list gives way to the sign-in prompt, as when the workspace opened.
@@ -225,12 +233,11 @@ public final class WorkspaceViewModel implements AutoCloseable {
      * @return whether it was such a failure
      */
     public boolean failed(Throwable e) {
-        for (Throwable c = e; c != null; c = c.getCause()) {
-            if (c instanceof TshNotLoggedInException nl && workspace.get() != null) {
-                resources.clear();
-                signInNeeded.set(SignInNeeded.of(workspace.get(), nl));
-                return true;
-            }
+        var needed = SignInRequiredException.in(e);
+        if (needed.isPresent() && workspace.get() != null) {
+            resources.clear();
+            signInNeeded.set(SignInNeeded.of(needed.get()));
+            return true;
         }
         return false;
     }
@@ -239,17 +246,13 @@ public final class WorkspaceViewModel implements AutoCloseable {
         return signInNeeded;
     }
 
-    private void closeProvider() {
-        AccessProvider p = provider.get();
-        provider.set(null);
-        if (p != null) {
-            p.close();
-        }
-    }
-
     @Override
     public void close() {
         generation++;
-        closeProvider();
+        provider.set(null);
+        if (openFile != null) {
+            core.sessions().close(openFile);
+            openFile = null;
+        }
     }
 }

@@ -300,8 +300,7 @@ class TeleportDesktopTest {
 
         Path expected = core.paths().workspacesDir().resolve("bob@teleport.beta.example.yaml").toAbsolutePath().normalize();
         until(() -> expected.equals(desktop.workspace().currentProperty().get()));
-        Workspace ws = new WorkspaceLoader("os-user").load(expected);
-        assertThat(ws.kind()).isEqualTo(Workspace.Kind.TELEPORT);
+        var ws = (dev.ferry.app.workspace.TeleportWorkspace) new WorkspaceLoader("os-user").load(expected);
         assertThat(ws.teleport().proxy()).isEqualTo("teleport.beta.example:3080");
         assertThat(ws.teleport().auth()).isEqualTo("local");
         assertThat(ws.user()).isEqualTo("bob");

@@ -71,7 +71,7 @@ class AwsProxyTabTest {
         ui.write("ReadOnly");
         ui.type(KeyCode.ENTER);
         Tunnel t = onlyTunnel(core);
-        assertThat(t.spec().roleArn()).isEqualTo(TunnelFixtures.ROLE_ARN);
+        assertThat(((dev.ferry.app.tunnels.AwsProxyTunnelSpec) t.spec()).roleArn()).isEqualTo(TunnelFixtures.ROLE_ARN);
         waitForStatus(t, TunnelStatus.READY);
         return view(t);
     }
@@ -110,7 +110,7 @@ class AwsProxyTabTest {
     }
 
     String textFormat(AwsProxyTunnelView v) throws Exception {
-        runFx(() -> v.selectFormat(AwsFormatChoice.TEXT));
+        runFx(() -> v.selectFormat(dev.ferry.app.integrations.AwsOutputFormat.TEXT));
         return fx(v::renderedText);
     }
 
@@ -126,7 +126,7 @@ class AwsProxyTabTest {
         assertThat(v.renderedText()).as("unix format by default")
                 .contains("export HTTPS_PROXY=\"http://127.0.0.1:" + port + "\"").contains("export AWS_ACCESS_KEY_ID=");
         // The secret is masked on screen unless asked for; Copy gives the real text.
-        String secret = t.details().get("AWS_SECRET_ACCESS_KEY");
+        String secret = ((dev.ferry.app.tunnels.AwsProxyInfo) t.info().orElseThrow()).secretAccessKey();
         assertThat(v.renderedText()).contains(secret);
         assertThat(fx(v::shownText)).doesNotContain(secret).contains("export AWS_SECRET_ACCESS_KEY=\"•");
         assertThat(ui.textIn(v, "#modeHttpsProxy")).isEqualTo("HTTPS_PROXY");
@@ -154,7 +154,8 @@ class AwsProxyTabTest {
         int port = t.localAddress().getPort();
         ui.click(ui.nodeIn(v, "#modeEndpointUrl", ToggleButton.class));
         Tunnel e = Wait.until("the proxy restarted in endpoint-URL mode", () -> core.tunnels().tunnels(),
-                l -> l.size() == 1 && "endpoint_url".equals(l.get(0).spec().proxyMode())).get(0);
+                l -> l.size() == 1 && l.get(0).spec() instanceof dev.ferry.app.tunnels.AwsProxyTunnelSpec a
+                        && a.mode() == dev.ferry.tunnel.aws.ProxyMode.ENDPOINT_URL).get(0);
         waitForStatus(e, TunnelStatus.READY);
         assertThat(e.localAddress().getPort()).isEqualTo(port);
         AwsProxyTunnelView ev = view(e);
@@ -236,7 +237,7 @@ class AwsProxyTabTest {
         AwsProxyTunnelView v = openProxy();
         Node button = ui.nodeIn(v, "#setupDbeaver", Node.class);
         assertThat(fx(button::isVisible)).as("only for the Athena JDBC format").isFalse();
-        runFx(() -> v.selectFormat(AwsFormatChoice.ATHENA_JDBC));
+        runFx(() -> v.selectFormat(dev.ferry.app.integrations.AwsOutputFormat.ATHENA_JDBC));
         until("Set up DBeaver is offered", button::isVisible);
         ui.click(button);
         until("DBeaver is set up", () -> ui.notesSeen().stream()
@@ -249,7 +250,7 @@ class AwsProxyTabTest {
         com.fasterxml.jackson.databind.JsonNode athena = conns.elements().next();
         assertThat(athena.get("driver").asText()).isEqualTo("aws_athena_jdbc_amazon");
         assertThat(athena.get("configuration").get("url").asText()).contains("ProxyPort=" + v.tunnel().localAddress().getPort() + ";");
-        assertThat(athena.get("configuration").get("user").asText()).isEqualTo(v.tunnel().details().get("AWS_ACCESS_KEY_ID"));
-        assertThat(Files.readString(dataSources)).doesNotContain(v.tunnel().details().get("AWS_SECRET_ACCESS_KEY"));
+        assertThat(athena.get("configuration").get("user").asText()).isEqualTo(((dev.ferry.app.tunnels.AwsProxyInfo) v.tunnel().info().orElseThrow()).accessKeyId());
+        assertThat(Files.readString(dataSources)).doesNotContain(((dev.ferry.app.tunnels.AwsProxyInfo) v.tunnel().info().orElseThrow()).secretAccessKey());
     }
 }

@@ -213,8 +213,8 @@ class DatabaseTunnelTabTest {
             restore.setValue(dev.ferry.app.settings.Settings.RestoreTunnels.ASK);
         });
         ui.click(fx(() -> settings.lookupButton(ButtonType.OK)));
-        Wait.until("the settings are saved", () -> dbeaverWs.toString().equals(core.settings().load().dbeaverWorkspace));
-        dev.ferry.app.settings.Settings saved = core.settings().load();
+        Wait.until("the settings are saved", () -> dbeaverWs.toString().equals(core.settings().get().dbeaverWorkspace));
+        dev.ferry.app.settings.Settings saved = core.settings().get();
         assertThat(saved.athenaWorkgroup).isEqualTo("analysts");
         assertThat(saved.closeToTray).isFalse();
         assertThat(saved.restoreTunnels).isEqualTo(dev.ferry.app.settings.Settings.RestoreTunnels.ASK);

@@ -2,7 +2,6 @@ package dev.ferry.ui.tunnels;
 
 import dev.ferry.app.FerryCore;
 import dev.ferry.app.FerryEnvironment;
-import dev.ferry.app.aws.AwsProxyDetails;
 import dev.ferry.app.settings.Settings;
 import dev.ferry.app.testsupport.TestWorkspaces;
 import dev.ferry.app.tunnels.Tunnel;
@@ -62,13 +61,11 @@ class RestoreTabsTest {
     /** A previous Ferry session that had both kinds of tunnel open; returns their ports. */
     int[] previousSession(Settings.RestoreTunnels policy) throws Exception {
         try (FerryCore before = new FerryCore(env, url -> { })) {
-            Settings s = before.settings().load();
-            s.restoreTunnels = policy;
-            before.settings().save(s);
+            before.settings().update(s -> s.restoreTunnels = policy);
             Tunnel db = before.tunnels().open(TunnelSpec.database(workspaceFile.toString(), "orders",
                     PostgresServer.TRUST_USER, PostgresServer.DATABASE, 0)).get(Wait.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             Tunnel aws = before.tunnels().open(TunnelSpec.awsProxy(workspaceFile.toString(), "aws-dev",
-                    TunnelFixtures.ROLE_ARN, "https_proxy", 0)).get(Wait.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                    TunnelFixtures.ROLE_ARN, dev.ferry.tunnel.aws.ProxyMode.HTTPS_PROXY, 0)).get(Wait.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             return new int[]{db.localAddress().getPort(), aws.localAddress().getPort()};
         }
     }
@@ -100,11 +97,11 @@ class RestoreTabsTest {
         assertThat(query(ui.textIn(dbView, "#postgresJdbcUrl"), "select current_user")).isEqualTo(PostgresServer.TRUST_USER);
 
         AwsProxyTunnelView awsView = (AwsProxyTunnelView) fx(() -> desktop.tunnelDocuments().view(aws.id()).orElseThrow());
-        runFx(() -> awsView.selectFormat(AwsFormatChoice.TEXT));
+        runFx(() -> awsView.selectFormat(dev.ferry.app.integrations.AwsOutputFormat.TEXT));
         until(() -> awsView.renderedText().contains("HTTPS_PROXY=http://127.0.0.1:" + ports[1]));
         assertThat(AwsProxyTabTest.awsCli(awsView.renderedText(), "sts", "get-caller-identity", "--output", "text", "--query", "Arn"))
                 .contains(":assumed-role/ReadOnly/");
-        assertThat(aws.details()).containsKey(AwsProxyDetails.ACCESS_KEY);
+        assertThat(aws.info()).get().isInstanceOf(dev.ferry.app.tunnels.AwsProxyInfo.class);
     }
 
     @Test

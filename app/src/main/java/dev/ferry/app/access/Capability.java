@@ -1,0 +1,23 @@
+package dev.ferry.app.access;
+
+/**
+ * What a workspace's provider can do, so the UI and CLI offer an action only where it works
+ * instead of asking which kind of workspace it is.
+ */
+public enum Capability {
+    /** Ferry runs an interactive sign-in (Teleport: tsh login; Identity Center: the OIDC flow). */
+    SIGN_IN,
+    /** Ferry holds a session it can end (tsh logout, revoking a cached token). */
+    SIGN_OUT,
+    /**
+     * Temporary AWS credentials for a role can be handed to another program, e.g. as a
+     * {@code credential_process} ({@code ferry credentials}, "Write AWS profile…").
+     */
+    ISSUE_CREDENTIALS,
+    /** AWS console sign-in URLs. */
+    CONSOLE,
+    /** Local AWS API proxies. */
+    AWS_PROXY,
+    /** Local database tunnels. */
+    DATABASE_TUNNELS
+}

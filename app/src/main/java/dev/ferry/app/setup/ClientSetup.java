@@ -1,0 +1,180 @@
+package dev.ferry.app.setup;
+
+import dev.ferry.app.FerryEnvironment;
+import dev.ferry.app.FerryException;
+import dev.ferry.app.integrations.DBeaverSetup;
+import dev.ferry.app.integrations.DatabaseEndpoint;
+import dev.ferry.app.integrations.KeystoreImporter;
+import dev.ferry.app.integrations.KeystoreTargets;
+import dev.ferry.app.model.DatabaseFlavour;
+import dev.ferry.app.settings.FerryPaths;
+import dev.ferry.app.settings.Settings;
+
+import dev.ferry.app.integrations.AwsApiAccess;
+import dev.ferry.app.integrations.AwsConfigWriter;
+import dev.ferry.app.tunnels.AwsProxyInfo;
+import dev.ferry.app.tunnels.AwsProxyTunnelSpec;
+import dev.ferry.app.tunnels.DatabaseTunnelInfo;
+import dev.ferry.app.tunnels.Tunnel;
+import dev.ferry.app.tunnels.TunnelInfo;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.function.Supplier;
+
+/**
+ * Sets client programs up for Ferry's tunnels, for the desktop and the CLI alike: a database
+ * tunnel as a DBeaver connection, an AWS API proxy as DBeaver's Athena data source (with Ferry's
+ * CA imported into the Java DBeaver runs on), and an AWS proxy's role as an AWS CLI profile
+ * ({@code credential_process}). The views only show what it returns.
+ */
+public final class ClientSetup {
+    private final FerryEnvironment env;
+    private final FerryPaths paths;
+    private final Supplier<Settings> settings;
+    private final Supplier<DBeaverSetup> dbeaver;
+
+    public ClientSetup(FerryEnvironment env, FerryPaths paths, Supplier<Settings> settings, Supplier<DBeaverSetup> dbeaver) {
+        this.env = env;
+        this.paths = paths;
+        this.settings = settings;
+        this.dbeaver = dbeaver;
+    }
+
+    /** What adding to DBeaver did, and the plain words that say so. */
+    public record DbeaverResult(String connectionName, String connectionId, Path dataSourcesFile, Path backup,
+                                boolean handedToRunningDbeaver, Path keystore) {
+        public String message() {
+            if (handedToRunningDbeaver) {
+                return "DBeaver is running: it got the connection " + connectionName + ". Look in its Database Navigator.";
+            }
+            String m = (keystore != null ? "Imported Ferry's CA into " + keystore + " and added " : "Added ")
+                    + "the connection \"" + connectionName + "\" to DBeaver's \"Ferry\" folder (" + dataSourcesFile + ").";
+            if (keystore != null) {
+                m += " When DBeaver asks for the password, paste the proxy's secret key.";
+            }
+            return backup != null ? m + " The previous settings are saved as " + backup + "." : m;
+        }
+    }
+
+    /** DBeaver's workspace: the one given, else the one set in Settings, else DBeaver's standard folder. */
+    public Path dbeaverWorkspace(Path given) {
+        return given != null ? given : dbeaver.get().workspace(settings.get());
+    }
+
+    /**
+     * Adds (or updates) the connection of a database tunnel on 127.0.0.1:port in DBeaver; a
+     * running DBeaver gets it on its command line.
+     */
+    public DbeaverResult addDatabase(String workspaceName, String connectionName, String dbUser, String dbName,
+                                     DatabaseFlavour flavour, int port, Path dbeaverWorkspace) {
+        DBeaverSetup setup = dbeaver.get();
+        DatabaseEndpoint endpoint = DatabaseEndpoint.loopback(port, dbUser, dbName, flavour);
+        DBeaverSetup.Outcome o = setup.add(new DBeaverSetup.Connection(connectionName, workspaceName, endpoint),
+                dbeaverWorkspace(dbeaverWorkspace));
+        return new DbeaverResult(connectionName, o.connectionId(), o.dataSourcesFile(), o.backup(),
+                o.dataSourcesFile() == null, null);
+    }
+
+    /**
+     * DBeaver for Athena through an AWS API proxy on 127.0.0.1:port: imports Ferry's CA into the
+     * Java DBeaver runs on (found beside the DBeaver program or in its standard folders), then adds
+     * an Athena connection whose user is the proxy's local access key (empty: DBeaver asks).
+     */
+    public DbeaverResult addAthena(String workspaceName, String connectionName, String region, int port,
+                                   String accessKeyId, Path caBundle, Path dbeaverWorkspace) {
+        KeystoreTargets.Target jre = KeystoreTargets.find(env, paths, null).stream()
+                .filter(x -> x.kind() == KeystoreTargets.Kind.DBEAVER && x.exists()).findFirst()
+                .orElseThrow(() -> new FerryException("Ferry found no DBeaver installation (its program and bundled Java).",
+                        "Install DBeaver, or use \"Import CA into keystore…\" (`ferry keystore import`) with the cacerts "
+                                + "file of the Java DBeaver runs on."));
+        KeystoreImporter.Result imported = new KeystoreImporter(paths).importCa(jre.path(), caBundle, workspaceName);
+        Settings s = settings.get();
+        DBeaverSetup setup = dbeaver.get();
+        DBeaverSetup.Outcome o = setup.addAthena(new DBeaverSetup.AthenaConnection(connectionName, workspaceName,
+                region == null || region.isBlank() ? "us-east-1" : region, s.athenaWorkgroup, s.athenaOutputLocation,
+                port, accessKeyId == null ? "" : accessKeyId), dbeaverWorkspace(dbeaverWorkspace));
+        return new DbeaverResult(connectionName, o.connectionId(), o.dataSourcesFile(), o.backup(), false, imported.keystore());
+    }
+
+    /** Adds a running tunnel to DBeaver: its database connection, or Athena through its AWS API proxy. */
+    public DbeaverResult addToDbeaver(Tunnel t, String workspaceName) {
+        TunnelInfo info = t.info().filter(i -> t.localAddress() != null).orElseThrow(() ->
+                new FerryException(t.spec().title() + " is not running.", "Start it again, then try once more."));
+        if (info instanceof DatabaseTunnelInfo db) {
+            return addDatabase(workspaceName, t.spec().title(), db.dbUser(), db.dbName(), db.flavour(), t.port(), null);
+        }
+        AwsProxyInfo aws = (AwsProxyInfo) info;
+        AwsProxyTunnelSpec spec = (AwsProxyTunnelSpec) t.spec();
+        return addAthena(workspaceName, athenaConnectionName(spec), aws.regionOrDefault(), t.port(), aws.accessKeyId(),
+                aws.caBundle(), null);
+    }
+
+    /** The name of the Athena connection of an AWS proxy in DBeaver. */
+    public static String athenaConnectionName(AwsProxyTunnelSpec spec) {
+        return spec.resource() + " " + spec.roleName() + " (Athena)";
+    }
+
+    // ---- AWS API proxies ------------------------------------------------------------------------
+
+    /** Ferry's own PKCS12 trust store, where Java clients (JDBC) find Ferry's CA. */
+    public Path truststore() {
+        return paths.dataDir().resolve("truststore.p12");
+    }
+
+    /** What a client needs from a running AWS API proxy (for {@link dev.ferry.app.integrations.AwsOutputFormat}). */
+    public AwsApiAccess access(Tunnel t, String workspaceName) {
+        AwsProxyInfo info = t.info().filter(AwsProxyInfo.class::isInstance).map(AwsProxyInfo.class::cast)
+                .orElseThrow(() -> new FerryException(t.spec().title() + " is not a running AWS API proxy."));
+        Settings s = settings.get();
+        return info.access(t.port(), s.athenaWorkgroup, s.athenaOutputLocation, truststore(),
+                profileName(workspaceName, (AwsProxyTunnelSpec) t.spec()));
+    }
+
+    /**
+     * The one rule for the AWS CLI profile of a proxy's app and role:
+     * {@code ferry-<workspace>-<app>-<role>}, lower case, only {@code [a-z0-9._-]}.
+     */
+    public static String profileName(String workspaceName, AwsProxyTunnelSpec spec) {
+        return "ferry-" + safe(workspaceName) + "-" + safe(spec.resource()) + "-" + safe(spec.roleName());
+    }
+
+    private static String safe(String s) {
+        String a = s.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]+", "-").replaceAll("^-+|-+$", "");
+        return a.isEmpty() ? "default" : a;
+    }
+
+    /** An AWS CLI profile whose credential_process is {@code ferry credentials} for the proxy's app and role. */
+    public record AwsProfile(String name, Path configFile, String command, String region) {
+    }
+
+    /** The profile "Write AWS profile…" offers for a proxy (name, file, command, region). */
+    public AwsProfile awsProfile(String workspaceName, AwsProxyTunnelSpec spec, String region) {
+        return new AwsProfile(profileName(workspaceName, spec), awsConfigFile(), credentialProcess(spec), region);
+    }
+
+    /** {@code ferry credentials --app APP --aws-role ROLE_ARN --workspace-file WS}. */
+    public static String credentialProcess(AwsProxyTunnelSpec spec) {
+        return "ferry credentials --app " + quote(spec.resource()) + " --aws-role " + quote(spec.roleArn())
+                + " --workspace-file " + quote(spec.workspaceFile());
+    }
+
+    private static String quote(String s) {
+        return s.matches("[A-Za-z0-9_./:@=+,-]+") ? s : "\"" + s.replace("\"", "\\\"") + "\"";
+    }
+
+    /** {@code $AWS_CONFIG_FILE}, else {@code ~/.aws/config}. */
+    public Path awsConfigFile() {
+        return env.get("AWS_CONFIG_FILE").map(Path::of).orElse(Path.of(env.userHome(), ".aws", "config"));
+    }
+
+    /**
+     * Writes (or replaces) the profile in the AWS config file, keeping everything else.
+     *
+     * @return the backup of the previous file, or null when there was none
+     */
+    public Path writeAwsProfile(AwsProfile p) {
+        return AwsConfigWriter.upsertProfile(p.configFile(), p.name(),
+                AwsConfigWriter.credentialProcessSettings(p.command(), p.region()));
+    }
+}

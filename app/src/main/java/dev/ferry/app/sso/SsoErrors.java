@@ -1,0 +1,48 @@
+package dev.ferry.app.sso;
+
+import dev.ferry.app.FerryException;
+import dev.ferry.app.aws.AwsErrors;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.AbortedException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+
+import java.util.concurrent.CancellationException;
+
+/** IAM Identity Center failures in plain words; the SDK's detail goes to the cause (and the log). */
+final class SsoErrors {
+    private SsoErrors() {
+    }
+
+    /** An SDK failure of {@code what} (e.g. "Signing in") against the service of {@code session}. */
+    static RuntimeException of(String what, SsoSession session, RuntimeException e) {
+        if (e instanceof FerryException || e instanceof CancellationException) {
+            return e;
+        }
+        if (e instanceof AbortedException || Thread.currentThread().isInterrupted()) {
+            CancellationException c = new CancellationException("Cancelled.");
+            c.initCause(e);
+            return c;
+        }
+        if (e instanceof AwsServiceException s) {
+            AwsErrors.Parsed p = AwsErrors.parse(s);
+            String code = p.code().isEmpty() ? "HTTP " + s.statusCode() : p.code();
+            return new FerryException(what + " failed: IAM Identity Center answered " + code
+                    + (p.message().isEmpty() ? "" : " (" + p.message() + ")") + ".",
+                    "Check the start URL and region (" + session.startUrl() + ", " + session.region() + ").", e);
+        }
+        if (e instanceof SdkClientException) {
+            return new FerryException(what + " failed: IAM Identity Center in " + session.region()
+                    + " could not be reached (" + firstLine(e.getMessage()) + ").",
+                    "Check your network connection and the region of the session.", e);
+        }
+        return e;
+    }
+
+    static String firstLine(String s) {
+        if (s == null) {
+            return "no detail";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}
