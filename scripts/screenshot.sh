@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Builds Ferry and writes docs/screenshot.png (light) and docs/screenshot-dark.png of the main
-# window on the example workspace, with the role selector of aws-prod open, and
-# docs/screenshot-tunnel.png of an AWS API proxy tab for aws-prod (needs moto_server). Starts Xvfb when
-# there is no DISPLAY, and a local moto_server (when installed) so the identity line shows a
-# real caller ARN instead of "no credentials". Usage: scripts/screenshot.sh [--no-build]
+# window on the example workspace, with the role selector of aws-prod open,
+# docs/screenshot-tunnel.png of an AWS API proxy tab for aws-prod (needs moto_server), and a
+# screen capture of each dialog over the window in docs/dialogs/ (settings, connect, import CA,
+# write AWS profile, add Teleport cluster). Starts Xvfb with the Openbox window manager when
+# there is no DISPLAY (with a DISPLAY, Openbox when no window manager runs there), and a local
+# moto_server (when installed) so the identity line shows a real caller ARN instead of "no
+# credentials". Usage: scripts/screenshot.sh [--no-build]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -16,20 +19,19 @@ TMP=$(mktemp -d)
 PIDS=()
 cleanup() {
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  stop_xvfb
   rm -rf "$TMP"
 }
 trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
+source installers/display.sh
 if [[ -z "${DISPLAY:-}" ]]; then
-  for n in $(seq 90 120); do
-    if [[ ! -e /tmp/.X11-unix/X$n && ! -e /tmp/.X$n-lock ]]; then DISPLAY_NUM=$n; break; fi
-  done
-  Xvfb ":$DISPLAY_NUM" -screen 0 1400x900x24 -nolisten tcp >"$TMP/xvfb.log" 2>&1 &
-  PIDS+=($!)
-  export DISPLAY=":$DISPLAY_NUM"
-  for _ in $(seq 1 50); do [[ -e /tmp/.X11-unix/X$DISPLAY_NUM ]] && break; sleep 0.1; done
+  start_xvfb 1400x900x24
+  start_window_manager
+elif ! xprop -root _NET_SUPPORTING_WM_CHECK 2>/dev/null | grep -q 'window id #'; then
+  start_window_manager
 fi
 
 export FERRY_HOME="$TMP/ferry-home"
@@ -49,6 +51,6 @@ if command -v moto_server >/dev/null; then
   printf '[acme]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n' >"$AWS_SHARED_CREDENTIALS_FILE"
 fi
 
-mkdir -p docs
+mkdir -p docs/dialogs
 java -Dprism.order=sw -cp "ui/target/ferry-desktop.jar" dev.ferry.ui.Screenshot \
-  docs/screenshot.png docs/screenshot-dark.png aws-prod docs/screenshot-tunnel.png
+  docs/screenshot.png docs/screenshot-dark.png aws-prod docs/screenshot-tunnel.png docs/dialogs

@@ -3,7 +3,7 @@ package dev.ferry.tunnel;
 import dev.ferry.tunnel.aws.AwsProxy;
 import dev.ferry.tunnel.aws.AwsProxyConfig;
 import dev.ferry.tunnel.aws.LocalCredentials;
-import dev.ferry.tunnel.aws.MotoServer;
+import dev.ferry.tunnel.testsupport.MotoServer;
 import dev.ferry.tunnel.aws.ProxyMode;
 import dev.ferry.tunnel.aws.UpstreamResolver;
 import dev.ferry.tunnel.ca.LocalCa;
@@ -79,7 +79,7 @@ public final class ListenerLoadBench {
                     PostgresServer.TRUST_USER, PostgresServer.DATABASE, PasswordSupplier.none(), Duration.ofSeconds(15));
             tunnel = PgTunnel.start(limits ? c : c.withLimits(ListenerLimits.unlimited()));
         } else {
-            MotoServer moto = MotoServer.start();
+            MotoServer moto = new MotoServer().start();
             peer = moto;
             DynamoDbClient ddb = DynamoDbClient.builder().endpointOverride(moto.uri()).region(Region.US_EAST_1)
                     .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))

@@ -4,6 +4,10 @@ import dev.ferry.app.FerryCore;
 import dev.ferry.app.settings.JsonFileStore;
 import dev.ferry.app.settings.Settings;
 import dev.ferry.ui.documents.Documents;
+import dev.ferry.ui.fx.Dialogs;
+import dev.ferry.ui.fx.WindowPlacement;
+import javafx.geometry.Rectangle2D;
+import java.util.Optional;
 import dev.ferry.ui.fx.UiTasks;
 import dev.ferry.ui.launch.ConsoleLauncher;
 import dev.ferry.ui.notify.Notifications;
@@ -33,6 +37,7 @@ import dev.ferry.ui.teleport.TeleportControls;
 import dev.ferry.ui.workspace.WorkspaceSidebar;
 import dev.ferry.ui.workspace.WorkspaceViewModel;
 import javafx.application.Platform;
+import javafx.beans.binding.Bindings;
 import javafx.geometry.Pos;
 import javafx.scene.Scene;
 import javafx.scene.control.Tab;
@@ -55,6 +60,9 @@ import org.slf4j.LoggerFactory;
 public final class FerryDesktop implements AutoCloseable {
     static final Logger LOG = LoggerFactory.getLogger("dev.ferry.ui");
     public static final String SHOWN_MESSAGE = "Ferry window shown";
+    /** The smallest window in which every control stays readable. */
+    public static final double MIN_WIDTH = 760;
+    public static final double MIN_HEIGHT = 480;
 
     private final FerryCore core;
     private final Stage stage;
@@ -157,23 +165,24 @@ public final class FerryDesktop implements AutoCloseable {
         sidebar.addIdentityButton(teleport.signOutButton());
         BorderPane main = new BorderPane(documents.view());
         main.setLeft(sidebar);
+        // A narrow window gives the sidebar less (a quarter of the width, 232 to 280 px) so the
+        // list keeps room for its buttons.
+        sidebar.prefWidthProperty().bind(Bindings.max(232, Bindings.min(280, main.widthProperty().multiply(0.25))));
         NotificationsView notes = new NotificationsView(notifications);
         StackPane root = new StackPane(main, notes);
         StackPane.setAlignment(notes, Pos.TOP_RIGHT);
-        scene = new Scene(root, uiState.width, uiState.height);
+        scene = new Scene(root);
         scene.getStylesheets().add(FerryDesktop.class.getResource("/dev/ferry/ui/ferry.css").toExternalForm());
         installKeys();
 
         stage.setTitle("Ferry");
         stage.setScene(scene);
-        stage.setMinWidth(760);
-        stage.setMinHeight(480);
-        if (uiState.x != null && uiState.y != null
-                && !Screen.getScreensForRectangle(uiState.x, uiState.y, 100, 100).isEmpty()) {
-            stage.setX(uiState.x);
-            stage.setY(uiState.y);
-        }
-        stage.setMaximized(uiState.maximized);
+        stage.setMinWidth(MIN_WIDTH);
+        stage.setMinHeight(MIN_HEIGHT);
+        WindowPlacement.apply(stage, WindowPlacement.bounds(Optional.of(new Rectangle2D(
+                        uiState.x == null ? Double.NaN : uiState.x, uiState.y == null ? Double.NaN : uiState.y,
+                        uiState.width, uiState.height)), UiState.DEFAULT_WIDTH, UiState.DEFAULT_HEIGHT, MIN_WIDTH, MIN_HEIGHT,
+                WindowPlacement.screens(), Screen.getPrimary().getVisualBounds()), uiState.maximized);
         documents.select(uiState.selectedTab);
         stage.setOnHiding(e -> saveUiState());
         stage.setOnCloseRequest(this::onCloseRequest);
@@ -271,7 +280,7 @@ public final class FerryDesktop implements AutoCloseable {
         Alert ask = new Alert(Alert.AlertType.CONFIRMATION, (running == 1 ? "1 tunnel is" : running + " tunnels are")
                 + " running. Without a system tray Ferry cannot keep them open once the window closes.",
                 stopAndQuit, keep, ButtonType.CANCEL);
-        ask.initOwner(stage);
+        Dialogs.owned(ask, stage);
         ask.setHeaderText("Stop the tunnels?");
         ask.getDialogPane().setId("closeDialog");
         ButtonType answer = ask.showAndWait().orElse(ButtonType.CANCEL);
@@ -290,7 +299,7 @@ public final class FerryDesktop implements AutoCloseable {
         if (running > 0) {
             Alert ask = new Alert(Alert.AlertType.CONFIRMATION, "Quitting stops " + (running == 1 ? "the running tunnel"
                     : "the " + running + " running tunnels") + ". Ferry reopens them when it next starts, as set in Settings.", ButtonType.OK, ButtonType.CANCEL);
-            ask.initOwner(stage.isShowing() ? stage : null);
+            Dialogs.owned(ask, stage);
             ask.setHeaderText("Quit Ferry?");
             ask.getDialogPane().setId("quitDialog");
             if (ask.showAndWait().orElse(ButtonType.CANCEL) != ButtonType.OK) {
@@ -367,8 +376,8 @@ public final class FerryDesktop implements AutoCloseable {
         if (!stage.isMaximized() && !stage.isIconified()) {
             uiState.x = stage.getX();
             uiState.y = stage.getY();
-            uiState.width = scene.getWidth();
-            uiState.height = scene.getHeight();
+            uiState.width = stage.getWidth();
+            uiState.height = stage.getHeight();
         }
         uiState.maximized = stage.isMaximized();
         uiState.selectedTab = Math.max(0, documents.selectedIndex());

@@ -33,7 +33,8 @@ import java.util.concurrent.TimeUnit;
  * the workspace Ferry would open (e.g. {@code FERRY_WORKSPACE_FILE}), waits until it and the
  * identity check are done, opens the role selector of APP (default aws-prod), and snapshots
  * the window with the selector drawn in; with TUNNEL.png also an AWS API proxy tab for the first
- * role of APP. Used by {@code scripts/screenshot.sh}.
+ * role of APP; with DIALOG-DIR a screen capture of each dialog over the window (as the window
+ * manager shows them: framed, centred on the window). Used by {@code scripts/screenshot.sh}.
  */
 public final class Screenshot {
     private Screenshot() {
@@ -41,13 +42,14 @@ public final class Screenshot {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 1) {
-            System.err.println("usage: Screenshot LIGHT.png [DARK.png] [APP] [TUNNEL.png]");
+            System.err.println("usage: Screenshot LIGHT.png [DARK.png] [APP] [TUNNEL.png] [DIALOG-DIR]");
             System.exit(2);
         }
         Path light = Path.of(args[0]);
         Optional<Path> dark = args.length > 1 ? Optional.of(Path.of(args[1])) : Optional.empty();
         String app = args.length > 2 ? args[2] : "aws-prod";
         Optional<Path> tunnelShot = args.length > 3 ? Optional.of(Path.of(args[3])) : Optional.empty();
+        Optional<Path> dialogDir = args.length > 4 ? Optional.of(Path.of(args[4])) : Optional.empty();
         int code = 0;
         CompletableFuture<Void> started = new CompletableFuture<>();
         Platform.startup(() -> started.complete(null));
@@ -58,6 +60,7 @@ public final class Screenshot {
                 d.themes().preferenceProperty().set(Settings.Theme.LIGHT);
                 d.stage().setWidth(1180);
                 d.stage().setHeight(700);
+                d.stage().centerOnScreen();
                 d.show();
                 return d;
             });
@@ -80,6 +83,9 @@ public final class Screenshot {
             }
             if (tunnelShot.isPresent()) {
                 snapshotProxyTab(desktop, app, tunnelShot.get());
+            }
+            if (dialogDir.isPresent()) {
+                snapshotDialogs(desktop, dialogDir.get());
             }
             fx(() -> {
                 desktop.resourceView().rolePicker().ifPresent(RolePicker::hide);
@@ -113,6 +119,68 @@ public final class Screenshot {
         waitFor("tab rendered", () -> !((dev.ferry.ui.tunnels.AwsProxyTunnelView) desktop.tunnelDocuments().view(started[0].id())
                 .orElseThrow()).renderedText().isEmpty());
         write(fx(() -> snapshot(desktop)), file);
+    }
+
+    /**
+     * Opens each dialog the way its button does, captures the screen around the window once the
+     * dialog is placed, and closes it: settings, import CA and write AWS profile (on the proxy
+     * tab that is open), connect (on the first database) and add Teleport cluster.
+     */
+    private static void snapshotDialogs(FerryDesktop desktop, Path dir) throws Exception {
+        javafx.scene.Node tab = fx(() -> desktop.documents().view().getSelectionModel().getSelectedItem().getContent());
+        dialog(desktop, dir.resolve("settings.png"), "settingsDialog", javafx.scene.control.ButtonType.CANCEL, desktop::openSettings);
+        dialog(desktop, dir.resolve("import-ca.png"), "keystoreDialog", javafx.scene.control.ButtonType.CLOSE,
+                () -> ((javafx.scene.control.ButtonBase) tab.lookup("#importCa")).fire());
+        dialog(desktop, dir.resolve("write-aws-profile.png"), "awsProfileDialog", javafx.scene.control.ButtonType.CLOSE,
+                () -> ((javafx.scene.control.ButtonBase) tab.lookup("#writeProfile")).fire());
+        fx(() -> {
+            desktop.documents().select(0);
+            return null;
+        });
+        String db = fx(() -> desktop.resources().shown().stream().filter(r -> r instanceof dev.ferry.app.model.DatabaseResource)
+                .map(dev.ferry.app.model.Resource::name).findFirst().orElseThrow());
+        waitFor("the Connect button of " + db, () -> desktop.scene().lookup("#connect-" + db) != null);
+        dialog(desktop, dir.resolve("connect.png"), "connectDialog", javafx.scene.control.ButtonType.CANCEL,
+                () -> ((javafx.scene.control.ButtonBase) desktop.scene().lookup("#connect-" + db)).fire());
+        dialog(desktop, dir.resolve("add-teleport-cluster.png"), "addClusterDialog", javafx.scene.control.ButtonType.CANCEL,
+                () -> ((javafx.scene.control.ButtonBase) desktop.scene().lookup("#addTeleportCluster")).fire());
+    }
+
+    /** Runs {@code open} (it shows a dialog and waits for it), captures the dialog over the window, closes it. */
+    private static void dialog(FerryDesktop desktop, Path file, String paneId, javafx.scene.control.ButtonType close,
+                               Runnable open) throws Exception {
+        Platform.runLater(open);
+        waitFor(paneId + " shown", () -> pane(paneId).map(p -> p.getScene().getWindow().isShowing()).orElse(false));
+        javafx.scene.control.DialogPane pane = fx(() -> pane(paneId).orElseThrow());
+        javafx.stage.Window w = fx(() -> pane.getScene().getWindow());
+        // Placed: centred on the window, at least its content's size (see Dialogs), for a moment.
+        waitFor(paneId + " placed", () -> {
+            javafx.stage.Stage main = desktop.stage();
+            double dx = (w.getX() + w.getWidth() / 2) - (main.getX() + main.getWidth() / 2);
+            return Math.abs(dx) <= 2 && pane.getHeight() >= pane.prefHeight(pane.getWidth()) - 1;
+        });
+        Thread.sleep(300);
+        javafx.geometry.Rectangle2D area = fx(() -> {
+            javafx.stage.Stage main = desktop.stage();
+            double x = Math.min(main.getX(), w.getX());
+            double y = Math.min(main.getY(), w.getY());
+            return new javafx.geometry.Rectangle2D(x, y, Math.max(main.getX() + main.getWidth(), w.getX() + w.getWidth()) - x,
+                    Math.max(main.getY() + main.getHeight(), w.getY() + w.getHeight()) - y);
+        });
+        WritableImage shot = fx(() -> new javafx.scene.robot.Robot().getScreenCapture(null, area));
+        write(SwingFXUtils.fromFXImage(shot, null), file);
+        fx(() -> {
+            ((javafx.scene.control.Button) pane.lookupButton(close)).fire();
+            return null;
+        });
+        waitFor(paneId + " closed", () -> pane(paneId).isEmpty());
+    }
+
+    private static Optional<javafx.scene.control.DialogPane> pane(String id) {
+        return javafx.stage.Window.getWindows().stream().filter(javafx.stage.Window::isShowing)
+                .map(win -> win.getScene() == null ? null : win.getScene().lookup("#" + id))
+                .filter(n -> n instanceof javafx.scene.control.DialogPane).map(n -> (javafx.scene.control.DialogPane) n)
+                .findFirst();
     }
 
     /** The window's scene, with the role selector popup (a separate window) drawn in place. */

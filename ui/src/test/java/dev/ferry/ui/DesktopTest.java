@@ -5,11 +5,13 @@ import atlantafx.base.theme.PrimerLight;
 import dev.ferry.app.FerryCore;
 import dev.ferry.app.FerryEnvironment;
 import dev.ferry.app.settings.Settings;
-import dev.ferry.app.testsupport.MotoServer;
+import dev.ferry.tunnel.testsupport.MotoServer;
 import dev.ferry.app.testsupport.SigninEndpointDouble;
 import dev.ferry.app.testsupport.TestWorkspaces;
 import dev.ferry.ui.notify.Notifications;
 import dev.ferry.ui.notify.NotificationsView;
+import dev.ferry.ui.testing.DesktopFixture;
+import dev.ferry.tunnel.testsupport.Wait;
 import javafx.application.Application;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
@@ -17,21 +19,17 @@ import javafx.scene.control.ButtonType;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.DialogPane;
 import javafx.scene.control.Label;
+import javafx.scene.control.Labeled;
 import javafx.scene.control.ListView;
 import javafx.scene.control.ProgressIndicator;
 import javafx.scene.control.TextField;
 import javafx.scene.input.KeyCode;
-import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.api.FxToolkit;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
-import org.testfx.util.WaitForAsyncUtils;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -42,19 +40,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 
+import static dev.ferry.ui.testing.DesktopFixture.fx;
+import static dev.ferry.ui.testing.DesktopFixture.until;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The desktop window against a real moto_server (STS) and the federation endpoint stand-in,
  * on the example workspace, driven through the UI with TestFX.
  */
-@ExtendWith(ApplicationExtension.class)
 class DesktopTest {
     @RegisterExtension
     static MotoServer moto = new MotoServer();
+    @RegisterExtension
+    final DesktopFixture ui = new DesktopFixture();
 
     @TempDir
     Path dir;
@@ -66,34 +65,22 @@ class DesktopTest {
     FerryDesktop desktop;
     final RecordingBrowser browser = new RecordingBrowser();
 
-    @Start
-    void start(Stage stage) throws Exception {
+    @BeforeEach
+    void start() throws Exception {
         signin = new SigninEndpointDouble(moto.endpoint());
         workspaceFile = TestWorkspaces.exampleFor(dir, signin.endpoint().toString());
         env = TestWorkspaces.motoEnv(dir, moto.endpoint()).with("FERRY_WORKSPACE_FILE", workspaceFile.toString());
-        core = new FerryCore(env, browser);
-        desktop = new FerryDesktop(core, stage);
-        desktop.show();
+        desktop = ui.launch(env, browser);
+        core = ui.core();
     }
 
     @AfterEach
     void tearDown() throws Exception {
         browser.release();
-        FxToolkit.cleanupStages();
-        WaitForAsyncUtils.asyncFx(() -> desktop.close()).get(10, TimeUnit.SECONDS);
-        core.close();
         signin.close();
     }
 
     // ---- helpers -------------------------------------------------------------------------
-
-    static <T> T fx(Callable<T> c) throws Exception {
-        return WaitForAsyncUtils.asyncFx(c).get(10, TimeUnit.SECONDS);
-    }
-
-    static void waitUntil(Callable<Boolean> condition) throws Exception {
-        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> fx(condition));
-    }
 
     /** Names of the rows the list renders, top to bottom. */
     List<String> rowNames(FxRobot robot) throws Exception {
@@ -108,12 +95,13 @@ class DesktopTest {
     }
 
     void waitForResources(FxRobot robot) throws Exception {
-        waitUntil(() -> desktop.resources().shown().size() == 5);
-        waitUntil(() -> robot.lookup("#resourceList").lookup(".resource-name").queryAll().size() >= 5);
+        until(() -> desktop.resources().shown().size() == 5);
+        until(() -> robot.lookup("#resourceList").lookup(".resource-name").queryAll().size() >= 5);
     }
 
-    List<Notifications.Note> notes() throws Exception {
-        return fx(() -> List.copyOf(desktop.notifications().notes()));
+    /** Every notification shown so far (a success hides itself after a few seconds). */
+    List<Notifications.Note> notes() {
+        return ui.notesSeen();
     }
 
     /** Texts of the notifications the overlay shows (title, message and details). */
@@ -133,14 +121,9 @@ class DesktopTest {
 
     void openRoleMenu(FxRobot robot, String app) throws Exception {
         waitForResources(robot);
-        click(robot, "#launch-" + app);
-        waitUntil(() -> desktop.resourceView().rolePicker().map(p -> p.isShowing()).orElse(false)
+        ui.click("#launch-" + app);
+        until(() -> desktop.resourceView().rolePicker().map(p -> p.isShowing()).orElse(false)
                 && robot.lookup("#rolePickerSearch").tryQuery().map(Node::isFocused).orElse(false));
-    }
-
-    /** Clicks the visible, attached node of a query (list cells may keep detached copies). */
-    static void click(FxRobot robot, String query) throws Exception {
-        dev.ferry.ui.tunnels.TunnelFixtures.clickVisible(robot, query);
     }
 
     static String callerArnFromMoto() {
@@ -171,7 +154,7 @@ class DesktopTest {
         assertThat(fx(() -> robot.lookup("#connect-analytics").queryAs(Button.class).isDisabled())).isFalse();
 
         String expected = callerArnFromMoto();
-        waitUntil(() -> !robot.lookup("#identity").queryAs(Label.class).getText().isEmpty());
+        until(() -> !robot.lookup("#identity").queryAs(Label.class).getText().isEmpty());
         assertThat(fx(() -> robot.lookup("#identity").queryAs(Label.class).getText())).isEqualTo(expected);
         assertThat(fx(() -> robot.lookup("#identityLoading").queryAs(Node.class).isVisible())).isFalse();
         assertThat(fx(() -> robot.lookup("#workspacePicker").queryAs(ComboBox.class).getValue()))
@@ -181,23 +164,26 @@ class DesktopTest {
     @Test
     void searchFiltersByNameDescriptionAndLabel(FxRobot robot) throws Exception {
         waitForResources(robot);
-        robot.clickOn("#search").write("govcloud");
-        waitUntil(() -> desktop.resources().shown().size() == 1);
+        ui.click("#search");
+        ui.write("govcloud");
+        until(() -> desktop.resources().shown().size() == 1);
         assertThat(rowNames(robot)).containsExactly("aws-govcloud");
 
-        robot.press(KeyCode.ESCAPE).release(KeyCode.ESCAPE);
-        waitUntil(() -> desktop.resources().shown().size() == 5);
+        ui.type(KeyCode.ESCAPE);
+        until(() -> desktop.resources().shown().size() == 5);
 
-        robot.write("Production");
-        waitUntil(() -> desktop.resources().shown().size() == 1);
+        ui.write("Production");
+        until(() -> desktop.resources().shown().size() == 1);
         assertThat(shownNames()).containsExactly("aws-prod");
 
-        robot.press(KeyCode.ESCAPE).release(KeyCode.ESCAPE).write("222222222222");
-        waitUntil(() -> desktop.resources().shown().size() == 1);
+        ui.type(KeyCode.ESCAPE);
+        ui.write("222222222222");
+        until(() -> desktop.resources().shown().size() == 1);
         assertThat(rowNames(robot)).containsExactly("aws-staging");
 
-        robot.press(KeyCode.ESCAPE).release(KeyCode.ESCAPE).write("env=prod");
-        waitUntil(() -> desktop.resources().shown().size() == 2);
+        ui.type(KeyCode.ESCAPE);
+        ui.write("env=prod");
+        until(() -> desktop.resources().shown().size() == 2);
         assertThat(rowNames(robot)).containsExactly("aws-prod", "analytics");
         assertThat(fx(() -> robot.lookup("#resourceCount").queryAs(Label.class).getText())).isEqualTo("2 of 5");
     }
@@ -205,43 +191,50 @@ class DesktopTest {
     @Test
     void kindFilter(FxRobot robot) throws Exception {
         waitForResources(robot);
-        robot.clickOn("#kind-databases");
-        waitUntil(() -> desktop.resources().shown().size() == 2);
+        ui.click("#kind-databases");
+        until(() -> desktop.resources().shown().size() == 2);
         assertThat(rowNames(robot)).containsExactly("analytics", "orders");
-        robot.clickOn("#kind-apps");
-        waitUntil(() -> desktop.resources().shown().size() == 3);
+        ui.click("#kind-apps");
+        until(() -> desktop.resources().shown().size() == 3);
         assertThat(rowNames(robot)).containsExactly("aws-prod", "aws-staging", "aws-govcloud");
-        robot.clickOn("#kind-all");
-        waitUntil(() -> desktop.resources().shown().size() == 5);
+        ui.click("#kind-all");
+        until(() -> desktop.resources().shown().size() == 5);
     }
 
     @Test
     void keyboardFocusesSearchMovesAndLaunchesWithEnter(FxRobot robot) throws Exception {
         waitForResources(robot);
-        robot.clickOn("#kind-all");
-        robot.press(KeyCode.CONTROL, KeyCode.F).release(KeyCode.F, KeyCode.CONTROL);
-        waitUntil(() -> robot.lookup("#search").queryAs(TextField.class).isFocused());
-        robot.write("aws");
-        waitUntil(() -> desktop.resources().shown().size() == 3);
-        robot.press(KeyCode.DOWN).release(KeyCode.DOWN);  // into the list, first row
-        robot.press(KeyCode.DOWN).release(KeyCode.DOWN);  // second row
-        waitUntil(() -> "aws-staging".equals(fx(() -> {
+        ui.focus("#resourceList");
+        ui.chord(KeyCode.CONTROL, KeyCode.F);
+        until(() -> robot.lookup("#search").queryAs(TextField.class).isFocused());
+        ui.write("aws");
+        until(() -> desktop.resources().shown().size() == 3);
+        ui.type(KeyCode.DOWN);  // into the list, first row
+        ui.type(KeyCode.DOWN);  // second row
+        until(() -> "aws-staging".equals(fx(() -> {
             var sel = desktop.resourceView().list().getSelectionModel().getSelectedItem();
             return sel == null ? null : sel.name();
         })));
-        robot.press(KeyCode.ENTER).release(KeyCode.ENTER);
-        waitUntil(() -> desktop.resourceView().rolePicker().map(p -> p.isShowing()).orElse(false));
+        ui.type(KeyCode.ENTER);
+        until(() -> desktop.resourceView().rolePicker().map(p -> p.isShowing()).orElse(false));
         assertThat(roleItems(robot)).containsExactly("222222222222: ReadOnly", "222222222222: Admin");
-        robot.press(KeyCode.ESCAPE).release(KeyCode.ESCAPE);
-        waitUntil(() -> !desktop.resourceView().rolePicker().orElseThrow().isShowing());
+        ui.type(KeyCode.ESCAPE);
+        until(() -> !desktop.resourceView().rolePicker().orElseThrow().isShowing());
+    }
 
-        // Escape in the list clears the search; "/" focuses the search box again.
-        robot.clickOn("#resourceList");
-        robot.press(KeyCode.ESCAPE).release(KeyCode.ESCAPE);
-        waitUntil(() -> desktop.resources().shown().size() == 5);
-        robot.clickOn("#resourceList");
-        robot.write("/");
-        waitUntil(() -> robot.lookup("#search").queryAs(TextField.class).isFocused());
+    @Test
+    void escapeInTheListClearsTheSearchAndSlashFocusesIt(FxRobot robot) throws Exception {
+        waitForResources(robot);
+        ui.click("#search");
+        ui.write("aws");
+        until(() -> desktop.resources().shown().size() == 3);
+        ui.focus("#resourceList");
+        ui.type(KeyCode.ESCAPE);
+        until(() -> desktop.resources().shown().size() == 5);
+        assertThat(fx(() -> robot.lookup("#search").queryAs(TextField.class).getText())).isEmpty();
+        ui.focus("#resourceList");
+        ui.write("/");
+        until(() -> robot.lookup("#search").queryAs(TextField.class).isFocused());
         assertThat(fx(() -> robot.lookup("#search").queryAs(TextField.class).getText())).isEmpty();
     }
 
@@ -249,13 +242,13 @@ class DesktopTest {
     void roleMenusListOnlyTheAppsAccountAndTypingFilters(FxRobot robot) throws Exception {
         openRoleMenu(robot, "aws-prod");
         assertThat(roleItems(robot)).containsExactly("111111111111: ReadOnly", "111111111111: Developer (/engineering/)");
-        robot.press(KeyCode.ESCAPE).release(KeyCode.ESCAPE);
-        waitUntil(() -> !desktop.resourceView().rolePicker().orElseThrow().isShowing());
+        ui.type(KeyCode.ESCAPE);
+        until(() -> !desktop.resourceView().rolePicker().orElseThrow().isShowing());
 
         openRoleMenu(robot, "aws-staging");
         assertThat(roleItems(robot)).containsExactly("222222222222: ReadOnly", "222222222222: Admin");
-        robot.write("adm");
-        waitUntil(() -> roleItems(robot).size() == 1);
+        ui.write("adm");
+        until(() -> roleItems(robot).size() == 1);
         assertThat(roleItems(robot)).containsExactly("222222222222: Admin");
         assertThat(browser.opened).isEmpty();
     }
@@ -264,22 +257,23 @@ class DesktopTest {
     void launchSignsInAsThePickedRoleWithoutBlockingTheWindow(FxRobot robot) throws Exception {
         browser.hold();
         openRoleMenu(robot, "aws-prod");
-        robot.write("dev");
-        waitUntil(() -> roleItems(robot).size() == 1);
-        robot.press(KeyCode.ENTER).release(KeyCode.ENTER);
+        ui.write("dev");
+        until(() -> roleItems(robot).size() == 1);
+        ui.type(KeyCode.ENTER);
 
         // The browser call is held: the launch is in progress on a background thread.
-        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> browser.opened.size() == 1);
+        Wait.until("the browser was asked to open a URL", () -> browser.opened.size() == 1);
         assertThat(fx(() -> robot.lookup("#launch-aws-prod").queryAs(Button.class).isDisabled())).isTrue();
         assertThat(fx(() -> ((ProgressIndicator) robot.lookup("#launch-aws-prod").queryAs(Button.class).getGraphic())
                 .isVisible())).isTrue();
         // ...and the window still answers: the search box filters meanwhile.
-        robot.clickOn("#search").write("orders");
-        waitUntil(() -> desktop.resources().shown().size() == 1);
-        robot.press(KeyCode.ESCAPE).release(KeyCode.ESCAPE);
+        ui.click("#search");
+        ui.write("orders");
+        until(() -> desktop.resources().shown().size() == 1);
+        ui.type(KeyCode.ESCAPE);
         browser.release();
-        waitUntil(() -> notes().stream().anyMatch(n -> n.level() == Notifications.Level.SUCCESS));
-        waitUntil(() -> !robot.lookup("#launch-aws-prod").queryAs(Button.class).isDisabled());
+        until(() -> notes().stream().anyMatch(n -> n.level() == Notifications.Level.SUCCESS));
+        until(() -> !robot.lookup("#launch-aws-prod").queryAs(Button.class).isDisabled());
 
         URI url = browser.opened.get(0);
         assertThat(url.toString()).startsWith(signin.endpoint() + "?Action=login");
@@ -288,32 +282,33 @@ class DesktopTest {
         assertThat(signin.roleOfToken(q.get("SigninToken")))
                 .isEqualTo("arn:aws:sts::111111111111:assumed-role/Developer/alice@acme.example");
         assertThat(shownNotificationTexts(robot)).noneMatch(t -> t.contains(q.get("SigninToken")));
-        waitUntil(() -> shownNotificationTexts(robot).stream().anyMatch(t -> t.contains("Opened aws-prod")));
+        Notifications.Note opened = notes().stream().filter(n -> n.level() == Notifications.Level.SUCCESS).findFirst().orElseThrow();
+        assertThat(opened.text()).contains("Opened aws-prod").doesNotContain(q.get("SigninToken"));
     }
 
     @Test
     void aFailingLaunchShowsTheCauseInPlainWords(FxRobot robot) throws Exception {
         signin.failWith(400);
         openRoleMenu(robot, "aws-staging");
-        robot.press(KeyCode.DOWN).release(KeyCode.DOWN).press(KeyCode.ENTER).release(KeyCode.ENTER);
-        waitUntil(() -> notes().stream().anyMatch(n -> n.level() == Notifications.Level.ERROR));
+        ui.type(KeyCode.DOWN, KeyCode.ENTER);
+        until(() -> notes().stream().anyMatch(n -> n.level() == Notifications.Level.ERROR));
         Notifications.Note note = notes().stream().filter(n -> n.level() == Notifications.Level.ERROR).findFirst().orElseThrow();
         assertThat(note.title()).isEqualTo("Could not open the AWS console for aws-staging");
         assertThat(note.message()).contains("refused the session (HTTP 400)");
         assertThat(note.details()).isNotEmpty();
-        waitUntil(() -> shownNotificationTexts(robot).stream().anyMatch(t -> t.contains("refused the session (HTTP 400)")));
+        until(() -> shownNotificationTexts(robot).stream().anyMatch(t -> t.contains("refused the session (HTTP 400)")));
         assertThat(browser.opened).isEmpty();
         assertThat(signin.tokenRequests()).isEmpty();
         // Errors stay until closed, and the button is usable again.
-        waitUntil(() -> !robot.lookup("#launch-aws-staging").queryAs(Button.class).isDisabled());
-        assertThat(notes()).anyMatch(n -> n.level() == Notifications.Level.ERROR);
+        until(() -> !robot.lookup("#launch-aws-staging").queryAs(Button.class).isDisabled());
+        assertThat(fx(() -> List.copyOf(desktop.notifications().notes()))).anyMatch(n -> n.level() == Notifications.Level.ERROR);
     }
 
     @Test
     void aSingleRoleLaunchesAtOnce(FxRobot robot) throws Exception {
         waitForResources(robot);
-        click(robot, "#launch-aws-govcloud");
-        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> browser.opened.size() == 1);
+        ui.click("#launch-aws-govcloud");
+        Wait.until("the browser was asked to open a URL", () -> browser.opened.size() == 1);
         assertThat(fx(() -> desktop.resourceView().rolePicker().isPresent())).isFalse();
         Map<String, String> q = SigninEndpointDouble.query(browser.opened.get(0).getRawQuery());
         assertThat(q).containsEntry("Destination", "https://console.amazonaws-us-gov.com/");
@@ -344,9 +339,9 @@ class DesktopTest {
             desktop.workspace().open(lonely);
             return null;
         });
-        waitUntil(() -> desktop.resources().shown().size() == 1);
-        click(robot, "#launch-aws-sandbox");
-        waitUntil(() -> notes().stream().anyMatch(n -> n.level() == Notifications.Level.ERROR));
+        until(() -> desktop.resources().shown().size() == 1);
+        ui.click("#launch-aws-sandbox");
+        until(() -> notes().stream().anyMatch(n -> n.level() == Notifications.Level.ERROR));
         Notifications.Note note = notes().stream().filter(n -> n.level() == Notifications.Level.ERROR).findFirst().orElseThrow();
         assertThat(note.message()).isEqualTo("No IAM roles are available for 'aws-sandbox' in account 444444444444.");
         assertThat(note.details()).contains("aws_role_arns");
@@ -358,24 +353,23 @@ class DesktopTest {
     void themeSwitchAppliesTheDarkStylesheetAndIsSaved(FxRobot robot) throws Exception {
         waitForResources(robot);
         chooseTheme(robot, "Light");
-        waitUntil(() -> new PrimerLight().getUserAgentStylesheetBSS().equals(Application.getUserAgentStylesheet()));
+        until(() -> new PrimerLight().getUserAgentStylesheetBSS().equals(Application.getUserAgentStylesheet()));
         chooseTheme(robot, "Dark");
-        waitUntil(() -> new PrimerDark().getUserAgentStylesheetBSS().equals(Application.getUserAgentStylesheet()));
+        until(() -> new PrimerDark().getUserAgentStylesheetBSS().equals(Application.getUserAgentStylesheet()));
         // saved to settings.json shortly after, off the FX thread
-        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> java.nio.file.Files.readString(core.paths().settingsFile())
+        Wait.until("the dark theme is saved", () -> java.nio.file.Files.readString(core.paths().settingsFile())
                 .contains("\"DARK\""));
         chooseTheme(robot, "Light");
-        waitUntil(() -> new PrimerLight().getUserAgentStylesheetBSS().equals(Application.getUserAgentStylesheet()));
+        until(() -> new PrimerLight().getUserAgentStylesheetBSS().equals(Application.getUserAgentStylesheet()));
     }
 
     private void chooseTheme(FxRobot robot, String title) throws Exception {
-        robot.clickOn("#settingsButton");
-        waitUntil(() -> robot.lookup("#themeChoice").tryQuery().map(Node::isVisible).orElse(false));
-        robot.clickOn("#themeChoice");
-        robot.clickOn(title);
-        DialogPane pane = robot.lookup("#settingsDialog").queryAs(DialogPane.class);
-        robot.clickOn(pane.lookupButton(ButtonType.OK));
-        waitUntil(() -> robot.lookup("#settingsDialog").tryQuery().isEmpty());
+        ui.click("#settingsButton");
+        ui.click("#themeChoice");
+        ui.click(() -> ui.find(".combo-box-popup .list-cell", n -> title.equals(((Labeled) n).getText())).orElse(null), title);
+        DialogPane pane = ui.node("#settingsDialog", DialogPane.class);
+        ui.click(fx(() -> pane.lookupButton(ButtonType.OK)));
+        until(() -> robot.lookup("#settingsDialog").tryQuery().isEmpty());
     }
 
     @Test
@@ -391,7 +385,7 @@ class DesktopTest {
             desktop.workspace().open(bad);
             return null;
         });
-        waitUntil(() -> robot.lookup("#loadProblem").queryAs(Node.class).isVisible());
+        until(() -> robot.lookup("#loadProblem").queryAs(Node.class).isVisible());
         String shown = fx(() -> ((atlantafx.base.controls.Message) robot.lookup("#loadProblem").query()).getDescription());
         assertThat(shown).contains(bad.toAbsolutePath().normalize() + ":4: apps[0].urii: unknown field 'urii'");
         assertThat(shownNames()).isEmpty();
@@ -404,7 +398,7 @@ class DesktopTest {
             picker.getSelectionModel().select(workspaceFile.toAbsolutePath().normalize());
             return null;
         });
-        waitUntil(() -> desktop.resources().shown().size() == 5);
+        until(() -> desktop.resources().shown().size() == 5);
         assertThat(fx(() -> robot.lookup("#loadProblem").queryAs(Node.class).isVisible())).isFalse();
         assertThat(core.state().get().lastWorkspaceFile).isEqualTo(workspaceFile.toAbsolutePath().normalize().toString());
     }
@@ -416,7 +410,7 @@ class DesktopTest {
             desktop.workspace().open(TestWorkspaces.example());
             return null;
         });
-        waitUntil(() -> !robot.lookup("#identityError").queryAs(Label.class).getText().isEmpty());
+        until(() -> !robot.lookup("#identityError").queryAs(Label.class).getText().isEmpty());
         String text = fx(() -> robot.lookup("#identityError").queryAs(Label.class).getText());
         assertThat(text).contains("The AWS profile 'acme' does not exist").contains("aws configure --profile acme");
         assertThat(notes()).anyMatch(n -> n.title().equals("No usable credentials") && n.details().contains("aws configure"));
@@ -426,8 +420,8 @@ class DesktopTest {
     @Test
     void windowStateIsSavedOnClose(FxRobot robot) throws Exception {
         waitForResources(robot);
-        robot.clickOn("#kind-databases");
-        waitUntil(() -> desktop.resources().shown().size() == 2);
+        ui.click("#kind-databases");
+        until(() -> desktop.resources().shown().size() == 2);
         fx(() -> {
             desktop.stage().hide();
             return null;

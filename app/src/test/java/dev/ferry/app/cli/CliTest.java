@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.app.FerryCore;
 import dev.ferry.app.FerryEnvironment;
-import dev.ferry.app.testsupport.MotoServer;
+import dev.ferry.tunnel.testsupport.MotoServer;
 import dev.ferry.app.testsupport.SigninEndpointDouble;
 import dev.ferry.app.testsupport.TestWorkspaces;
 import org.junit.jupiter.api.AfterEach;
@@ -18,8 +18,6 @@ import java.io.StringWriter;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -146,10 +144,7 @@ class CliTest {
                     new PrintWriter(out), new PrintWriter(err));
             assertThat(code).as(err.toString()).isZero();
         }
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
-        while (!(Files.exists(seen) && Files.size(seen) > 0) && Instant.now().isBefore(deadline)) {
-            Thread.sleep(20);
-        }
+        dev.ferry.tunnel.testsupport.Wait.until("the browser command ran", () -> Files.exists(seen) && Files.size(seen) > 0);
         assertThat(Files.readString(seen)).startsWith(signin.endpoint() + "?Action=login");
     }
 

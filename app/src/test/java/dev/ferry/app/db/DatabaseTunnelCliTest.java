@@ -3,7 +3,7 @@ package dev.ferry.app.db;
 import dev.ferry.app.FerryCore;
 import dev.ferry.app.FerryEnvironment;
 import dev.ferry.app.cli.FerryCli;
-import dev.ferry.app.testsupport.MotoServer;
+import dev.ferry.tunnel.testsupport.MotoServer;
 import dev.ferry.app.testsupport.RunningCli;
 import dev.ferry.app.testsupport.TestWorkspaces;
 import dev.ferry.tunnel.testsupport.PostgresServer;

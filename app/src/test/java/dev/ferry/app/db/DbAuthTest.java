@@ -5,7 +5,7 @@ import dev.ferry.app.FerryEnvironment;
 import dev.ferry.app.FerryException;
 import dev.ferry.app.aws.AwsSetup;
 import dev.ferry.app.model.DatabaseResource;
-import dev.ferry.app.testsupport.MotoServer;
+import dev.ferry.tunnel.testsupport.MotoServer;
 import dev.ferry.app.testsupport.SigninEndpointDouble;
 import dev.ferry.app.testsupport.TestWorkspaces;
 import dev.ferry.app.workspace.Workspace;

@@ -1,7 +1,7 @@
 package dev.ferry.app.discovery;
 
 import dev.ferry.app.FerryEnvironment;
-import dev.ferry.app.testsupport.MotoServer;
+import dev.ferry.tunnel.testsupport.MotoServer;
 import dev.ferry.app.testsupport.TestWorkspaces;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

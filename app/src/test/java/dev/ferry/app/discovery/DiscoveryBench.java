@@ -4,7 +4,7 @@ import dev.ferry.app.workspace.StandaloneWorkspace;
 import dev.ferry.app.FerryEnvironment;
 import dev.ferry.app.aws.AwsSetup;
 import dev.ferry.app.testsupport.FaultFront;
-import dev.ferry.app.testsupport.MotoServer;
+import dev.ferry.tunnel.testsupport.MotoServer;
 import dev.ferry.app.testsupport.TestWorkspaces;
 import dev.ferry.app.workspace.Workspace;
 

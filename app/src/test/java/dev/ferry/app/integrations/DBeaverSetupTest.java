@@ -217,11 +217,7 @@ class DBeaverSetupTest {
         assertThat(o.dataSourcesFile()).isNull();
         assertThat(o.launched()).startsWith(exe.toString(), "-con");
         assertThat(DBeaverSetup.dataSourcesFile(tmp.resolve("ws"))).doesNotExist();
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!Files.exists(marker) || Files.readString(marker).isEmpty()) {
-            assertThat(System.nanoTime()).as("fake dbeaver ran").isLessThan(deadline);
-            Thread.sleep(20);
-        }
+        dev.ferry.tunnel.testsupport.Wait.until("fake dbeaver ran", () -> Files.exists(marker) && !Files.readString(marker).isEmpty());
         assertThat(Files.readAllLines(marker)).containsExactly("-con", o.launched().get(2));
 
         DBeaverSetup closed = setup(Stream.of("/usr/bin/bash",

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.app.FerryCore;
 import dev.ferry.app.FerryEnvironment;
 import dev.ferry.app.cli.FerryCli;
-import dev.ferry.app.testsupport.MotoServer;
+import dev.ferry.tunnel.testsupport.MotoServer;
 import dev.ferry.app.testsupport.RunningCli;
 import dev.ferry.app.testsupport.SigninEndpointDouble;
 import dev.ferry.app.testsupport.TestWorkspaces;

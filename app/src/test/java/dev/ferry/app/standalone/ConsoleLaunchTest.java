@@ -9,7 +9,7 @@ import dev.ferry.app.access.AccessProvider;
 import dev.ferry.app.access.Identity;
 import dev.ferry.app.model.AppResource;
 import dev.ferry.app.model.AwsRole;
-import dev.ferry.app.testsupport.MotoServer;
+import dev.ferry.tunnel.testsupport.MotoServer;
 import dev.ferry.app.testsupport.SigninEndpointDouble;
 import dev.ferry.app.testsupport.TestWorkspaces;
 import dev.ferry.app.workspace.Workspace;

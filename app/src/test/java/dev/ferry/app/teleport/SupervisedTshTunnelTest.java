@@ -15,7 +15,9 @@ import dev.ferry.app.tunnels.TunnelOpener;
 import dev.ferry.app.workspace.WorkspaceLoader;
 import dev.ferry.tunnel.PortInUseException;
 import dev.ferry.tunnel.aws.ProxyMode;
+import dev.ferry.tunnel.testsupport.FreePorts;
 import dev.ferry.tunnel.testsupport.PostgresServer;
+import dev.ferry.tunnel.testsupport.Wait;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,7 +35,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -77,22 +78,6 @@ class SupervisedTshTunnelTest {
         return o;
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
-    static void waitUntil(String what, BooleanSupplier condition) throws InterruptedException {
-        Instant deadline = Instant.now().plusSeconds(30);
-        while (!condition.getAsBoolean()) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.sleep(25);
-        }
-    }
-
     static String psql(int port) throws Exception {
         Process p = new ProcessBuilder("psql", "host=127.0.0.1 port=" + port + " user=" + PostgresServer.TRUST_USER
                 + " dbname=" + PostgresServer.DATABASE + " sslmode=disable connect_timeout=5", "-XAtc",
@@ -104,7 +89,7 @@ class SupervisedTshTunnelTest {
 
     @Test
     void databaseTunnelDetailsUseTheStandaloneKeys() throws Exception {
-        int port = freePort();
+        int port = FreePorts.find();
         TunnelOpener.Opened o = openDb(port);
         assertThat(o.tunnel().localAddress().getPort()).isEqualTo(port);
         DatabaseTunnelInfo info = (DatabaseTunnelInfo) o.info();
@@ -121,11 +106,11 @@ class SupervisedTshTunnelTest {
     void aTshThatDiesIsRestartedWithItsErrorRecorded() throws Exception {
         tsh.state.put("proxy_die_after_seconds", 0.5).put("proxy_die_times", 2);
         tsh.save();
-        int port = freePort();
+        int port = FreePorts.find();
         SupervisedTshTunnel t = (SupervisedTshTunnel) openDb(port).tunnel();
         long firstPid = t.pid();
         // dies after 0.5 s, restarted after 1 s, dies again, restarted after 2 s, then stays up
-        waitUntil("tsh was restarted twice", () -> t.restarts() == 2);
+        Wait.until("tsh was restarted twice", () -> t.restarts() == 2);
         assertThat(t.stats().snapshot().lastError())
                 .isEqualTo("tsh proxy db for pg-local stopped: connection to the proxy was lost: EOF");
         assertThat(t.log()).contains("ERROR: connection to the proxy was lost: EOF");
@@ -135,7 +120,7 @@ class SupervisedTshTunnelTest {
 
     @Test
     void closeStopsTshWithinTheGracePeriodAndFreesThePort() throws Exception {
-        int port = freePort();
+        int port = FreePorts.find();
         SupervisedTshTunnel t = (SupervisedTshTunnel) openDb(port).tunnel();
         ProcessHandle process = ProcessHandle.of(t.pid()).orElseThrow();
         Instant start = Instant.now();
@@ -154,7 +139,7 @@ class SupervisedTshTunnelTest {
         }
         DatabaseResource gone = new DatabaseResource("no-such-db", "", "postgres", "x:5432", Map.of(), null, null,
                 List.of("*"), List.of("*"));
-        assertThatThrownBy(() -> provider.openDatabaseTunnel(gone, "alice", "db", freePort()))
+        assertThatThrownBy(() -> provider.openDatabaseTunnel(gone, "alice", "db", FreePorts.find()))
                 .isInstanceOf(TshException.class)
                 .hasMessage("tsh proxy db for no-such-db failed: database \"no-such-db\" not found, "
                         + "use 'tsh db ls' to see registered databases");
@@ -165,7 +150,7 @@ class SupervisedTshTunnelTest {
         AppResource app = provider.app("aws-prod").orElseThrow();
         AwsRole role = AwsRole.tryParse("arn:aws:iam::111111111111:role/ReadOnly").orElseThrow();
         Path pids = tsh.proxyPidFile();
-        int port = freePort();
+        int port = FreePorts.find();
         TunnelOpener.Opened o = provider.openAwsProxy(app, role, ProxyMode.HTTPS_PROXY, port);
         opened.add(o);
         SupervisedTshTunnel t = (SupervisedTshTunnel) o.tunnel();
@@ -178,7 +163,7 @@ class SupervisedTshTunnelTest {
         assertThat(t.log()).noneMatch(l -> l.contains(before.secretAccessKey()));
 
         ProcessHandle.of(TshStub.pids(pids).get(0)).orElseThrow().destroyForcibly();
-        waitUntil("tsh proxy aws was restarted", () -> t.restarts() == 1);
+        Wait.until("tsh proxy aws was restarted", () -> t.restarts() == 1);
         assertThat(t.details()).containsEntry(AwsProxyInfo.ACCESS_KEY, before.accessKeyId())
                 .containsEntry(AwsProxyInfo.SECRET_KEY, before.secretAccessKey());
         long appLogins = tsh.calls().stream().filter(c -> c.get("argv").get(0).asText().equals("apps")

@@ -8,6 +8,7 @@ import dev.ferry.app.tunnels.Tunnel;
 import dev.ferry.app.tunnels.TunnelSpec;
 import dev.ferry.app.tunnels.TunnelStatus;
 import dev.ferry.tunnel.testsupport.PostgresServer;
+import dev.ferry.tunnel.testsupport.Wait;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,7 +32,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -143,16 +143,6 @@ class TeleportTunnelCliTest {
         }
     }
 
-    static void waitUntil(String what, BooleanSupplier condition) throws InterruptedException {
-        Instant deadline = Instant.now().plusSeconds(30);
-        while (!condition.getAsBoolean()) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.sleep(25);
-        }
-    }
-
     record Psql(int code, String output) {
     }
 
@@ -214,7 +204,7 @@ class TeleportTunnelCliTest {
         assertThat(psql(port, "select 1").output()).isEqualTo("1");
         long first = TshStub.pids(pids).get(0);
         ProcessHandle.of(first).orElseThrow().destroyForcibly();
-        waitUntil("tsh runs again", () -> {
+        Wait.until("tsh runs again", () -> {
             try {
                 return TshStub.pids(pids).size() == 2;
             } catch (IOException e) {
@@ -223,7 +213,7 @@ class TeleportTunnelCliTest {
         });
         long second = TshStub.pids(pids).get(1);
         assertThat(second).isNotEqualTo(first);
-        waitUntil("the port accepts connections again", () -> {
+        Wait.until("the port accepts connections again", () -> {
             try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
                 return true;
             } catch (IOException e) {

@@ -3,7 +3,7 @@ package dev.ferry.app.tunnels;
 import dev.ferry.app.FerryCore;
 import dev.ferry.app.FerryEnvironment;
 import dev.ferry.tunnel.aws.ProxyMode;
-import dev.ferry.app.testsupport.MotoServer;
+import dev.ferry.tunnel.testsupport.MotoServer;
 import dev.ferry.app.testsupport.TestWorkspaces;
 import dev.ferry.tunnel.testsupport.PostgresServer;
 import org.junit.jupiter.api.Test;

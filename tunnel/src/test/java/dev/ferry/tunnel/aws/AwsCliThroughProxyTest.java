@@ -1,5 +1,6 @@
 package dev.ferry.tunnel.aws;
 
+import dev.ferry.tunnel.testsupport.MotoServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.tunnel.ca.LocalCa;
@@ -41,7 +42,7 @@ class AwsCliThroughProxyTest {
 
     @BeforeAll
     static void start() throws Exception {
-        moto = MotoServer.start();
+        moto = new MotoServer().start();
         ca = LocalCa.loadOrCreate(dir.resolve("ca"));
         proxy = AwsProxy.start(new AwsProxyConfig(0, ProxyMode.HTTPS_PROXY, LocalCredentials.random(),
                 () -> AwsCredentialsIdentity.create("testing", "testing"),

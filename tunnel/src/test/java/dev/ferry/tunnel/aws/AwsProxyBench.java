@@ -1,5 +1,6 @@
 package dev.ferry.tunnel.aws;
 
+import dev.ferry.tunnel.testsupport.MotoServer;
 import dev.ferry.tunnel.ca.LocalCa;
 import java.io.InputStream;
 import java.net.URI;
@@ -42,7 +43,7 @@ public final class AwsProxyBench {
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
         Path tmp = Files.createTempDirectory("ferry-bench");
-        try (MotoServer moto = MotoServer.start()) {
+        try (MotoServer moto = new MotoServer().start()) {
             LocalCa ca = LocalCa.loadOrCreate(tmp.resolve("ca"));
             LocalCredentials local = LocalCredentials.random();
             try (AwsProxy proxy = AwsProxy.start(new AwsProxyConfig(0, ProxyMode.ENDPOINT_URL, local,

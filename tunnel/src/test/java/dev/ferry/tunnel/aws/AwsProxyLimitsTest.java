@@ -1,5 +1,6 @@
 package dev.ferry.tunnel.aws;
 
+import dev.ferry.tunnel.testsupport.MotoServer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -35,7 +36,7 @@ class AwsProxyLimitsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        moto = MotoServer.start();
+        moto = new MotoServer().start();
         ca = LocalCa.loadOrCreate(dir.resolve("ca"));
         trustCa = ProxyClients.trusting(ca);
     }

@@ -1,5 +1,6 @@
 package dev.ferry.tunnel.aws;
 
+import dev.ferry.tunnel.testsupport.MotoServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.tunnel.ca.LocalCa;
@@ -66,7 +67,7 @@ class EndpointModeTest {
 
     @BeforeAll
     static void start() throws Exception {
-        moto = MotoServer.start();
+        moto = new MotoServer().start();
         ca = LocalCa.loadOrCreate(dir.resolve("ca"));
         proxy = AwsProxy.start(new AwsProxyConfig(0, ProxyMode.ENDPOINT_URL, LocalCredentials.random(),
                 () -> AwsCredentialsIdentity.create("testing", "testing"),

@@ -1,5 +1,6 @@
 package dev.ferry.tunnel.aws;
 
+import dev.ferry.tunnel.testsupport.MotoServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.tunnel.ca.LocalCa;
@@ -60,7 +61,7 @@ class HostileTargetsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        moto = MotoServer.start();
+        moto = new MotoServer().start();
         ca = LocalCa.loadOrCreate(dir.resolve("ca"));
         counting = listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         // A listener on port 443 of a loopback address of its own, when the test may bind it

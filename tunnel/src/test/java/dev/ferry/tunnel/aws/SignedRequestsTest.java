@@ -1,5 +1,6 @@
 package dev.ferry.tunnel.aws;
 
+import dev.ferry.tunnel.testsupport.MotoServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.tunnel.ca.LocalCa;
@@ -53,7 +54,7 @@ class SignedRequestsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        moto = MotoServer.start();
+        moto = new MotoServer().start();
         ca = LocalCa.loadOrCreate(dir.resolve("ca"));
         endpoint = AwsProxy.start(new AwsProxyConfig(0, ProxyMode.ENDPOINT_URL, LocalCredentials.random(),
                 () -> AwsCredentialsIdentity.create("testing", "testing"), UpstreamResolver.fixed(moto.uri()), ca));

@@ -120,29 +120,20 @@ public final class MariaDbServer implements AutoCloseable {
         awaitReady();
     }
 
-    /** Waits until the server greets on its TCP port (at most 60 s). */
+    /** Waits until the server greets on its TCP port (a server that exits fails at once). */
     private void awaitReady() throws IOException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
+        Wait.until("MariaDB on port " + port + " greets", () -> {
             if (!server.isAlive()) {
-                throw new IOException("mariadbd exited with " + server.exitValue() + ": " + log());
+                return true; // reported below, without waiting out the timeout
             }
             try (Socket s = new Socket("127.0.0.1", port)) {
                 s.setSoTimeout(5000);
-                if (s.getInputStream().read() >= 0) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
+                return s.getInputStream().read() >= 0;
             }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted", e);
-            }
+        });
+        if (!server.isAlive()) {
+            throw new IOException("mariadbd exited with " + server.exitValue() + ": " + log());
         }
-        throw new IOException("MariaDB on port " + port + " did not become ready in 60 s: " + log());
     }
 
     private String log() {

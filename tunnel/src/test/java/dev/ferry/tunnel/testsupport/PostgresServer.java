@@ -125,23 +125,13 @@ public final class PostgresServer implements AutoCloseable {
         psqlIn(DATABASE, "GRANT ALL ON SCHEMA public TO PUBLIC");
     }
 
-    /** Polls pg_isready until the server accepts connections (at most 30 s). */
-    private void awaitReady() throws IOException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
+    /** Polls pg_isready until the server accepts connections. */
+    private void awaitReady() {
+        Wait.until("PostgreSQL on port " + port + " accepts connections", () -> {
             Process p = new ProcessBuilder(BIN.resolve("pg_isready").toString(), "-h", "127.0.0.1",
                     "-p", String.valueOf(port), "-q").redirectErrorStream(true).start();
-            try {
-                if (p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0) {
-                    return;
-                }
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted", e);
-            }
-        }
-        throw new IOException("PostgreSQL on port " + port + " did not become ready in 30 s");
+            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
+        });
     }
 
     public int port() {

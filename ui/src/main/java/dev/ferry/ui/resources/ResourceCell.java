@@ -25,10 +25,12 @@ import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
-/** One row of the resource list: kind badge, name and type, description and label chips, action. */
+/** One row of the resource list: kind badge; name and type, description and label chips; the actions, stacked. */
 final class ResourceCell extends ListCell<Resource> {
     static final String ACTION_CLASS = "resource-action";
     static final String ACCESS_CLASS = "resource-access";
+    /** The buttons' column: wide enough for "AWS CLI/SDK access ▾", the same in every row. */
+    static final double ACTIONS_WIDTH = 184;
 
     private final ConsoleLauncher launcher;
     private final Consumer<Resource> primary;
@@ -65,39 +67,56 @@ final class ResourceCell extends ListCell<Resource> {
         badge.getStyleClass().addAll("kind-badge", app ? "app" : "database");
         badge.setTooltip(new Tooltip(app ? "App" : "Database"));
 
+        // Name, description and chips share the room left of the buttons and give way first:
+        // the name and description elide (their tooltip has the whole text), chips wrap, and a
+        // chip wider than the row elides (its tooltip names it). The buttons keep their size.
         Label name = new Label(r.name());
         name.getStyleClass().add("resource-name");
+        // The type gives way before the name; a name longer than 140 px elides too.
+        name.minWidthProperty().bind(Bindings.createDoubleBinding(() -> Math.min(140, name.prefWidth(-1)),
+                name.textProperty(), name.fontProperty()));
         Label type = new Label(r.typeName());
         type.getStyleClass().addAll("resource-type", Styles.TEXT_MUTED, Styles.TEXT_SMALL);
-        VBox nameBox = new VBox(2, name, type);
-        nameBox.setMinWidth(190);
-        nameBox.setPrefWidth(190);
-        nameBox.setMaxWidth(190);
-        nameBox.setAlignment(Pos.CENTER_LEFT);
+        type.setMinWidth(0);
+        HBox nameLine = new HBox(8, name, type);
+        nameLine.setAlignment(Pos.BASELINE_LEFT);
+        nameLine.setMinWidth(0);
+        Tooltip whole = new Tooltip(r.name() + " (" + r.typeName() + ")"
+                + (r.description() == null || r.description().isBlank() ? "" : "\n" + r.description()));
+        name.setTooltip(whole);
+        type.setTooltip(whole);
 
         Label description = new Label(r.description());
         description.getStyleClass().add("resource-description");
         description.setWrapText(false);
+        description.setMinWidth(0);
+        description.setTooltip(whole);
+        description.setVisible(r.description() != null && !r.description().isBlank());
+        description.setManaged(description.isVisible());
         FlowPane chips = new FlowPane(6, 4);
+        chips.setMinWidth(0);
+        chips.setPrefWrapLength(0);
         for (Map.Entry<String, String> l : r.labels().entrySet()) {
             String text = l.getKey() + "=" + l.getValue();
             Label chip = new Label(text);
             chip.getStyleClass().add("chip");
             chip.setOnMouseClicked(e -> search.accept(text));
             chip.setTooltip(new Tooltip("Filter by " + text));
+            chip.maxWidthProperty().bind(chips.widthProperty());
             chips.getChildren().add(chip);
         }
-        VBox middle = new VBox(6, description, chips);
+        VBox middle = new VBox(4, nameLine, description, chips);
         middle.setAlignment(Pos.CENTER_LEFT);
         middle.setMinWidth(0);
+        middle.setPrefWidth(0);
         HBox.setHgrow(middle, Priority.ALWAYS);
 
-        HBox row = new HBox(16, badge, nameBox, middle, action(r));
+        HBox row = new HBox(16, badge, middle, action(r));
         row.setAlignment(Pos.CENTER_LEFT);
         setGraphic(row);
     }
 
-    private HBox action(Resource r) {
+    private VBox action(Resource r) {
         Button b;
         if (r instanceof AppResource app && app.isAwsConsole()) {
             b = new Button("Launch ▾");
@@ -126,20 +145,23 @@ final class ResourceCell extends ListCell<Resource> {
         }
         b.getStyleClass().add(ACTION_CLASS);
         b.setUserData(r);
-        b.setMinWidth(104);
+        b.setMinWidth(ACTIONS_WIDTH); // at least; the column is as wide as its widest button
+        b.setMaxWidth(Double.MAX_VALUE);
         b.setFocusTraversable(false);
-        HBox box = new HBox(8, b);
+        VBox box = new VBox(6, b);
         if (r instanceof AppResource app && app.isAwsConsole()) {
             Button access = new Button("AWS CLI/SDK access ▾");
             access.getStyleClass().addAll(Styles.BUTTON_OUTLINED, ACCESS_CLASS);
             access.setId("access-" + app.name());
             access.setUserData(r);
             access.setFocusTraversable(false);
+            access.setMinWidth(ACTIONS_WIDTH);
+            access.setMaxWidth(Double.MAX_VALUE);
             access.setOnAction(e -> launcher.requestRoles(app, "Cannot start AWS access for " + app.name(),
                     roles -> pickAccessRole.accept(app, roles)));
-            box.getChildren().add(0, access);
+            box.getChildren().add(access);
         }
-        box.setAlignment(Pos.CENTER_RIGHT);
+        box.setAlignment(Pos.CENTER);
         box.setMinWidth(USE_PREF_SIZE);
         return box;
     }

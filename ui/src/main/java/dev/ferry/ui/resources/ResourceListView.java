@@ -117,6 +117,7 @@ public final class ResourceListView extends VBox {
             b.setToggleGroup(kinds);
             b.getStyleClass().add(i == 0 ? Styles.LEFT_PILL : i == values.length - 1 ? Styles.RIGHT_PILL : Styles.CENTER_PILL);
             b.setFocusTraversable(false);
+            b.setMinWidth(USE_PREF_SIZE); // the filters keep their words; the search box gives way
             kindBar.getChildren().add(b);
         }
         kinds.selectedToggleProperty().addListener((o, was, now) -> {
@@ -137,6 +138,9 @@ public final class ResourceListView extends VBox {
             int all = vm.all().size();
             return n == all ? n + (n == 1 ? " resource" : " resources") : n + " of " + all;
         }, vm.shown(), vm.all()));
+        count.setMinWidth(USE_PREF_SIZE);
+        kindBar.setMinWidth(USE_PREF_SIZE);
+        search.setMinWidth(120);
         HBox tools = new HBox(12, search, kindBar, count);
         tools.setAlignment(Pos.CENTER_LEFT);
 

@@ -18,7 +18,7 @@ import javafx.stage.Window;
 public final class SettingsDialog extends Dialog<Settings> {
 
     public SettingsDialog(Window owner, Settings current) {
-        initOwner(owner);
+        dev.ferry.ui.fx.Dialogs.owned(this, owner);
         setTitle("Ferry settings");
         setHeaderText(null);
         getDialogPane().setId("settingsDialog");

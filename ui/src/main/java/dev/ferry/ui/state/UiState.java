@@ -11,10 +11,14 @@ import dev.ferry.app.settings.JsonFileStore;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public final class UiState extends KeepsUnknownFields {
+    public static final double DEFAULT_WIDTH = 1100;
+    public static final double DEFAULT_HEIGHT = 720;
+
+    /** The window's outer bounds (with the window manager's frame), in screen coordinates. */
     public Double x;
     public Double y;
-    public double width = 1100;
-    public double height = 720;
+    public double width = DEFAULT_WIDTH;
+    public double height = DEFAULT_HEIGHT;
     public boolean maximized;
     /** Index of the selected document tab. */
     public int selectedTab;

@@ -24,9 +24,7 @@ public final class AddClusterDialog extends Dialog<AddClusterDialog.Cluster> {
     }
 
     public AddClusterDialog(Window owner) {
-        if (owner != null) {
-            initOwner(owner);
-        }
+        dev.ferry.ui.fx.Dialogs.owned(this, owner);
         setTitle("Add Teleport cluster");
         setHeaderText("Add a Teleport cluster");
         getDialogPane().setId("addClusterDialog");

@@ -65,10 +65,7 @@ public final class FxLoginPrompter implements LoginPrompter {
             return;
         }
         Dialog<ButtonType> d = new Dialog<>();
-        Window w = owner.get();
-        if (w != null) {
-            d.initOwner(w);
-        }
+        dev.ferry.ui.fx.Dialogs.owned(d, owner.get());
         boolean password = kind == Kind.PASSWORD;
         d.setTitle("Teleport sign-in");
         d.setHeaderText(password ? "Password" : "One-time code");

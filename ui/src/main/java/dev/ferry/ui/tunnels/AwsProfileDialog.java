@@ -27,7 +27,7 @@ public final class AwsProfileDialog extends Dialog<ButtonType> {
     private final Label result = new Label();
 
     public AwsProfileDialog(Window owner, UiTasks tasks, ClientSetup setup, AwsProxyTunnelSpec spec, ClientSetup.AwsProfile offered) {
-        initOwner(owner);
+        dev.ferry.ui.fx.Dialogs.owned(this, owner);
         setTitle("Write an AWS profile");
         setHeaderText("Write an AWS profile for " + spec.title());
         getDialogPane().setId("awsProfileDialog");

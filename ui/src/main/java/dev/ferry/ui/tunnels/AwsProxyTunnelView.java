@@ -71,7 +71,10 @@ public final class AwsProxyTunnelView extends TunnelView {
         });
         Label modeHelp = new Label("Switching the mode restarts the proxy on the same port.");
         modeHelp.getStyleClass().addAll(Styles.TEXT_MUTED, Styles.TEXT_SMALL);
+        modeHelp.setWrapText(true);
+        dev.ferry.ui.fx.Forms.whole(proxyMode, endpointMode);
         HBox modeRow = new HBox(0, proxyMode, endpointMode);
+        modeRow.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
         HBox modeLine = new HBox(12, modeRow, modeHelp);
         modeLine.setAlignment(Pos.CENTER_LEFT);
         Label modeName = new Label("Mode");
@@ -81,6 +84,7 @@ public final class AwsProxyTunnelView extends TunnelView {
         caBundle = addCopyRow(details, 2, "CA bundle", "caBundle");
         Label caHelp = new Label("For AWS_CA_BUNDLE, NODE_EXTRA_CA_CERTS and the ODBC driver's TrustedCerts.");
         caHelp.getStyleClass().addAll(Styles.TEXT_MUTED, Styles.TEXT_SMALL);
+        caHelp.setWrapText(true);
         details.add(caHelp, 1, 3);
 
         format.setId("awsFormat");
@@ -94,7 +98,11 @@ public final class AwsProxyTunnelView extends TunnelView {
         rendered.getStyleClass().add("mono");
         showSecret.setId("showSecret");
         showSecret.selectedProperty().addListener((o, a, b) -> refreshDetails());
-        HBox formatHead = new HBox(10, new Label("Format"), format, Copy.button("copyAwsFormat", () -> fullText), showSecret);
+        Label formatName = new Label("Format");
+        Button copyFormat = Copy.button("copyAwsFormat", () -> fullText);
+        dev.ferry.ui.fx.Forms.whole(formatName, copyFormat, showSecret);
+        format.setMinWidth(120);
+        HBox formatHead = new HBox(10, formatName, format, copyFormat, showSecret);
         formatHead.setAlignment(Pos.CENTER_LEFT);
 
         Button importButton = new Button("Import CA into keystore…");
@@ -111,7 +119,8 @@ public final class AwsProxyTunnelView extends TunnelView {
         dbeaverButton.managedProperty().bind(dbeaverButton.visibleProperty());
         dbeaverButton.setTooltip(new javafx.scene.control.Tooltip(
                 "Imports Ferry's CA into DBeaver's Java and adds an Athena connection through this proxy (folder Ferry)."));
-        HBox tools = new HBox(12, importButton, profileButton, dbeaverButton);
+        dev.ferry.ui.fx.Forms.whole(importButton, profileButton, dbeaverButton);
+        javafx.scene.layout.FlowPane tools = new javafx.scene.layout.FlowPane(12, 8, importButton, profileButton, dbeaverButton);
 
         finish(section("Proxy", details), section("Use it", new VBox(10, formatHead, rendered, tools)));
         vm.workspaceNameProperty().addListener((o, a, b) -> refreshDetails());

@@ -29,7 +29,7 @@ public final class DatabaseConnectDialog extends Dialog<DatabaseConnectDialog.Ch
     private final TextField port = new TextField();
 
     public DatabaseConnectDialog(Window owner, DatabaseResource db, int rememberedPort) {
-        initOwner(owner);
+        dev.ferry.ui.fx.Dialogs.owned(this, owner);
         setTitle("Connect to " + db.name());
         setHeaderText("Connect to " + db.name());
         getDialogPane().setId("connectDialog");

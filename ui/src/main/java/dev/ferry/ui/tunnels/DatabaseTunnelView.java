@@ -62,7 +62,10 @@ public final class DatabaseTunnelView extends TunnelView {
         env.setEditable(false);
         env.setPrefRowCount(4);
         env.getStyleClass().add("mono");
-        HBox envHead = new HBox(10, new Label("PG* variables for"), shell, Copy.button("copyPgEnv", env::getText));
+        Label envName = new Label("PG* variables for");
+        javafx.scene.control.Button copyEnv = Copy.button("copyPgEnv", env::getText);
+        dev.ferry.ui.fx.Forms.whole(envName, shell, copyEnv);
+        HBox envHead = new HBox(10, envName, shell, copyEnv);
         envHead.setAlignment(Pos.CENTER_LEFT);
 
         dbeaver.setId("openInDbeaver");
@@ -70,6 +73,8 @@ public final class DatabaseTunnelView extends TunnelView {
         dbeaver.setOnAction(e -> vm.addToDbeaver());
         Label dbeaverHelp = new Label("Adds this tunnel as a connection in DBeaver's \"Ferry\" folder (no password needed).");
         dbeaverHelp.getStyleClass().addAll(Styles.TEXT_MUTED, Styles.TEXT_SMALL);
+        dbeaverHelp.setWrapText(true);
+        dev.ferry.ui.fx.Forms.whole(dbeaver);
         HBox tools = new HBox(12, dbeaver, dbeaverHelp);
         tools.setAlignment(Pos.CENTER_LEFT);
 

@@ -41,7 +41,7 @@ public final class KeystoreImportDialog extends Dialog<ButtonType> {
 
     public KeystoreImportDialog(Window owner, UiTasks tasks, KeystoreImporter importer, List<KeystoreTargets.Target> targets,
                                 Path caPem, String workspaceName) {
-        initOwner(owner);
+        dev.ferry.ui.fx.Dialogs.owned(this, owner);
         setTitle("Import Ferry's CA into a Java keystore");
         setHeaderText("Import Ferry's local CA into a Java keystore");
         getDialogPane().setId("keystoreDialog");

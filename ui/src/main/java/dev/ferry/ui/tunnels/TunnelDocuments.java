@@ -223,7 +223,7 @@ public final class TunnelDocuments implements AutoCloseable {
                 Alert ask = new Alert(Alert.AlertType.CONFIRMATION, specs.size() == 1
                         ? "Reopen the tunnel " + specs.get(0).title() + " from last time?"
                         : "Reopen the " + specs.size() + " tunnels from last time?", ButtonType.YES, ButtonType.NO);
-                ask.initOwner(owner.get());
+                dev.ferry.ui.fx.Dialogs.owned(ask, owner.get());
                 ask.setHeaderText("Restore tunnels");
                 if (ask.showAndWait().orElse(ButtonType.NO) != ButtonType.YES) {
                     return;

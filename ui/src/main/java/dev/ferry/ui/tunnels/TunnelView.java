@@ -73,6 +73,9 @@ public abstract class TunnelView extends ScrollPane {
         stop.setOnAction(e -> vm.stop());
         Region grow = new Region();
         HBox.setHgrow(grow, Priority.ALWAYS);
+        title.setTooltip(new javafx.scene.control.Tooltip());
+        title.getTooltip().textProperty().bind(title.textProperty());
+        dev.ferry.ui.fx.Forms.whole(status, stop);
         HBox head = new HBox(12, new VBox(2, title, kind), progress, status, grow, stop);
         head.setAlignment(Pos.CENTER_LEFT);
 
@@ -89,8 +92,12 @@ public abstract class TunnelView extends ScrollPane {
         port.disableProperty().bind(vm.movingProperty());
         Label portHelp = new Label("Change the port and press Enter: the listener moves there.");
         portHelp.getStyleClass().addAll(Styles.TEXT_MUTED, Styles.TEXT_SMALL);
-        HBox addressRow = new HBox(10, new Label("Address"), address, Copy.button("copyAddress", this::addressText),
-                new Label("Port"), port, apply);
+        Label addressName = new Label("Address");
+        Label portName = new Label("Port");
+        Button copyAddress = Copy.button("copyAddress", this::addressText);
+        dev.ferry.ui.fx.Forms.whole(addressName, address, copyAddress, portName, port, apply);
+        portHelp.setWrapText(true);
+        HBox addressRow = new HBox(10, addressName, address, copyAddress, portName, port, apply);
         addressRow.setAlignment(Pos.CENTER_LEFT);
 
         error.setId("tunnelError");
@@ -256,6 +263,7 @@ public abstract class TunnelView extends ScrollPane {
     protected static Label addDetail(GridPane g, int row, String name, String value, String id) {
         Label n = new Label(name);
         n.getStyleClass().add(Styles.TEXT_MUTED);
+        dev.ferry.ui.fx.Forms.whole(n);
         Label v = new Label(value);
         v.setId(id);
         v.setWrapText(true);
@@ -272,7 +280,10 @@ public abstract class TunnelView extends ScrollPane {
         f.setEditable(false);
         f.getStyleClass().add("mono");
         GridPane.setHgrow(f, Priority.ALWAYS);
-        g.addRow(row, n, f, Copy.button("copy-" + id, f::getText));
+        f.setMinWidth(80);
+        Button copy = Copy.button("copy-" + id, f::getText);
+        dev.ferry.ui.fx.Forms.whole(n, copy);
+        g.addRow(row, n, f, copy);
         return f;
     }
 }

@@ -43,7 +43,7 @@ public final class WorkspaceSidebar extends VBox {
         setSpacing(8);
         setPadding(new Insets(20, 16, 16, 16));
         setPrefWidth(280);
-        setMinWidth(240);
+        setMinWidth(200);
         getStyleClass().add(Styles.BG_SUBTLE);
         getStyleClass().add("sidebar");
 

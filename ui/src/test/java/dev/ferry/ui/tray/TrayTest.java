@@ -1,31 +1,29 @@
 package dev.ferry.ui.tray;
 
 import dev.ferry.app.FerryCore;
-import dev.ferry.app.testsupport.MotoServer;
 import dev.ferry.app.testsupport.TestWorkspaces;
 import dev.ferry.app.tunnels.Tunnel;
 import dev.ferry.app.tunnels.TunnelSpec;
 import dev.ferry.app.tunnels.TunnelStatus;
+import dev.ferry.tunnel.testsupport.FreePorts;
+import dev.ferry.tunnel.testsupport.MotoServer;
 import dev.ferry.tunnel.testsupport.PostgresServer;
+import dev.ferry.tunnel.testsupport.Wait;
 import dev.ferry.ui.FerryDesktop;
+import dev.ferry.ui.testing.DesktopFixture;
+import dev.ferry.ui.testing.X11Desktop;
 import dev.ferry.ui.tunnels.TunnelFixtures;
 import javafx.scene.control.ButtonType;
 import javafx.scene.control.DialogPane;
 import javafx.scene.input.Clipboard;
 import javafx.stage.Stage;
 import javafx.stage.WindowEvent;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.testfx.api.FxRobot;
-import org.testfx.api.FxToolkit;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
-import org.testfx.util.WaitForAsyncUtils;
 
 import java.awt.EventQueue;
 import java.awt.Menu;
@@ -39,10 +37,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import static dev.ferry.ui.tunnels.TunnelFixtures.fx;
-import static dev.ferry.ui.tunnels.TunnelFixtures.isFree;
-import static dev.ferry.ui.tunnels.TunnelFixtures.waitForStatus;
-import static dev.ferry.ui.tunnels.TunnelFixtures.waitUntil;
+import static dev.ferry.ui.testing.DesktopFixture.fx;
+import static dev.ferry.ui.testing.DesktopFixture.runFx;
+import static dev.ferry.ui.testing.DesktopFixture.until;
+import static dev.ferry.ui.testing.DesktopFixture.waitForStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -50,12 +48,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * starting and stopping, its items act on them, closing the window keeps Ferry in the tray,
  * and Quit (after confirmation) stops every tunnel and remembers them for the next start.
  */
-@ExtendWith(ApplicationExtension.class)
 class TrayTest {
     @RegisterExtension
     static MotoServer moto = new MotoServer();
     static PostgresServer pg;
-    static Process trayer;
+    @RegisterExtension
+    final DesktopFixture ui = new DesktopFixture();
 
     @TempDir
     Path dir;
@@ -66,48 +64,32 @@ class TrayTest {
     final AtomicInteger exits = new AtomicInteger();
 
     @BeforeAll
-    static void startTrayHost() throws Exception {
+    static void trayHost() throws Exception {
         pg = PostgresServer.shared();
-        String display = System.getenv("DISPLAY");
-        assertThat(display).as("run under xvfb-run: the tray needs an X display").isNotBlank();
-        trayer = new ProcessBuilder("trayer", "--edge", "top", "--align", "right", "--widthtype", "request",
-                "--height", "24", "--SetDockType", "true", "--expand", "true", "--transparent", "false")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, SystemTrayIcon::isSupported);
+        X11Desktop.display();
+        X11Desktop.ensureTrayHost(SystemTrayIcon::isSupported);
     }
 
-    @AfterAll
-    static void stopTrayHost() throws Exception {
-        if (trayer != null) {
-            trayer.destroy();
-            trayer.waitFor(10, TimeUnit.SECONDS);
-        }
-    }
-
-    @Start
-    void start(Stage stage) throws Exception {
-        this.stage = stage;
+    @BeforeEach
+    void start() throws Exception {
         workspaceFile = TunnelFixtures.workspace(dir, pg);
-        core = new FerryCore(TestWorkspaces.motoEnv(dir, moto.endpoint()).with("FERRY_WORKSPACE_FILE", workspaceFile.toString()), url -> { });
-        desktop = new FerryDesktop(core, stage);
-        desktop.onExit(exits::incrementAndGet);
-        desktop.enableTray();
-        desktop.show();
+        desktop = ui.launch(TestWorkspaces.motoEnv(dir, moto.endpoint()).with("FERRY_WORKSPACE_FILE", workspaceFile.toString()),
+                url -> { }, d -> {
+                    d.onExit(exits::incrementAndGet);
+                    d.enableTray();
+                });
+        core = ui.core();
+        stage = ui.stage();
     }
 
     @AfterEach
-    void tearDown() throws Exception {
-        FxToolkit.cleanupStages();
-        fx(() -> {
-            desktop.close();
-            return null;
-        });
-        core.close();
-        waitUntil(() -> SystemTray.getSystemTray().getTrayIcons().length == 0);
+    void closingTheDesktopRemovesItsIcon() throws Exception {
+        ui.closeDesktop();
+        Wait.until("no tray icon is left", () -> SystemTray.getSystemTray().getTrayIcons().length == 0);
     }
 
     SystemTrayIcon icon() throws Exception {
-        waitUntil(() -> desktop.trayIcon().isPresent());
+        until(() -> desktop.trayIcon().isPresent());
         SystemTrayIcon icon = desktop.trayIcon().orElseThrow();
         assertThat(List.of(SystemTray.getSystemTray().getTrayIcons())).contains(icon.trayIcon());
         return icon;
@@ -158,7 +140,7 @@ class TrayTest {
 
     Tunnel openDatabase(String dbName) throws Exception {
         TunnelSpec spec = TunnelSpec.database(workspaceFile.toString(), "orders", PostgresServer.TRUST_USER, dbName, 0);
-        Tunnel t = core.tunnels().open(spec).get(60, TimeUnit.SECONDS);
+        Tunnel t = core.tunnels().open(spec).get(Wait.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         waitForStatus(t, TunnelStatus.READY);
         return t;
     }
@@ -166,86 +148,93 @@ class TrayTest {
     @Test
     void theMenuFollowsTunnelsAndItsItemsActOnThem() throws Exception {
         SystemTrayIcon icon = icon();
-        waitUntil(() -> awtLabels(icon).contains("No tunnels running"));
+        until(() -> awtLabels(icon).contains("No tunnels running"));
         assertThat(awtLabels(icon)).endsWith(TrayMenuModel.OPEN, TrayMenuModel.QUIT);
         assertThat(icon.showsRunning()).isFalse();
 
         Tunnel t = openDatabase(PostgresServer.DATABASE);
         String address = "127.0.0.1:" + t.localAddress().getPort();
         String title = t.spec().title();
-        waitUntil(() -> awtLabels(icon).contains("1 tunnel running"));
+        until(() -> awtLabels(icon).contains("1 tunnel running"));
         List<String> labels = awtLabels(icon);
         String submenu = labels.stream().filter(l -> l.startsWith(title + " — ") && !l.contains(" > ")).findFirst().orElseThrow();
         assertThat(submenu).contains(address).endsWith("Ready");
         assertThat(labels).contains(submenu + " > " + TrayMenuModel.COPY, submenu + " > " + TrayMenuModel.DBEAVER,
                 submenu + " > " + TrayMenuModel.STOP);
-        waitUntil(icon::showsRunning);
+        until(icon::showsRunning);
         EventQueue.invokeAndWait(() -> assertThat(icon.trayIcon().getToolTip()).isEqualTo("Ferry: 1 tunnel running"));
 
         // Copy address puts the address on the clipboard.
-        fx(() -> {
-            Clipboard.getSystemClipboard().clear();
-            return null;
-        });
+        runFx(() -> Clipboard.getSystemClipboard().clear());
         click(icon, title, TrayMenuModel.COPY);
-        waitUntil(() -> address.equals(Clipboard.getSystemClipboard().getString()));
+        until(() -> address.equals(Clipboard.getSystemClipboard().getString()));
 
         // Stop from the tray: the tunnel ends, its port is free, the menu and the icon follow.
         int port = t.localAddress().getPort();
         click(icon, title, TrayMenuModel.STOP);
-        waitUntil(() -> core.tunnels().tunnels().isEmpty());
-        waitUntil(() -> isFree(port));
-        waitUntil(() -> awtLabels(icon).contains("No tunnels running"));
-        waitUntil(() -> !icon.showsRunning());
+        until(() -> core.tunnels().tunnels().isEmpty());
+        Wait.until("port " + port + " is free", () -> FreePorts.isFree(port));
+        until(() -> awtLabels(icon).contains("No tunnels running"));
+        until(() -> !icon.showsRunning());
+    }
+
+    /** Two database tunnels, both Ready and in the tray menu. */
+    Tunnel[] twoTunnels(SystemTrayIcon icon) throws Exception {
+        Tunnel a = openDatabase(PostgresServer.DATABASE);
+        Tunnel b = openDatabase("postgres");
+        Wait.until("the menu counts 2 tunnels", () -> awtLabels(icon).contains("2 tunnels running"));
+        return new Tunnel[]{a, b};
+    }
+
+    /** Clicks Quit in the tray menu and answers the question with {@code answer}. */
+    void quitFromTheTray(SystemTrayIcon icon, ButtonType answer) throws Exception {
+        click(icon, null, TrayMenuModel.QUIT);
+        DialogPane ask = ui.node("#quitDialog", DialogPane.class);
+        assertThat(fx(ask::getContentText)).contains("2 running tunnels");
+        ui.click(fx(() -> ask.lookupButton(answer)));
+        until("the question closed", () -> !ui.showing("#quitDialog"));
     }
 
     @Test
-    void closingTheWindowKeepsTunnelsInTheTrayAndQuitStopsThemAfterConfirmation(FxRobot robot) throws Exception {
+    void closingTheWindowKeepsTunnelsInTheTrayAndOpenBringsItBack() throws Exception {
         SystemTrayIcon icon = icon();
-        Tunnel a = openDatabase(PostgresServer.DATABASE);
-        Tunnel b = openDatabase("postgres");
-        waitUntil(() -> awtLabels(icon).contains("2 tunnels running"));
-        int portA = a.localAddress().getPort();
-        int portB = b.localAddress().getPort();
+        Tunnel[] t = twoTunnels(icon);
+        int portA = t[0].localAddress().getPort();
 
         // Close the window: Ferry stays in the tray, the tunnels keep running.
-        fx(() -> {
-            stage.fireEvent(new WindowEvent(stage, WindowEvent.WINDOW_CLOSE_REQUEST));
-            return null;
-        });
-        waitUntil(() -> !stage.isShowing());
+        runFx(() -> stage.fireEvent(new WindowEvent(stage, WindowEvent.WINDOW_CLOSE_REQUEST)));
+        until("the window is hidden", () -> !stage.isShowing());
         assertThat(exits.get()).isZero();
-        assertThat(a.status()).isEqualTo(TunnelStatus.READY);
+        assertThat(t[0].status()).isEqualTo(TunnelStatus.READY);
         assertThat(TunnelFixtures.accepts(portA)).isTrue();
 
         // Open Ferry from the tray brings the window back.
         click(icon, null, TrayMenuModel.OPEN);
-        waitUntil(stage::isShowing);
+        until("the window is back", stage::isShowing);
         // Shown again, the window asks for the tray again (FerryApp does so on every WINDOW_SHOWN): still one icon.
-        fx(() -> {
-            desktop.enableTray();
-            return null;
-        });
+        runFx(desktop::enableTray);
         assertThat(desktop.trayIcon()).containsSame(icon);
         assertThat(SystemTray.getSystemTray().getTrayIcons()).hasSize(1);
+    }
 
-        // Quit asks first; Cancel keeps everything running.
-        click(icon, null, TrayMenuModel.QUIT);
-        waitUntil(() -> robot.lookup("#quitDialog").tryQuery().isPresent());
-        DialogPane ask = fx(() -> robot.lookup("#quitDialog").queryAs(DialogPane.class));
-        assertThat(fx(ask::getContentText)).contains("2 running tunnels");
-        robot.clickOn(fx(() -> ask.lookupButton(ButtonType.CANCEL)));
-        waitUntil(() -> robot.lookup("#quitDialog").tryQuery().isEmpty());
-        assertThat(core.tunnels().tunnels()).hasSize(2);
+    @Test
+    void quitAsksFirstAndCancelKeepsEverythingRunning() throws Exception {
+        SystemTrayIcon icon = icon();
+        twoTunnels(icon);
+        quitFromTheTray(icon, ButtonType.CANCEL);
+        assertThat(core.tunnels().tunnels()).hasSize(2).allMatch(x -> x.status() == TunnelStatus.READY);
         assertThat(exits.get()).isZero();
+    }
 
-        // Quit, confirmed: every tunnel stops, Ferry exits, and both are remembered for the next start.
-        click(icon, null, TrayMenuModel.QUIT);
-        waitUntil(() -> robot.lookup("#quitDialog").tryQuery().isPresent());
-        DialogPane confirm = fx(() -> robot.lookup("#quitDialog").queryAs(DialogPane.class));
-        robot.clickOn(fx(() -> confirm.lookupButton(ButtonType.OK)));
-        waitUntil(() -> exits.get() == 1);
-        waitUntil(() -> isFree(portA) && isFree(portB));
+    @Test
+    void quitConfirmedStopsEveryTunnelExitsAndRemembersThemForTheNextStart() throws Exception {
+        SystemTrayIcon icon = icon();
+        Tunnel[] t = twoTunnels(icon);
+        int portA = t[0].localAddress().getPort();
+        int portB = t[1].localAddress().getPort();
+        quitFromTheTray(icon, ButtonType.OK);
+        Wait.until("Ferry exited", () -> exits.get() == 1);
+        Wait.until("both ports are free", () -> FreePorts.isFree(portA) && FreePorts.isFree(portB));
         assertThat(core.tunnels().savedSpecs()).extracting(TunnelSpec::port).containsExactlyInAnyOrder(portA, portB);
     }
 }

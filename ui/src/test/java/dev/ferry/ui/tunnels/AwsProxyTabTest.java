@@ -1,12 +1,14 @@
 package dev.ferry.ui.tunnels;
 
 import dev.ferry.app.FerryCore;
-import dev.ferry.app.testsupport.MotoServer;
 import dev.ferry.app.testsupport.TestWorkspaces;
 import dev.ferry.app.tunnels.Tunnel;
 import dev.ferry.app.tunnels.TunnelStatus;
+import dev.ferry.tunnel.testsupport.MotoServer;
 import dev.ferry.tunnel.testsupport.PostgresServer;
+import dev.ferry.tunnel.testsupport.Wait;
 import dev.ferry.ui.FerryDesktop;
+import dev.ferry.ui.testing.DesktopFixture;
 import javafx.scene.Node;
 import javafx.scene.control.ButtonType;
 import javafx.scene.control.ComboBox;
@@ -15,31 +17,28 @@ import javafx.scene.control.Label;
 import javafx.scene.control.PasswordField;
 import javafx.scene.control.TextField;
 import javafx.scene.control.ToggleButton;
+import javafx.scene.input.Clipboard;
 import javafx.scene.input.KeyCode;
-import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.testfx.api.FxRobot;
-import org.testfx.api.FxToolkit;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 
 import java.io.FileInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import static dev.ferry.ui.tunnels.TunnelFixtures.fx;
+import static dev.ferry.ui.testing.DesktopFixture.fx;
+import static dev.ferry.ui.testing.DesktopFixture.runFx;
+import static dev.ferry.ui.testing.DesktopFixture.until;
+import static dev.ferry.ui.testing.DesktopFixture.waitForStatus;
 import static dev.ferry.ui.tunnels.TunnelFixtures.onlyTunnel;
-import static dev.ferry.ui.tunnels.TunnelFixtures.waitForStatus;
-import static dev.ferry.ui.tunnels.TunnelFixtures.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -47,49 +46,40 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the real AWS CLI using exactly the settings the tab shows (HTTPS_PROXY and endpoint-URL
  * modes), counters, and importing the CA into a real JKS keystore from the tab.
  */
-@ExtendWith(ApplicationExtension.class)
 class AwsProxyTabTest {
     @RegisterExtension
     static MotoServer moto = new MotoServer();
+    @RegisterExtension
+    final DesktopFixture ui = new DesktopFixture();
 
     @TempDir
     Path dir;
     FerryCore core;
     FerryDesktop desktop;
 
-    @Start
-    void start(Stage stage) throws Exception {
+    @BeforeEach
+    void start() throws Exception {
         Path ws = TunnelFixtures.workspace(dir, PostgresServer.shared());
-        core = new FerryCore(TestWorkspaces.motoEnv(dir, moto.endpoint()).with("FERRY_WORKSPACE_FILE", ws.toString())
-                .with("PATH", dir.resolve("bin").toString()).with("XDG_DATA_HOME", dir.resolve("xdg").toString()), url -> { });
-        desktop = new FerryDesktop(core, stage);
-        desktop.show();
+        desktop = ui.launch(TestWorkspaces.motoEnv(dir, moto.endpoint()).with("FERRY_WORKSPACE_FILE", ws.toString())
+                .with("PATH", dir.resolve("bin").toString()).with("XDG_DATA_HOME", dir.resolve("xdg").toString()));
+        core = ui.core();
     }
 
-    @AfterEach
-    void tearDown() throws Exception {
-        FxToolkit.cleanupStages();
-        fx(() -> {
-            desktop.close();
-            return null;
-        });
-        core.close();
-    }
-
-    static void click(FxRobot robot, String query) throws Exception {
-        TunnelFixtures.clickVisible(robot, query);
-    }
-
-    AwsProxyTunnelView openProxy(FxRobot robot) throws Exception {
-        click(robot, "#access-aws-dev");
-        waitUntil(() -> robot.lookup("#rolePickerSearch").tryQuery().map(Node::isFocused).orElse(false));
-        robot.write("ReadOnly").type(KeyCode.ENTER);
+    AwsProxyTunnelView openProxy() throws Exception {
+        ui.click("#access-aws-dev");
+        until("the role search has the focus", () -> ui.find("#rolePickerSearch").map(Node::isFocused).orElse(false));
+        ui.write("ReadOnly");
+        ui.type(KeyCode.ENTER);
         Tunnel t = onlyTunnel(core);
         assertThat(((dev.ferry.app.tunnels.AwsProxyTunnelSpec) t.spec()).roleArn()).isEqualTo(TunnelFixtures.ROLE_ARN);
         waitForStatus(t, TunnelStatus.READY);
-        waitUntil(() -> desktop.tunnelDocuments().view(t.id()).isPresent());
+        return view(t);
+    }
+
+    AwsProxyTunnelView view(Tunnel t) throws Exception {
+        until("the proxy's tab is open", () -> desktop.tunnelDocuments().view(t.id()).isPresent());
         AwsProxyTunnelView v = (AwsProxyTunnelView) fx(() -> desktop.tunnelDocuments().view(t.id()).orElseThrow());
-        waitUntil(() -> !v.renderedText().isEmpty());
+        until("the tab shows its settings", () -> !v.renderedText().isEmpty());
         return v;
     }
 
@@ -103,7 +93,9 @@ class AwsProxyTabTest {
             }
         }
         assertThat(env).containsKeys("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_CA_BUNDLE");
-        ProcessBuilder pb = new ProcessBuilder(new java.util.ArrayList<>(List.of("aws")) {{ addAll(List.of(args)); }});
+        List<String> argv = new ArrayList<>(List.of("aws"));
+        argv.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(argv);
         pb.environment().keySet().removeIf(k -> k.startsWith("AWS_") || k.toUpperCase().endsWith("_PROXY"));
         pb.environment().putAll(env);
         pb.environment().put("AWS_DEFAULT_REGION", "us-east-1");
@@ -112,14 +104,23 @@ class AwsProxyTabTest {
         pb.redirectErrorStream(true);
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes());
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.waitFor(Wait.TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(out).isZero();
         return out;
     }
 
+    String textFormat(AwsProxyTunnelView v) throws Exception {
+        runFx(() -> v.selectFormat(dev.ferry.app.integrations.AwsOutputFormat.TEXT));
+        return fx(v::renderedText);
+    }
+
+    int counter(AwsProxyTunnelView v, String id) throws Exception {
+        return Integer.parseInt(ui.textIn(v, id));
+    }
+
     @Test
-    void theTabShowsWorkingSettingsInBothModes(FxRobot robot) throws Exception {
-        AwsProxyTunnelView v = openProxy(robot);
+    void theTabMasksTheSecretAndCopiesTheRealText() throws Exception {
+        AwsProxyTunnelView v = openProxy();
         Tunnel t = v.tunnel();
         int port = t.localAddress().getPort();
         assertThat(v.renderedText()).as("unix format by default")
@@ -128,46 +129,47 @@ class AwsProxyTabTest {
         String secret = ((dev.ferry.app.tunnels.AwsProxyInfo) t.info().orElseThrow()).secretAccessKey();
         assertThat(v.renderedText()).contains(secret);
         assertThat(fx(v::shownText)).doesNotContain(secret).contains("export AWS_SECRET_ACCESS_KEY=\"•");
-        assertThat(fx(() -> robot.from(v).lookup("#modeHttpsProxy").queryAs(ToggleButton.class).getText())).isEqualTo("HTTPS_PROXY");
-        robot.clickOn((Node) fx(() -> robot.from(v).lookup("#copyAwsFormat").query()));
-        waitUntil(() -> v.renderedText().equals(javafx.scene.input.Clipboard.getSystemClipboard().getString()));
-        robot.clickOn((Node) fx(() -> robot.from(v).lookup("#showSecret").query()));
-        waitUntil(() -> v.shownText().contains(secret));
-        String ca = fx(() -> robot.from(v).lookup("#caBundle").queryAs(TextField.class).getText());
-        assertThat(Path.of(ca)).exists();
+        assertThat(ui.textIn(v, "#modeHttpsProxy")).isEqualTo("HTTPS_PROXY");
+        ui.click(ui.nodeIn(v, "#copyAwsFormat", Node.class));
+        until("the copied text is on the clipboard", () -> v.renderedText().equals(Clipboard.getSystemClipboard().getString()));
+        ui.click(ui.nodeIn(v, "#showSecret", Node.class));
+        until("the secret is shown", () -> v.shownText().contains(secret));
+        assertThat(Path.of(ui.textIn(v, "#caBundle"))).exists();
+    }
 
-        // The text format, fed to the real AWS CLI: it is the role, through the proxy.
-        fx(() -> {
-            v.selectFormat(dev.ferry.app.integrations.AwsOutputFormat.TEXT);
-            return null;
-        });
-        String text = v.renderedText();
-        assertThat(text).contains("HTTPS_PROXY=http://127.0.0.1:" + port);
+    @Test
+    void theTextFormatGivesTheAwsCliTheRoleThroughTheProxy() throws Exception {
+        AwsProxyTunnelView v = openProxy();
+        String text = textFormat(v);
+        assertThat(text).contains("HTTPS_PROXY=http://127.0.0.1:" + v.tunnel().localAddress().getPort());
         assertThat(awsCli(text, "sts", "get-caller-identity", "--output", "text", "--query", "Arn"))
                 .contains(":assumed-role/ReadOnly/");
-        waitUntil(() -> Integer.parseInt(fx(() -> robot.from(v).lookup("#requestsServed").queryAs(Label.class).getText())) >= 1);
+        until("the request is counted", () -> counter(v, "#requestsServed") >= 1);
+    }
 
-        // Endpoint-URL mode: the proxy restarts on the same port, in a tab of its own, and the rendering follows.
-        robot.clickOn((Node) fx(() -> robot.from(v).lookup("#modeEndpointUrl").queryAs(ToggleButton.class)));
-        waitUntil(() -> core.tunnels().tunnels().size() == 1 && core.tunnels().tunnels().get(0).spec() instanceof dev.ferry.app.tunnels.AwsProxyTunnelSpec a
-                && a.mode() == dev.ferry.tunnel.aws.ProxyMode.ENDPOINT_URL);
-        Tunnel e = core.tunnels().tunnels().get(0);
+    @Test
+    void endpointUrlModeRestartsOnTheSamePortInATabOfItsOwn() throws Exception {
+        AwsProxyTunnelView v = openProxy();
+        Tunnel t = v.tunnel();
+        int port = t.localAddress().getPort();
+        ui.click(ui.nodeIn(v, "#modeEndpointUrl", ToggleButton.class));
+        Tunnel e = Wait.until("the proxy restarted in endpoint-URL mode", () -> core.tunnels().tunnels(),
+                l -> l.size() == 1 && l.get(0).spec() instanceof dev.ferry.app.tunnels.AwsProxyTunnelSpec a
+                        && a.mode() == dev.ferry.tunnel.aws.ProxyMode.ENDPOINT_URL).get(0);
         waitForStatus(e, TunnelStatus.READY);
         assertThat(e.localAddress().getPort()).isEqualTo(port);
-        waitUntil(() -> desktop.tunnelDocuments().view(e.id()).isPresent());
-        AwsProxyTunnelView ev = (AwsProxyTunnelView) fx(() -> desktop.tunnelDocuments().view(e.id()).orElseThrow());
-        assertThat(desktop.tunnelDocuments().view(t.id())).as("the old tab closed").isEmpty();
-        fx(() -> {
-            ev.selectFormat(dev.ferry.app.integrations.AwsOutputFormat.TEXT);
-            return null;
-        });
-        waitUntil(() -> ev.renderedText().contains("AWS_ENDPOINT_URL=https://127.0.0.1:" + port));
-        assertThat(ev.renderedText()).doesNotContain("HTTPS_PROXY");
-        assertThat(awsCli(ev.renderedText(), "sts", "get-caller-identity", "--output", "text", "--query", "Arn"))
+        AwsProxyTunnelView ev = view(e);
+        assertThat(fx(() -> desktop.tunnelDocuments().view(t.id()))).as("the old tab closed").isEmpty();
+        String text = textFormat(ev);
+        assertThat(text).contains("AWS_ENDPOINT_URL=https://127.0.0.1:" + port).doesNotContain("HTTPS_PROXY");
+        assertThat(awsCli(text, "sts", "get-caller-identity", "--output", "text", "--query", "Arn"))
                 .contains(":assumed-role/ReadOnly/");
+    }
 
-        // A request signed with other keys is refused and counted.
-        String forged = ev.renderedText().replaceAll("AWS_SECRET_ACCESS_KEY=.*", "AWS_SECRET_ACCESS_KEY=not-the-secret");
+    @Test
+    void aRequestSignedWithOtherKeysIsRefusedAndCounted() throws Exception {
+        AwsProxyTunnelView v = openProxy();
+        String forged = textFormat(v).replaceAll("AWS_SECRET_ACCESS_KEY=.*", "AWS_SECRET_ACCESS_KEY=not-the-secret");
         boolean accepted;
         try {
             awsCli(forged, "sts", "get-caller-identity");
@@ -177,55 +179,51 @@ class AwsProxyTabTest {
             accepted = false;
         }
         assertThat(accepted).as("a request signed with the wrong secret").isFalse();
-        waitUntil(() -> Integer.parseInt(fx(() -> robot.from(ev).lookup("#requestsRejected").queryAs(Label.class).getText())) >= 1);
+        until("the refusal is counted", () -> counter(v, "#requestsRejected") >= 1);
+        assertThat(counter(v, "#requestsServed")).isZero();
     }
 
     @Test
-    void importsTheCaIntoAJksKeystoreFromTheTab(FxRobot robot) throws Exception {
+    void importsTheCaIntoAJksKeystoreFromTheTab() throws Exception {
         Path store = dir.resolve("truststore.jks");
         KeyStore ks = KeyStore.getInstance("JKS");
         ks.load(null, null);
         try (var out = Files.newOutputStream(store)) {
             ks.store(out, "s3cret-pw".toCharArray());
         }
-        AwsProxyTunnelView v = openProxy(robot);
-        robot.clickOn((Node) fx(() -> robot.from(v).lookup("#importCa").query()));
-        waitUntil(() -> robot.lookup("#keystoreDialog").tryQuery().isPresent());
+        AwsProxyTunnelView v = openProxy();
+        ui.click(ui.nodeIn(v, "#importCa", Node.class));
+        DialogPane pane = ui.node("#keystoreDialog", DialogPane.class);
         @SuppressWarnings("unchecked")
-        ComboBox<Object> target = fx(() -> robot.lookup("#keystoreTarget").queryAs(ComboBox.class));
+        ComboBox<Object> target = ui.node("#keystoreTarget", ComboBox.class);
         assertThat(fx(() -> target.getItems().size())).as("found targets, plus Browse").isGreaterThanOrEqualTo(2);
-        TextField path = fx(() -> robot.lookup("#keystorePath").queryAs(TextField.class));
-        PasswordField password = fx(() -> robot.lookup("#keystorePassword").queryAs(PasswordField.class));
-        fx(() -> {
+        TextField path = ui.node("#keystorePath", TextField.class);
+        PasswordField password = ui.node("#keystorePassword", PasswordField.class);
+        runFx(() -> {
             path.setText(store.toString());
             password.setText("wrong-password");
-            return null;
         });
         byte[] before = Files.readAllBytes(store);
-        robot.clickOn((Node) fx(() -> robot.lookup("#keystoreImport").query()));
-        Label result = fx(() -> robot.lookup("#keystoreResult").queryAs(Label.class));
-        waitUntil(() -> result.getText().toLowerCase().contains("password"));
+        ui.click("#keystoreImport");
+        Label result = ui.node("#keystoreResult", Label.class);
+        until("the wrong password is reported", () -> result.getText().toLowerCase().contains("password"));
         assertThat(Files.readAllBytes(store)).as("a wrong password leaves the file untouched").isEqualTo(before);
 
-        fx(() -> {
-            password.setText("s3cret-pw");
-            return null;
-        });
-        robot.clickOn((Node) fx(() -> robot.lookup("#keystoreImport").query()));
-        waitUntil(() -> result.getText().startsWith("Updated "));
-        assertThat(result.getText()).contains("ferry-tunnels").contains("backup").doesNotContain("s3cret-pw");
+        runFx(() -> password.setText("s3cret-pw"));
+        ui.click("#keystoreImport");
+        until("the import is reported", () -> result.getText().startsWith("Updated "));
+        assertThat(fx(result::getText)).contains("ferry-tunnels").contains("backup").doesNotContain("s3cret-pw");
         KeyStore after = KeyStore.getInstance("JKS");
         try (var in = new FileInputStream(store.toFile())) {
             after.load(in, "s3cret-pw".toCharArray());
         }
         assertThat(after.isCertificateEntry("ferry-tunnels")).isTrue();
-        DialogPane pane = fx(() -> robot.lookup("#keystoreDialog").queryAs(DialogPane.class));
-        robot.clickOn(fx(() -> pane.lookupButton(ButtonType.CLOSE)));
-        waitUntil(() -> robot.lookup("#keystoreDialog").tryQuery().isEmpty());
+        ui.click(fx(() -> pane.lookupButton(ButtonType.CLOSE)));
+        until("the dialog closed", () -> !ui.showing("#keystoreDialog"));
     }
 
     @Test
-    void setUpDbeaverForAthenaImportsTheCaIntoItsJavaAndAddsTheConnection(FxRobot robot) throws Exception {
+    void setUpDbeaverForAthenaImportsTheCaIntoItsJavaAndAddsTheConnection() throws Exception {
         // A DBeaver install on PATH with its bundled Java's cacerts (a copy of a real one).
         Path install = Files.createDirectories(dir.resolve("opt/dbeaver"));
         Path exe = install.resolve("dbeaver");
@@ -236,16 +234,14 @@ class AwsProxyTabTest {
         Files.createDirectories(dir.resolve("bin"));
         Files.createSymbolicLink(dir.resolve("bin/dbeaver"), exe);
 
-        AwsProxyTunnelView v = openProxy(robot);
-        Node button = fx(() -> robot.from(v).lookup("#setupDbeaver").query());
+        AwsProxyTunnelView v = openProxy();
+        Node button = ui.nodeIn(v, "#setupDbeaver", Node.class);
         assertThat(fx(button::isVisible)).as("only for the Athena JDBC format").isFalse();
-        fx(() -> {
-            v.selectFormat(dev.ferry.app.integrations.AwsOutputFormat.ATHENA_JDBC);
-            return null;
-        });
-        waitUntil(button::isVisible);
-        robot.clickOn(button);
-        waitUntil(() -> desktop.notifications().notes().stream().anyMatch(n -> n.title().equals("DBeaver is set up for Athena")));
+        runFx(() -> v.selectFormat(dev.ferry.app.integrations.AwsOutputFormat.ATHENA_JDBC));
+        until("Set up DBeaver is offered", button::isVisible);
+        ui.click(button);
+        until("DBeaver is set up", () -> ui.notesSeen().stream()
+                .anyMatch(n -> n.title().equals("DBeaver is set up for Athena")));
 
         KeyStore ks = KeyStore.getInstance(cacerts.toFile(), "changeit".toCharArray());
         assertThat(ks.isCertificateEntry("ferry-tunnels")).isTrue();

@@ -1,7 +1,7 @@
 package dev.ferry.ui.tunnels;
 
 import dev.ferry.app.FerryCore;
-import dev.ferry.app.testsupport.MotoServer;
+import dev.ferry.tunnel.testsupport.MotoServer;
 import dev.ferry.app.testsupport.TestWorkspaces;
 import dev.ferry.app.tunnels.AwsProxyTunnelSpec;
 import dev.ferry.app.tunnels.Tunnel;
@@ -10,15 +10,12 @@ import dev.ferry.app.tunnels.TunnelStatus;
 import dev.ferry.tunnel.aws.ProxyMode;
 import dev.ferry.tunnel.testsupport.PostgresServer;
 import dev.ferry.ui.FerryDesktop;
-import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
+import dev.ferry.tunnel.testsupport.FreePorts;
+import dev.ferry.ui.testing.DesktopFixture;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.testfx.api.FxToolkit;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -28,10 +25,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import static dev.ferry.ui.tunnels.TunnelFixtures.freePort;
-import static dev.ferry.ui.tunnels.TunnelFixtures.fx;
-import static dev.ferry.ui.tunnels.TunnelFixtures.waitForStatus;
-import static dev.ferry.ui.tunnels.TunnelFixtures.waitUntil;
+import static dev.ferry.ui.testing.DesktopFixture.fx;
+import static dev.ferry.ui.testing.DesktopFixture.runFx;
+import static dev.ferry.ui.testing.DesktopFixture.until;
+import static dev.ferry.ui.testing.DesktopFixture.waitForStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -40,10 +37,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * few milliseconds and records any moment it is inside a blocking call (a listener binding or
  * closing, a tunnel starting, a socket, a process, a wait). The window must never be caught there.
  */
-@ExtendWith(ApplicationExtension.class)
 class FxThreadWatchdogTest {
     @RegisterExtension
     static MotoServer moto = new MotoServer();
+    @RegisterExtension
+    final DesktopFixture ui = new DesktopFixture();
 
     /** Ferry's blocking work: it belongs to the background, never on the FX thread. */
     static final List<String> BLOCKING = List.of("dev.ferry.tunnel.aws.AwsProxy.start", "dev.ferry.tunnel.aws.AwsProxy.close",
@@ -68,23 +66,12 @@ class FxThreadWatchdogTest {
     FerryDesktop desktop;
     Path workspace;
 
-    @Start
-    void start(Stage stage) throws Exception {
+    @BeforeEach
+    void start() throws Exception {
         workspace = TunnelFixtures.workspace(dir, PostgresServer.shared());
-        core = new FerryCore(TestWorkspaces.motoEnv(dir, moto.endpoint()).with("FERRY_WORKSPACE_FILE", workspace.toString())
+        desktop = ui.launch(TestWorkspaces.motoEnv(dir, moto.endpoint()).with("FERRY_WORKSPACE_FILE", workspace.toString())
                 .with("PATH", dir.resolve("bin").toString()).with("XDG_DATA_HOME", dir.resolve("xdg").toString()), url -> { });
-        desktop = new FerryDesktop(core, stage);
-        desktop.show();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        FxToolkit.cleanupStages();
-        fx(() -> {
-            desktop.close();
-            return null;
-        });
-        core.close();
+        core = ui.core();
     }
 
     /** Samples the FX thread until closed; {@link #caught()} lists the blocking stacks it saw. */
@@ -140,13 +127,13 @@ class FxThreadWatchdogTest {
     }
 
     TunnelViewModel vm(Tunnel t) throws Exception {
-        waitUntil(() -> desktop.tunnelDocuments().view(t.id()).isPresent());
+        until("the tunnel's tab is open", () -> desktop.tunnelDocuments().view(t.id()).isPresent());
         return fx(() -> desktop.tunnelDocuments().view(t.id()).orElseThrow().vm);
     }
 
     Tunnel open(TunnelSpec spec) throws Exception {
         fx(() -> desktop.tunnelDocuments().open(spec));
-        waitUntil(() -> core.tunnels().get(spec.id()) != null);
+        until(() -> core.tunnels().get(spec.id()) != null);
         Tunnel t = core.tunnels().get(spec.id());
         waitForStatus(t, TunnelStatus.READY);
         return t;
@@ -154,61 +141,45 @@ class FxThreadWatchdogTest {
 
     @Test
     void theTunnelTabsNeverBlockTheFxThread() throws Exception {
-        waitUntil(() -> desktop.workspace().workspaceProperty().get() != null);
+        until(() -> desktop.workspace().workspaceProperty().get() != null);
         Thread fxThread = fx(Thread::currentThread);
         String ws = workspace.toAbsolutePath().toString();
         try (Watchdog watchdog = new Watchdog(fxThread)) {
             // a database tunnel: open, move, a move to a taken port (it stays), DBeaver, stop
             Tunnel db = open(TunnelSpec.database(ws, "orders", PostgresServer.TRUST_USER, PostgresServer.DATABASE, 0));
             TunnelViewModel dbVm = vm(db);
-            int moved = freePort();
-            fx(() -> {
-                dbVm.changePort(moved);
-                return null;
-            });
-            waitUntil(() -> db.port() == moved);
+            int moved = FreePorts.find();
+            runFx(() -> dbVm.changePort(moved));
+            until(() -> db.port() == moved);
             try (ServerSocket squatter = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                fx(() -> {
-                    dbVm.changePort(squatter.getLocalPort());
-                    return null;
-                });
-                waitUntil(() -> db.moveFailure().isPresent() && !dbVm.movingProperty().get());
+                runFx(() -> dbVm.changePort(squatter.getLocalPort()));
+                until(() -> db.moveFailure().isPresent() && !dbVm.movingProperty().get());
             }
             assertThat(db.port()).isEqualTo(moved);
-            fx(() -> {
-                dbVm.addToDbeaver();
-                return null;
-            });
-            waitUntil(() -> desktop.notifications().notes().stream().anyMatch(n -> n.title().equals("Added to DBeaver")));
+            runFx(() -> dbVm.addToDbeaver());
+            until(() -> desktop.notifications().notes().stream().anyMatch(n -> n.title().equals("Added to DBeaver")));
 
             // an AWS API proxy: open, move (its listener takes a while to close), switch the mode, stop
             AwsProxyTunnelSpec proxySpec = TunnelSpec.awsProxy(ws, "aws-dev", TunnelFixtures.ROLE_ARN, ProxyMode.HTTPS_PROXY, 0);
             Tunnel proxy = open(proxySpec);
             TunnelViewModel proxyVm = vm(proxy);
-            int proxyPort = freePort();
-            fx(() -> {
-                proxyVm.changePort(proxyPort);
-                return null;
-            });
-            waitUntil(() -> proxy.port() == proxyPort && !proxyVm.movingProperty().get());
-            fx(() -> {
-                proxyVm.switchMode(ProxyMode.ENDPOINT_URL);
-                return null;
-            });
+            int proxyPort = FreePorts.find();
+            runFx(() -> proxyVm.changePort(proxyPort));
+            until(() -> proxy.port() == proxyPort && !proxyVm.movingProperty().get());
+            runFx(() -> proxyVm.switchMode(ProxyMode.ENDPOINT_URL));
             AwsProxyTunnelSpec endpointSpec = proxySpec.withMode(ProxyMode.ENDPOINT_URL);
-            waitUntil(() -> core.tunnels().get(endpointSpec.id()) != null);
+            until(() -> core.tunnels().get(endpointSpec.id()) != null);
             Tunnel endpoint = core.tunnels().get(endpointSpec.id());
             waitForStatus(endpoint, TunnelStatus.READY);
             assertThat(endpoint.port()).isEqualTo(proxyPort);
 
             TunnelViewModel endpointVm = vm(endpoint);
-            fx(() -> {
+            runFx(() -> {
                 endpointVm.stop();
                 dbVm.stop();
-                return null;
             });
-            waitUntil(() -> core.tunnels().tunnels().isEmpty());
-            waitUntil(() -> TunnelFixtures.isFree(proxyPort) && TunnelFixtures.isFree(moved));
+            until(() -> core.tunnels().tunnels().isEmpty());
+            until(() -> FreePorts.isFree(proxyPort) && FreePorts.isFree(moved));
 
             assertThat(watchdog.samples()).as("the watchdog sampled the FX thread").isGreaterThan(50);
             assertThat(watchdog.caught()).as("moments the FX thread was inside a blocking call").isEmpty();

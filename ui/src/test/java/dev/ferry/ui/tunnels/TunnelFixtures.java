@@ -2,18 +2,12 @@ package dev.ferry.ui.tunnels;
 
 import dev.ferry.app.FerryCore;
 import dev.ferry.app.tunnels.Tunnel;
-import dev.ferry.app.tunnels.TunnelStatus;
 import dev.ferry.tunnel.testsupport.PostgresServer;
-import javafx.scene.Node;
-import javafx.scene.control.Label;
-import javafx.scene.control.TextInputControl;
-import org.testfx.api.FxRobot;
-import org.testfx.util.WaitForAsyncUtils;
+import dev.ferry.tunnel.testsupport.Wait;
 
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,10 +16,8 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 
-/** A workspace with the test PostgreSQL and an AWS app, and helpers for tunnel UI tests. */
+/** A workspace with the test PostgreSQL and an AWS app, and the tunnel UI tests' own helpers. */
 public final class TunnelFixtures {
     public static final String ROLE_ARN = "arn:aws:iam::123456789012:role/ReadOnly";
 
@@ -70,60 +62,9 @@ public final class TunnelFixtures {
         return f;
     }
 
-    /**
-     * Clicks the visible, attached node of a query. A list may re-render its cells while the
-     * robot moves there (the node is then detached); the click is retried on a fresh lookup,
-     * a bounded number of times.
-     */
-    public static void clickVisible(FxRobot robot, String query) throws Exception {
-        RuntimeException last = null;
-        for (int attempt = 0; attempt < 5; attempt++) {
-            waitUntil(() -> robot.lookup(query).queryAll().stream().anyMatch(n -> n.getScene() != null && n.isVisible()));
-            Node node = fx(() -> robot.lookup(query).queryAll().stream()
-                    .filter(n -> n.getScene() != null && n.isVisible()).findFirst().orElse(null));
-            if (node == null) {
-                continue;
-            }
-            try {
-                robot.clickOn(node);
-                return;
-            } catch (RuntimeException detachedWhileMoving) {
-                last = detachedWhileMoving;
-            }
-        }
-        throw new AssertionError("could not click " + query, last);
-    }
-
-    public static <T> T fx(Callable<T> c) throws Exception {
-        if (javafx.application.Platform.isFxApplicationThread()) {
-            return c.call();
-        }
-        return WaitForAsyncUtils.asyncFx(c).get(15, TimeUnit.SECONDS);
-    }
-
-    public static void waitUntil(Callable<Boolean> condition) throws Exception {
-        WaitForAsyncUtils.waitFor(40, TimeUnit.SECONDS, () -> fx(condition));
-    }
-
-    public static Tunnel onlyTunnel(FerryCore core) throws Exception {
-        waitUntil(() -> core.tunnels().tunnels().size() == 1);
-        return core.tunnels().tunnels().get(0);
-    }
-
-    public static void waitForStatus(Tunnel t, TunnelStatus s) throws Exception {
-        try {
-            WaitForAsyncUtils.waitFor(40, TimeUnit.SECONDS, () -> t.status() == s);
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new AssertionError("expected " + s + " but " + t + " last error: " + t.lastError(), e);
-        }
-    }
-
-    /** The text of a node inside a tunnel's tab. */
-    public static String text(FxRobot robot, TunnelView view, String id) throws Exception {
-        return fx(() -> {
-            Node n = robot.from(view).lookup(id).query();
-            return n instanceof Label l ? l.getText() : ((TextInputControl) n).getText();
-        });
+    /** The one tunnel the core has, once it has one. */
+    public static Tunnel onlyTunnel(FerryCore core) {
+        return Wait.until("the core has one tunnel", () -> core.tunnels().tunnels(), l -> l.size() == 1).get(0);
     }
 
     /** Runs a query through a JDBC URL and returns the first column of the first row. */
@@ -141,20 +82,6 @@ public final class TunnelFixtures {
             return true;
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    public static boolean isFree(int port) {
-        try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    public static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
         }
     }
 }

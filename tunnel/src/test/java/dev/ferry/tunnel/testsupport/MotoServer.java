@@ -1,4 +1,4 @@
-package dev.ferry.app.testsupport;
+package dev.ferry.tunnel.testsupport;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -7,7 +7,6 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,13 +14,14 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
- * A real {@code moto_server} (the local AWS emulator) on a free loopback port, for one test
- * class: {@code @RegisterExtension static MotoServer moto = new MotoServer();}. Waits until
- * it answers; stops it afterwards.
+ * A real {@code moto_server} (the local AWS emulator) on a free loopback port: for one test
+ * class ({@code @RegisterExtension static MotoServer moto = new MotoServer();}), or by hand
+ * ({@code try (MotoServer moto = new MotoServer().start())}, e.g. in a benchmark). Waits until
+ * it answers; stops it (and its children) afterwards.
  */
 public final class MotoServer implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
     private final Map<String, String> extraEnv;
@@ -38,48 +38,34 @@ public final class MotoServer implements BeforeAllCallback, AfterAllCallback, Au
         this.extraEnv = extraEnv;
     }
 
-    public static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    public synchronized MotoServer start() throws IOException, InterruptedException {
+    public synchronized MotoServer start() throws IOException {
         if (process != null) {
             return this;
         }
-        port = freePort();
+        port = FreePorts.find();
         log = Files.createTempFile("moto-", ".log");
+        log.toFile().deleteOnExit();
         ProcessBuilder pb = new ProcessBuilder("moto_server", "-H", "127.0.0.1", "-p", String.valueOf(port))
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putAll(extraEnv);
         process = pb.start();
         HttpClient http = HttpClient.newHttpClient();
-        Instant deadline = Instant.now().plusSeconds(30);
-        while (true) {
+        HttpRequest ping = HttpRequest.newBuilder(URI.create(endpoint() + "/moto-api/")).timeout(Duration.ofSeconds(2)).build();
+        Wait.until("moto_server answers on port " + port, () -> {
             if (!process.isAlive()) {
                 throw new IllegalStateException("moto_server exited: " + Files.readString(log));
             }
-            try {
-                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(endpoint() + "/moto-api/"))
-                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
-                if (r.statusCode() == 200) {
-                    return this;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            if (Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException("moto_server did not answer within 30 s: " + Files.readString(log));
-            }
-            Thread.sleep(100);
-        }
+            return http.send(ping, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        });
+        return this;
     }
 
     public String endpoint() {
         return "http://127.0.0.1:" + port;
+    }
+
+    public URI uri() {
+        return URI.create(endpoint());
     }
 
     public int port() {
@@ -116,7 +102,9 @@ public final class MotoServer implements BeforeAllCallback, AfterAllCallback, Au
             process.descendants().forEach(ProcessHandle::destroy);
             process.destroy();
             try {
-                process.waitFor();
+                if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
