@@ -1,6 +1,9 @@
 package dev.ferry.ui.tunnels;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.app.FerryCore;
+import dev.ferry.app.integrations.DBeaverSetup;
 import dev.ferry.app.testsupport.TestWorkspaces;
 import dev.ferry.app.tunnels.Tunnel;
 import dev.ferry.app.tunnels.TunnelStatus;
@@ -8,6 +11,7 @@ import dev.ferry.tunnel.testsupport.FreePorts;
 import dev.ferry.tunnel.testsupport.MariaDbServer;
 import dev.ferry.tunnel.testsupport.MotoServer;
 import dev.ferry.tunnel.testsupport.Processes;
+import dev.ferry.tunnel.testsupport.Wait;
 import dev.ferry.ui.FerryDesktop;
 import dev.ferry.ui.testing.DesktopFixture;
 import javafx.scene.control.ButtonType;
@@ -39,7 +43,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Connect on a {@code protocol: mysql} database through the window, against the real MariaDB (TLS
  * upstream, the password from a Secrets Manager secret in moto): the tab is Ready and shows the
  * mysql and mariadb commands, the Connector/J and MariaDB Connector/J URLs and MYSQL_* variables,
- * and the mysql command it shows gets through.
+ * and the mysql command it shows gets through; "Open in DBeaver" writes DBeaver's MySQL data source
+ * whose Connector/J URL works.
  */
 class MySqlTunnelTabTest {
     @RegisterExtension
@@ -132,5 +137,19 @@ class MySqlTunnelTabTest {
                 + " -N -B -e 'select concat(current_user(), \" \", database())'"), null, 60);
         assertThat(client.exit()).as(client.err()).isZero();
         assertThat(client.out().trim()).isEqualTo(MariaDbServer.NATIVE_USER + "@% " + MariaDbServer.DATABASE);
+
+        // Open in DBeaver: DBeaver's MySQL provider and its "MySQL" (mysql8) driver, with a URL that works.
+        Path dbeaverWs = dir.resolve("dbeaver-workspace");
+        core.settings().update(s -> s.dbeaverWorkspace = dbeaverWs.toString());
+        ui.click(ui.nodeIn(view, "#openInDbeaver", javafx.scene.Node.class));
+        Path file = DBeaverSetup.dataSourcesFile(dbeaverWs);
+        Wait.until("DBeaver's data-sources.json is written", () -> Files.exists(file));
+        JsonNode conn = new ObjectMapper().readTree(file.toFile()).get("connections").elements().next();
+        assertThat(conn.get("provider").asText()).isEqualTo("mysql");
+        assertThat(conn.get("driver").asText()).isEqualTo("mysql8");
+        assertThat(conn.get("configuration").get("port").asText()).isEqualTo(String.valueOf(port));
+        String url = conn.get("configuration").get("url").asText();
+        assertThat(url).isEqualTo(ui.textIn(view, "#mysqlJdbcUrl"));
+        assertThat(TunnelFixtures.query(url, "select database()")).isEqualTo(MariaDbServer.DATABASE);
     }
 }
