@@ -56,9 +56,9 @@ final class DbCommand {
                 out.println(arr.toPrettyString());
                 return;
             }
-            Table t = new Table("Name", "Description", "Type", "Allowed Users", "Labels");
+            Table t = new Table("Name", "Description", "Type", "Protocol", "Allowed Users", "Labels");
             for (DatabaseResource d : list) {
-                t.row(d.name(), d.description(), d.typeName(), "[" + String.join(" ", d.allowedUsers()) + "]",
+                t.row(d.name(), d.description(), d.typeName(), d.protocol(), "[" + String.join(" ", d.allowedUsers()) + "]",
                         AppsCommand.labels(d.labels()));
             }
             out.print(t.render());

@@ -12,9 +12,11 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 import java.io.PrintWriter;
+import java.util.List;
 
 @Command(name = "db", description = "Local database tunnel: clients connect to 127.0.0.1 with no password; "
-        + "Ferry logs in upstream with IAM (RDS token, Redshift, Secrets Manager).")
+        + "Ferry logs in upstream with IAM (RDS token, Redshift, Secrets Manager). PostgreSQL, Redshift and MySQL "
+        + "(Aurora MySQL, RDS MySQL, MariaDB).")
 final class ProxyDbCommand implements Runnable {
     @ParentCommand
     ProxyCommand proxy;
@@ -44,10 +46,19 @@ final class ProxyDbCommand implements Runnable {
             DatabaseTunnelInfo info = (DatabaseTunnelInfo) t.info().orElseThrow();
             ConnectionStrings cs = new ConnectionStrings(info.endpoint(t.port()));
             String nl = System.lineSeparator();
-            out.print("Started database tunnel for " + db.name() + " on " + t.addressText() + " ("
-                    + info.authentication() + "). Press Ctrl-C to stop." + nl + nl
-                    + "Use the following command to connect with psql:" + nl + "  " + cs.psqlCommand() + nl
-                    + "JDBC URL:" + nl + "  " + cs.jdbcUrl() + nl);
+            StringBuilder b = new StringBuilder("Started database tunnel for " + db.name() + " on " + t.addressText()
+                    + " (" + info.authentication() + "). Press Ctrl-C to stop." + nl + nl);
+            List<ConnectionStrings.ClientString> commands = cs.forClients().stream()
+                    .filter(c -> c.form() == ConnectionStrings.Form.COMMAND).toList();
+            for (int i = 0; i < commands.size(); i++) {
+                b.append(i == 0 ? "Use the following command to connect with " : "or with ")
+                        .append(commands.get(i).label()).append(':').append(nl)
+                        .append("  ").append(commands.get(i).value()).append(nl);
+            }
+            List<ConnectionStrings.ClientString> jdbc = cs.jdbcUrls();
+            b.append(jdbc.size() == 1 ? "JDBC URL:" : "JDBC URLs:").append(nl);
+            jdbc.forEach(j -> b.append("  ").append(jdbc.size() == 1 ? "" : j.label() + ": ").append(j.value()).append(nl));
+            out.print(b);
         });
     }
 }

@@ -3,16 +3,26 @@ package dev.ferry.app.db;
 import dev.ferry.app.FerryException;
 import dev.ferry.app.model.DatabaseResource;
 import dev.ferry.app.tunnels.DatabaseTunnelInfo;
+import dev.ferry.app.model.DatabaseFlavour;
+import dev.ferry.tunnel.db.DbTunnel;
+import dev.ferry.tunnel.mysql.MySqlTunnel;
+import dev.ferry.tunnel.mysql.MySqlTunnelConfig;
 import dev.ferry.tunnel.pg.CredentialException;
+import dev.ferry.tunnel.pg.PgTunnel;
 import dev.ferry.tunnel.pg.PasswordSupplier;
 import dev.ferry.tunnel.pg.PgTunnelConfig;
 import dev.ferry.tunnel.pg.TlsMode;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-/** Turns a workspace database and a credential source into a PostgreSQL tunnel config. */
+/**
+ * Turns a workspace database and a credential source into a database tunnel: the PostgreSQL
+ * tunnel for PostgreSQL and Redshift, the MySQL tunnel for {@code protocol: mysql} (MySQL, Aurora
+ * MySQL, MariaDB). Both take the same TLS settings and the same per-connection credentials.
+ */
 public final class DatabaseAccess {
     private DatabaseAccess() {
     }
@@ -34,10 +44,28 @@ public final class DatabaseAccess {
         }
     }
 
+    /** Starts the tunnel that speaks the database's protocol on 127.0.0.1:{@code port}. */
+    public static DbTunnel start(DatabaseResource db, String dbUser, String dbName, int port,
+                                 DbCredentialSource source) throws IOException {
+        if (db.flavour() == DatabaseFlavour.MYSQL) {
+            return MySqlTunnel.start(mysqlConfig(db, dbUser, dbName, port, source));
+        }
+        return PgTunnel.start(config(db, dbUser, dbName, port, source));
+    }
+
+    public static MySqlTunnelConfig mysqlConfig(DatabaseResource db, String dbUser, String dbName, int port,
+                                                DbCredentialSource source) {
+        return new MySqlTunnelConfig(port, db.host(), db.port(), tlsMode(db.tls().mode()), extraCas(db), dbUser,
+                dbName, supplier(source), MySqlTunnelConfig.DEFAULT_CONNECT_TIMEOUT);
+    }
+
+    private static List<Path> extraCas(DatabaseResource db) {
+        return db.tls().caCertFile().isEmpty() ? List.of() : List.of(Path.of(db.tls().caCertFile()));
+    }
+
     public static PgTunnelConfig config(DatabaseResource db, String dbUser, String dbName, int port,
                                         DbCredentialSource source) {
-        List<Path> extraCas = db.tls().caCertFile().isEmpty() ? List.of() : List.of(Path.of(db.tls().caCertFile()));
-        return new PgTunnelConfig(port, db.host(), db.port(), tlsMode(db.tls().mode()), extraCas, dbUser, dbName,
+        return new PgTunnelConfig(port, db.host(), db.port(), tlsMode(db.tls().mode()), extraCas(db), dbUser, dbName,
                 supplier(source), PgTunnelConfig.DEFAULT_CONNECT_TIMEOUT);
     }
 

@@ -37,8 +37,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * assumed first (auto-refreshed) and its credentials used for those calls.
  */
 public final class DbAuth implements AutoCloseable {
-    /** RDS tokens live 15 minutes; reuse one for at most this long. */
-    static final Duration TOKEN_REUSE = Duration.ofMinutes(10);
     static final int REDSHIFT_DURATION = 900;
 
     private final AwsSetup aws;
@@ -46,6 +44,8 @@ public final class DbAuth implements AutoCloseable {
     private final Clock clock;
     private final ObjectMapper json = new ObjectMapper();
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+    /** Assumed roles by role, external id and region: assumed once, refreshed by the SDK before they expire. */
+    private final Map<String, StsAssumeRoleCredentialsProvider> roles = new ConcurrentHashMap<>();
 
     private record Cached(DbLogin login, Instant until) {
     }
@@ -98,20 +98,29 @@ public final class DbAuth implements AutoCloseable {
     }
 
     private AwsCredentialsProvider assumed(String roleArn, String externalId, AwsCredentialsProvider base, Region region) {
-        StsClient sts = aws.configure(StsClient.builder(), "STS", region).credentialsProvider(base).build();
-        return StsAssumeRoleCredentialsProvider.builder().stsClient(sts).refreshRequest(r -> {
-            r.roleArn(roleArn).roleSessionName(RoleSessionName.of(sessionUser)).durationSeconds(3600);
-            if (!externalId.isEmpty()) {
-                r.externalId(externalId);
-            }
-        }).build();
+        // Keyed by what the base credentials are: the workspace's own, or the database's assume_role_arn.
+        String via = base instanceof StsAssumeRoleCredentialsProvider ? "role " + System.identityHashCode(base) : "base";
+        return roles.computeIfAbsent(roleArn + "|" + externalId + "|" + region.id() + "|" + via,
+                k -> {
+                    StsClient sts = aws.configure(StsClient.builder(), "STS", region).credentialsProvider(base).build();
+                    return StsAssumeRoleCredentialsProvider.builder().stsClient(sts).refreshRequest(r -> {
+                        r.roleArn(roleArn).roleSessionName(RoleSessionName.of(sessionUser)).durationSeconds(3600);
+                        if (!externalId.isEmpty()) {
+                            r.externalId(externalId);
+                        }
+                    }).build();
+                });
     }
 
+    /**
+     * A fresh RDS IAM token for each connection (PostgreSQL and MySQL alike): a presigned
+     * {@code connect} for the real host:port and user, signed locally with the database's
+     * credentials (an assumed role is assumed once and refreshed by the SDK, not per token).
+     */
     DbLogin rdsToken(DatabaseResource db, Region region, String dbUser) {
-        String key = "rds|" + db.name() + "|" + dbUser;
-        return cached(key, TOKEN_REUSE, () -> {
-            RdsUtilities utilities = RdsUtilities.builder().region(region)
-                    .credentialsProvider(credentialsFor(db, region)).build();
+        AwsCredentialsProvider creds = credentialsFor(db, region);
+        return call(db, "RDS IAM token", () -> {
+            RdsUtilities utilities = RdsUtilities.builder().region(region).credentialsProvider(creds).build();
             String token = utilities.generateAuthenticationToken(b -> b.hostname(db.host()).port(db.port())
                     .username(dbUser).region(region));
             return new DbLogin(dbUser, token);
@@ -235,5 +244,7 @@ public final class DbAuth implements AutoCloseable {
     @Override
     public void close() {
         cache.clear();
+        roles.values().forEach(StsAssumeRoleCredentialsProvider::close);
+        roles.clear();
     }
 }

@@ -154,12 +154,18 @@ public final class DBeaverSetup {
 
     // ---- data-sources.json --------------------------------------------------------------------
 
+    /** DBeaver's data source provider: {@code postgresql} (also Redshift's), {@code mysql} (also MariaDB's). */
     public static String providerId(DatabaseFlavour f) {
-        return "postgresql";
+        return f == DatabaseFlavour.MYSQL ? "mysql" : "postgresql";
     }
 
+    /** DBeaver's driver: {@code postgres-jdbc}, {@code redshift}, {@code mysql8} ("MySQL", Connector/J 8+). */
     public static String driverId(DatabaseFlavour f) {
-        return f == DatabaseFlavour.REDSHIFT ? "redshift" : "postgres-jdbc";
+        return switch (f) {
+            case REDSHIFT -> "redshift";
+            case MYSQL -> "mysql8";
+            case POSTGRES -> "postgres-jdbc";
+        };
     }
 
     /** Stable per tunnel: driver id, "ferry", and a hash of workspace, host/port, user and database. */

@@ -72,7 +72,15 @@ public record DatabaseResource(String name, String description, String protocol,
 
     /** What kind of server this is for clients: the one fact the desktop and the CLI both use. */
     public DatabaseFlavour flavour() {
+        if (isMysql()) {
+            return DatabaseFlavour.MYSQL;
+        }
         return isRedshift() || isRedshiftServerless() ? DatabaseFlavour.REDSHIFT : DatabaseFlavour.POSTGRES;
+    }
+
+    /** {@code protocol: mysql}: MySQL, Aurora MySQL, RDS MySQL or MariaDB. */
+    public boolean isMysql() {
+        return "mysql".equals(protocol);
     }
 
     private URI parsedUri() {
@@ -81,13 +89,13 @@ public record DatabaseResource(String name, String description, String protocol,
     }
 
     public boolean isRedshift() {
-        return !aws.redshiftClusterId().isEmpty()
-                || (host().endsWith(".redshift.amazonaws.com") && !isRedshiftServerless());
+        return !isMysql() && (!aws.redshiftClusterId().isEmpty()
+                || (host().endsWith(".redshift.amazonaws.com") && !isRedshiftServerless()));
     }
 
     public boolean isRedshiftServerless() {
-        return !aws.redshiftServerlessWorkgroup().isEmpty()
-                || host().endsWith(".redshift-serverless.amazonaws.com");
+        return !isMysql() && (!aws.redshiftServerlessWorkgroup().isEmpty()
+                || host().endsWith(".redshift-serverless.amazonaws.com"));
     }
 
     public boolean isAurora() {
@@ -106,7 +114,11 @@ public record DatabaseResource(String name, String description, String protocol,
         if (isRedshift()) {
             return "Redshift";
         }
-        String engine = "postgres".equals(protocol) ? "PostgreSQL" : protocol;
+        String engine = switch (protocol == null ? "" : protocol) {
+            case "postgres" -> "PostgreSQL";
+            case "mysql" -> "MySQL";
+            default -> protocol;
+        };
         if (isAurora()) {
             return "Aurora " + engine;
         }

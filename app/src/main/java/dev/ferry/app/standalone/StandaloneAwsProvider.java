@@ -34,7 +34,6 @@ import dev.ferry.app.db.DatabaseAccess;
 import dev.ferry.app.db.DbAuth;
 import dev.ferry.app.db.DbCredentialSource;
 import dev.ferry.tunnel.aws.AwsProxy;
-import dev.ferry.tunnel.pg.PgTunnel;
 import dev.ferry.tunnel.aws.AwsProxyConfig;
 import dev.ferry.tunnel.aws.LocalCredentials;
 import dev.ferry.tunnel.aws.ProxyMode;
@@ -224,8 +223,8 @@ public final class StandaloneAwsProvider implements AccessProvider {
             throws IOException {
         DatabaseAccess.checkAllowed(db, dbUser, dbName);
         DbCredentialSource source = new DbAuth(aws, workspace.user(), Clock.systemUTC()).sourceFor(db);
-        PgTunnel tunnel = PgTunnel.start(DatabaseAccess.config(db, dbUser, dbName, port, source));
-        return new TunnelOpener.Opened(tunnel, DatabaseAccess.info(db, dbUser, dbName, source));
+        return new TunnelOpener.Opened(DatabaseAccess.start(db, dbUser, dbName, port, source),
+                DatabaseAccess.info(db, dbUser, dbName, source));
     }
 
     /** Extra ports (comma-separated) the HTTPS_PROXY mode may relay to for hosts that are not AWS; 443 always. */

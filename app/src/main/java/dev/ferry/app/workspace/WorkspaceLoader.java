@@ -37,7 +37,7 @@ import java.util.regex.Pattern;
  */
 public final class WorkspaceLoader {
 
-    static final Set<String> PROTOCOLS = Set.of("postgres");
+    static final Set<String> PROTOCOLS = Set.of("postgres", "mysql");
     static final Set<String> TLS_MODES = Set.of("verify-full", "verify-ca", "insecure");
     private static final Pattern ACCOUNT_ID = Pattern.compile("\\d{12}");
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d+");
@@ -292,7 +292,8 @@ public final class WorkspaceLoader {
                 unique(names, d.name, at + "/name", "database");
                 if (d.protocol != null && !PROTOCOLS.contains(d.protocol)) {
                     problem(at + "/protocol", "'" + d.protocol + "' is not supported; supported: "
-                            + String.join(", ", PROTOCOLS) + " (Redshift speaks postgres)");
+                            + String.join(", ", PROTOCOLS.stream().sorted().toList())
+                            + " (Redshift speaks postgres; Aurora MySQL, RDS MySQL and MariaDB speak mysql)");
                 }
                 if (d.uri != null && !validHostPort(d.uri)) {
                     problem(at + "/uri", "'" + d.uri + "' is not host:port");

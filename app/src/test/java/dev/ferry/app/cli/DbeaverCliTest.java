@@ -58,6 +58,39 @@ class DbeaverCliTest {
     }
 
     @Test
+    void aMysqlDatabaseGetsDBeaversMysqlProviderAndMysql8Driver() throws Exception {
+        Path ws = dir.resolve("shop.yaml");
+        Files.writeString(ws, """
+                name: shop
+                databases:
+                  - name: shop
+                    protocol: mysql
+                    uri: shop.cluster-c9abcdefghij.us-east-1.rds.amazonaws.com:3306
+                    labels: {env: dev}
+                roles:
+                  - name: devs
+                    allow:
+                      db_labels: {'*': '*'}
+                      db_users: [app]
+                      db_names: ['*']
+                """);
+        Path dbeaver = dir.resolve("workspace6");
+        Result r = ferry("dbeaver", "add", "shop", "--db-user", "app", "--db-name", "shop", "--port", "13306",
+                "--dbeaver-workspace", dbeaver.toString(), "-w", ws.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode conn = new ObjectMapper().readTree(dbeaver.resolve("General/.dbeaver/data-sources.json").toFile())
+                .get("connections").elements().next();
+        assertThat(conn.get("provider").asText()).isEqualTo("mysql");
+        assertThat(conn.get("driver").asText()).isEqualTo("mysql8");
+        JsonNode cfg = conn.get("configuration");
+        assertThat(cfg.get("url").asText()).isEqualTo("jdbc:mysql://127.0.0.1:13306/shop?user=app&sslMode=DISABLED");
+        assertThat(cfg.get("host").asText()).isEqualTo("127.0.0.1");
+        assertThat(cfg.get("port").asText()).isEqualTo("13306");
+        assertThat(cfg.get("database").asText()).isEqualTo("shop");
+        assertThat(cfg.get("user").asText()).isEqualTo("app");
+    }
+
+    @Test
     void aCorruptFileIsNeverOverwritten() throws Exception {
         Path dbeaver = dir.resolve("workspace6");
         Path file = dbeaver.resolve("General/.dbeaver/data-sources.json");

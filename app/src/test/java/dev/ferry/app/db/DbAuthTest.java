@@ -164,9 +164,10 @@ class DbAuthTest {
         k = hmac(k, "aws4_request");
         assertThat(hex(hmac(k, stringToSign))).isEqualTo(q.get("X-Amz-Signature"));
 
-        // Reused briefly for the same user, fresh for another user.
-        assertThat(src.login("alice", "orders").password()).isEqualTo(token);
+        // A fresh token for each connection, signed with the same assumed role (assumed once, not per token).
+        assertThat(src.login("alice", "orders").password()).startsWith(host + ":5433/?").contains("DBUser=alice");
         assertThat(src.login("bob", "orders").password()).contains("DBUser=bob");
+        assertThat(moto.state().path("sts").path("AssumedRole")).hasSize(1);
     }
 
     @Test

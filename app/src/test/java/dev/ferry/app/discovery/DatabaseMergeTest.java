@@ -72,7 +72,9 @@ class DatabaseMergeTest {
                 other.name() + "/DISCOVERED");
         assertThat(r.database("orders").orElseThrow().unavailableReason()).hasValueSatisfying(
                 why -> assertThat(why).startsWith("IAM database authentication is off"));
-        assertThat(r.database("legacy").orElseThrow().unavailableReason()).hasValue(ServingRules.MYSQL_NOT_SUPPORTED);
+        assertThat(r.database("legacy").orElseThrow().unavailableReason()).isEmpty(); // MySQL is served
+        assertThat(new DatabaseMerge(new ServingRules(false)).merge(List.of(legacy), List.of(mysql), List.of())
+                .database("legacy").orElseThrow().unavailableReason()).hasValue(ServingRules.MYSQL_NOT_SUPPORTED);
         assertThat(r.database("local").orElseThrow().discovered()).isEmpty();
         assertThat(r.database("local").orElseThrow().database()).isSameAs(local);
     }

@@ -144,11 +144,13 @@ class DatabaseScannerTest {
                 why -> assertThat(why).startsWith("IAM database authentication is off on this instance.")
                         .contains("aws rds modify-db-instance --db-instance-identifier reports --enable-iam-database-authentication")
                         .contains("aws.secret_store.secret_id"));
-        assertThat(r.database(name("legacy", "rds", EAST, A)).orElseThrow().unavailableReason())
-                .hasValue("MySQL tunnels are not supported yet.");
+        // MySQL engines are served (MySQL tunnels): listed with protocol mysql and no mark.
+        assertThat(r.database(name("legacy", "rds", EAST, A)).orElseThrow().unavailableReason()).isEmpty();
         assertThat(r.database(name("legacy", "rds", EAST, A)).orElseThrow().database().protocol()).isEqualTo("mysql");
-        assertThat(r.database(name("billing", "rds-aurora", WEST, B)).orElseThrow().unavailableReason())
-                .hasValue("MySQL tunnels are not supported yet.");
+        assertThat(r.database(name("legacy", "rds", EAST, A)).orElseThrow().database().typeName()).isEqualTo("RDS MySQL");
+        assertThat(r.database(name("billing", "rds-aurora", WEST, B)).orElseThrow().unavailableReason()).isEmpty();
+        assertThat(r.database(name("billing", "rds-aurora", WEST, B)).orElseThrow().database().typeName())
+                .isEqualTo("Aurora MySQL");
         assertThat(r.database(name("paused", "rds", EAST, A)).orElseThrow().unavailableReason())
                 .hasValue("The instance is stopped; start it (`aws rds start-db-instance --db-instance-identifier paused`) "
                         + "to connect.");
@@ -158,14 +160,16 @@ class DatabaseScannerTest {
                 .hasValue("The workgroup is still being created; try again when it is available.");
         assertThat(r.databases().stream().filter(DiscoveredDatabase::available).map(DiscoveredDatabase::name))
                 .containsExactlyInAnyOrder(name("bdwh", "redshift-serverless", WEST, B), name("dwh", "redshift-serverless", EAST, A),
+                        name("billing", "rds-aurora", WEST, B), name("legacy", "rds", EAST, A),
                         name("ledger", "rds-aurora", EAST, A), name("ledger-reader", "rds-aurora", EAST, A),
                         name("orders", "rds", EAST, A), name("orders", "rds", WEST, A), name("warehouse", "redshift", WEST, A));
 
-        // The MySQL rule is one switch: with MySQL tunnels, only the real reasons remain.
-        DiscoveryResult withMysql = scan(env(), ScanOptions.DEFAULT.withBackoff(FAST).withRules(new ServingRules(true)),
+        // The MySQL rule is one switch: without MySQL tunnels, MySQL engines are marked.
+        DiscoveryResult noMysql = scan(env(), ScanOptions.DEFAULT.withBackoff(FAST).withRules(new ServingRules(false)),
                 DiscoveryWorld.base(EnumSet.of(DiscoveryType.RDS), List.of(EAST), Map.of()));
-        assertThat(withMysql.database(name("legacy", "rds", EAST, A)).orElseThrow().available()).isTrue();
-        assertThat(withMysql.database(name("reports", "rds", EAST, A)).orElseThrow().available()).isFalse();
+        assertThat(noMysql.database(name("legacy", "rds", EAST, A)).orElseThrow().unavailableReason())
+                .hasValue(ServingRules.MYSQL_NOT_SUPPORTED);
+        assertThat(noMysql.database(name("orders", "rds", EAST, A)).orElseThrow().available()).isTrue();
     }
 
     @Test

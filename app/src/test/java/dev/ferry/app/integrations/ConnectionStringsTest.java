@@ -68,6 +68,42 @@ class ConnectionStringsTest {
     }
 
     @Test
+    void mysqlEndpointsGiveTheMysqlForms() {
+        ConnectionStrings cs = new ConnectionStrings(DatabaseEndpoint.loopback(13306, "app", "shop", DatabaseFlavour.MYSQL));
+        assertThat(cs.forClients()).extracting(ConnectionStrings.ClientString::id, ConnectionStrings.ClientString::value)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("mysqlCommand", "mysql -h 127.0.0.1 -P 13306 -u app shop"),
+                        org.assertj.core.groups.Tuple.tuple("mariadbCommand", "mariadb -h 127.0.0.1 -P 13306 -u app shop"),
+                        org.assertj.core.groups.Tuple.tuple("mysqlJdbcUrl", "jdbc:mysql://127.0.0.1:13306/shop?user=app&sslMode=DISABLED"),
+                        org.assertj.core.groups.Tuple.tuple("mariadbJdbcUrl", "jdbc:mariadb://127.0.0.1:13306/shop?user=app"));
+        assertThat(cs.jdbcUrl()).isEqualTo(cs.mysqlJdbcUrl());
+        assertThat(cs.jdbcUrls()).extracting(ConnectionStrings.ClientString::id).containsExactly("mysqlJdbcUrl", "mariadbJdbcUrl");
+        assertThat(cs.environmentName()).isEqualTo("MYSQL_*");
+        assertThat(cs.environment(ShellKind.UNIX)).isEqualTo("export MYSQL_HOST=\"127.0.0.1\"\nexport MYSQL_TCP_PORT=\"13306\"\n");
+        // PostgreSQL and Redshift keep their forms; the CLI's JDBC URL is the flavour's driver.
+        ConnectionStrings rs = new ConnectionStrings(DatabaseEndpoint.loopback(15439, "a", "dev", DatabaseFlavour.REDSHIFT));
+        assertThat(rs.forClients()).extracting(ConnectionStrings.ClientString::id)
+                .containsExactly("psqlCommand", "libpqUri", "postgresJdbcUrl", "redshiftJdbcUrl");
+        assertThat(rs.jdbcUrls()).extracting(ConnectionStrings.ClientString::id).containsExactly("redshiftJdbcUrl");
+        assertThat(rs.environmentName()).isEqualTo("PG*");
+    }
+
+    @Test
+    void mysqlCommandsQuoteNamesForBash() throws Exception {
+        ConnectionStrings cs = new ConnectionStrings(new DatabaseEndpoint("127.0.0.1", 13306, USER, DB,
+                DatabaseFlavour.MYSQL, null));
+        for (String command : List.of(cs.mysqlCommand(), cs.mariadbCommand())) {
+            // bash parses the command; printf shows the words the client would get.
+            String words = command.substring(command.indexOf(' '));
+            Process p = new ProcessBuilder("bash", "-c", "printf '%s\\n'" + words).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(p.waitFor()).isZero();
+            assertThat(out.split("\n")).containsExactly("-h", "127.0.0.1", "-P", "13306", "-u", USER, DB);
+        }
+        assertThat(cs.mysqlJdbcUrl()).startsWith("jdbc:mysql://127.0.0.1:13306/my%20db%3B%26%7C%3D%3F%23%2F%C3%A9?user=o%27brien");
+    }
+
+    @Test
     void psqlCommandRunsThroughBash() throws Exception {
         String command = new ConnectionStrings(endpoint).psqlCommand() + " -X -A -t -w -c " + EnvBlock.posixDoubleQuoted(QUERY);
         assertThat(PostgresServer.run(List.of("bash", "-c", command), 60).strip()).isEqualTo(EXPECTED);

@@ -71,5 +71,23 @@ class ModelTest {
         assertThat(aurora.port()).isEqualTo(5432);
         assertThat(pg.port()).isEqualTo(6543);
         assertThat(pg.host()).isEqualTo("localhost");
+        assertThat(List.of(rs, rss, aurora, rds, pg)).extracting(DatabaseResource::flavour).containsExactly(
+                DatabaseFlavour.REDSHIFT, DatabaseFlavour.REDSHIFT, DatabaseFlavour.POSTGRES, DatabaseFlavour.POSTGRES,
+                DatabaseFlavour.POSTGRES);
+    }
+
+    @Test
+    void mysqlProtocolDatabasesAreOneFlavourWithPort3306() {
+        var aurora = new DatabaseResource("a", null, "mysql", "shop.cluster-abc.us-east-1.rds.amazonaws.com", null, null, null, null, null);
+        var rds = new DatabaseResource("d", null, "mysql", "shop.abc.us-east-1.rds.amazonaws.com:3307", null, null, null, null, null);
+        var maria = new DatabaseResource("m", null, "mysql", "localhost:3306", null, null, null, null, null);
+        // a host name that looks like Redshift does not make a MySQL database a Redshift one
+        var odd = new DatabaseResource("o", null, "mysql", "x.abc.us-east-1.redshift.amazonaws.com:3306", null, null, null, null, null);
+        assertThat(List.of(aurora, rds, maria, odd)).extracting(DatabaseResource::typeName)
+                .containsExactly("Aurora MySQL", "RDS MySQL", "MySQL", "MySQL");
+        assertThat(List.of(aurora, rds, maria, odd)).extracting(DatabaseResource::flavour).containsOnly(DatabaseFlavour.MYSQL);
+        assertThat(DatabaseFlavour.MYSQL.protocol()).isEqualTo("mysql");
+        assertThat(aurora.port()).isEqualTo(3306);
+        assertThat(rds.port()).isEqualTo(3307);
     }
 }

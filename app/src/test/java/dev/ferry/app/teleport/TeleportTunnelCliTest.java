@@ -7,7 +7,13 @@ import dev.ferry.app.cli.FerryCli;
 import dev.ferry.app.tunnels.Tunnel;
 import dev.ferry.app.tunnels.TunnelSpec;
 import dev.ferry.app.tunnels.TunnelStatus;
+import dev.ferry.tunnel.mysql.MySqlTunnel;
+import dev.ferry.tunnel.mysql.MySqlTunnelConfig;
+import dev.ferry.tunnel.pg.PasswordSupplier;
+import dev.ferry.tunnel.pg.TlsMode;
+import dev.ferry.tunnel.testsupport.MariaDbServer;
 import dev.ferry.tunnel.testsupport.PostgresServer;
+import dev.ferry.tunnel.testsupport.Processes;
 import dev.ferry.tunnel.testsupport.Wait;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -193,6 +199,44 @@ class TeleportTunnelCliTest {
         assertThat(r.err.toString()).contains("Stopped pg-local");
         assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
         assertThat(portFree(port)).isTrue();
+    }
+
+    /**
+     * A MySQL database of the cluster: {@code tsh proxy db --tunnel} as for PostgreSQL, and the tab's
+     * and CLI's MySQL forms. Teleport's database service is stood in for by Ferry's own MySQL tunnel
+     * in front of the real MariaDB (the stand-in tsh relays bytes; the service logs in over TLS).
+     */
+    @Test
+    void proxyDbOnAMysqlDatabaseRunsTshProxyDbTunnelAndMariadbGetsThrough() throws Exception {
+        MariaDbServer maria = MariaDbServer.shared();
+        try (MySqlTunnel service = MySqlTunnel.start(new MySqlTunnelConfig(0, "127.0.0.1", maria.port(),
+                TlsMode.VERIFY_FULL, List.of(maria.caPem()), MariaDbServer.NATIVE_USER, MariaDbServer.DATABASE,
+                PasswordSupplier.fixed(MariaDbServer.PASSWORD), null))) {
+            tsh.addRelayedDatabase("shop", "mysql", service.localAddress().getPort(), MariaDbServer.NATIVE_USER);
+            login();
+            Running r = new Running("proxy", "db", "shop", "--db-user", MariaDbServer.NATIVE_USER,
+                    "--db-name", MariaDbServer.DATABASE);
+            int port = r.port();
+            String out = r.out.toString();
+            assertThat(out).contains("Started database tunnel for shop on 127.0.0.1:" + port)
+                    .contains("Teleport certificate of alice")
+                    .contains("mysql -h 127.0.0.1 -P " + port + " -u " + MariaDbServer.NATIVE_USER + " " + MariaDbServer.DATABASE)
+                    .contains("jdbc:mysql://127.0.0.1:" + port + "/" + MariaDbServer.DATABASE)
+                    .contains("jdbc:mariadb://127.0.0.1:" + port + "/" + MariaDbServer.DATABASE);
+            var client = Processes.run(List.of("mariadb", "-h", "127.0.0.1", "-P", String.valueOf(port), "-u",
+                    MariaDbServer.NATIVE_USER, "-N", "-B", MariaDbServer.DATABASE, "-e",
+                    "select concat(current_user(), ' ', database())"), null, 60);
+            assertThat(client.exit()).as(client.err()).isZero();
+            assertThat(client.out().trim()).isEqualTo(MariaDbServer.NATIVE_USER + "@% " + MariaDbServer.DATABASE);
+
+            JsonNode call = tsh.calls().stream().filter(c -> c.get("argv").get(0).asText().equals("proxy"))
+                    .findFirst().orElseThrow();
+            List<String> argv = new ArrayList<>();
+            call.get("argv").forEach(a -> argv.add(a.asText()));
+            assertThat(argv).containsExactly("proxy", "db", "--tunnel", "--db-user=" + MariaDbServer.NATIVE_USER,
+                    "--db-name=" + MariaDbServer.DATABASE, "--port=" + port, "shop", "--proxy=" + TshStub.PROXY);
+            assertThat(r.stop()).isZero();
+        }
     }
 
     @Test

@@ -126,7 +126,13 @@ public final class TshStub {
      * 127.0.0.1:{@code upstreamPort}; {@code tsh db ls} allows the given users.
      */
     public void addRelayedDatabase(String name, int upstreamPort, String... allowedUsers) throws IOException {
-        ObjectNode d = db(name, "postgres", "localhost:" + upstreamPort);
+        addRelayedDatabase(name, "postgres", upstreamPort, allowedUsers);
+    }
+
+    /** The same for a database of another protocol ({@code mysql}: Teleport's MySQL database access). */
+    public void addRelayedDatabase(String name, String protocol, int upstreamPort, String... allowedUsers)
+            throws IOException {
+        ObjectNode d = db(name, protocol, "localhost:" + upstreamPort);
         ArrayNode allowed = d.putObject("users").putArray("allowed");
         for (String u : allowedUsers) {
             allowed.add(u);

@@ -186,14 +186,42 @@ class WorkspaceLoaderTest {
                   region: moon-base
                 databases:
                   - name: d
-                    protocol: mysql
-                    uri: db.example.com:3306
+                    protocol: mongodb
+                    uri: db.example.com:27017
                     tls:
                       mode: verify-sometimes
                 """));
         assertThat(e.problems()).extracting(WorkspaceException.Problem::field)
                 .containsExactlyInAnyOrder("aws.region", "databases[0].protocol", "databases[0].tls.mode");
         assertThat(e.problems()).extracting(WorkspaceException.Problem::line).containsExactlyInAnyOrder(3, 6, 9);
+        assertThat(e.getMessage()).contains("/ws/team.yaml:6").contains("'mongodb' is not supported; supported: mysql, postgres");
+    }
+
+    @Test
+    void mysqlProtocolDatabasesLoadAsTheMysqlFlavour() {
+        StandaloneWorkspace ws = (StandaloneWorkspace) loader.parse(file, """
+                name: x
+                databases:
+                  - name: shop
+                    protocol: mysql
+                    uri: shop.cluster-c9abcdefghij.eu-west-1.rds.amazonaws.com
+                    aws:
+                      region: eu-west-1
+                  - name: legacy
+                    protocol: mysql
+                    uri: maria.internal:3307
+                    aws:
+                      secret_store:
+                        secret_id: legacy-db
+                """);
+        DatabaseResource shop = ws.database("shop").orElseThrow();
+        assertThat(shop.flavour()).isEqualTo(dev.ferry.app.model.DatabaseFlavour.MYSQL);
+        assertThat(shop.typeName()).isEqualTo("Aurora MySQL");
+        assertThat(shop.port()).isEqualTo(3306);
+        DatabaseResource legacy = ws.database("legacy").orElseThrow();
+        assertThat(legacy.typeName()).isEqualTo("MySQL");
+        assertThat(legacy.port()).isEqualTo(3307);
+        assertThat(legacy.aws().secretId()).isEqualTo("legacy-db");
     }
 
     @Test

@@ -22,7 +22,8 @@ import java.util.stream.Stream;
  * <p>Users: {@link #NATIVE_USER} (mysql_native_password, {@link #PASSWORD}, TLS required) and
  * {@link #IAM_USER} (pam: a PAM service {@code /etc/pam.d/ferry-test-N}, written by the set-up
  * and removed at stop, whose {@code pam_exec expose_authtok} script records each password it is
- * given and accepts only {@link #expectIamToken}; TLS required). Administration goes through
+ * given and accepts only {@link #expectIamToken} or, when set, one starting with
+ * {@link #acceptIamTokensStartingWith}; TLS required). Administration goes through
  * the unix socket as root. The database {@link #DATABASE} exists.
  */
 public final class MariaDbServer implements AutoCloseable {
@@ -79,8 +80,13 @@ public final class MariaDbServer implements AutoCloseable {
                 "# pam_exec expose_authtok: the password arrives on stdin, NUL-terminated",
                 "tok=$(tr -d '\\000')",
                 "printf '%s\\n' \"$tok\" >> '" + dir.resolve("iam-received") + "'",
-                "[ -n \"$tok\" ] && [ \"$tok\" = \"$(cat '" + dir.resolve("iam-expected") + "')\" ]", ""));
+                "[ -n \"$tok\" ] || exit 1",
+                "[ \"$tok\" = \"$(cat '" + dir.resolve("iam-expected") + "')\" ] && exit 0",
+                "pre=$(cat '" + dir.resolve("iam-expected-prefix") + "')",
+                "[ -n \"$pre\" ] && case \"$tok\" in \"$pre\"*) exit 0;; esac",
+                "exit 1", ""));
         Files.writeString(dir.resolve("iam-expected"), "");
+        Files.writeString(dir.resolve("iam-expected-prefix"), "");
         Files.writeString(pam, "auth required pam_exec.so expose_authtok quiet " + script + "\n"
                 + "account required pam_permit.so\n");
         run(List.of("chmod", "755", script.toString()), 30);
@@ -170,6 +176,15 @@ public final class MariaDbServer implements AutoCloseable {
     /** The only password the PAM service accepts for {@link #IAM_USER} from now on. */
     public void expectIamToken(String token) throws IOException {
         Files.writeString(dir.resolve("iam-expected"), token);
+    }
+
+    /**
+     * Also accept, from now on, any password that starts with {@code prefix} (empty: none): for
+     * callers that cannot know the token in advance (an RDS token signed inside the code under
+     * test) and check what {@link #iamTokensReceived()} recorded instead.
+     */
+    public void acceptIamTokensStartingWith(String prefix) throws IOException {
+        Files.writeString(dir.resolve("iam-expected-prefix"), prefix);
     }
 
     /** Every password the PAM service was given, oldest first. */

@@ -19,22 +19,26 @@ import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.VBox;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A database tunnel's document: db user and name, upstream and how Ferry authenticates,
- * ready-to-copy psql command, libpq URI, JDBC URLs (PostgreSQL and Redshift drivers) and
- * PG* variables for a shell, "Open in DBeaver", and connection and byte counters.
+ * the ready-to-copy forms of the database's kind ({@link ConnectionStrings#forClients()}: psql
+ * command, libpq URI, JDBC URLs for the PostgreSQL and Redshift drivers; or mysql and mariadb
+ * commands and JDBC URLs for MySQL Connector/J and MariaDB Connector/J) and its environment
+ * variables for a shell, "Open in DBeaver", and connection and byte counters.
  */
 public final class DatabaseTunnelView extends TunnelView {
     private final Label dbUser;
     private final Label dbName;
     private final Label upstream;
     private final Label auth;
-    private final TextField psql;
-    private final TextField uri;
-    private final TextField pgJdbc;
-    private final TextField rsJdbc;
+    /** The copy rows, by id; built from the tunnel's typed info once it is known. */
+    private final GridPane strings = grid();
+    private final Map<String, TextField> stringFields = new LinkedHashMap<>();
+    private final Label envName = new Label("PG* variables for");
     private final ComboBox<ShellKind> shell = new ComboBox<>();
     private final TextArea env = new TextArea();
     private final Button dbeaver = new Button("Open in DBeaver");
@@ -48,11 +52,6 @@ public final class DatabaseTunnelView extends TunnelView {
         upstream = addDetail(details, 2, "Upstream", "", "dbUpstream");
         auth = addDetail(details, 3, "Authentication", "", "dbAuth");
 
-        GridPane strings = grid();
-        psql = addCopyRow(strings, 0, "psql", "psqlCommand");
-        uri = addCopyRow(strings, 1, "libpq URI", "libpqUri");
-        pgJdbc = addCopyRow(strings, 2, "JDBC (PostgreSQL driver)", "postgresJdbcUrl");
-        rsJdbc = addCopyRow(strings, 3, "JDBC (Redshift driver)", "redshiftJdbcUrl");
 
         shell.setId("envShell");
         shell.getItems().setAll(ShellKind.UNIX, ShellKind.POWERSHELL, ShellKind.CMD);
@@ -62,7 +61,6 @@ public final class DatabaseTunnelView extends TunnelView {
         env.setEditable(false);
         env.setPrefRowCount(4);
         env.getStyleClass().add("mono");
-        Label envName = new Label("PG* variables for");
         javafx.scene.control.Button copyEnv = Copy.button("copyPgEnv", env::getText);
         dev.ferry.ui.fx.Forms.whole(envName, shell, copyEnv);
         HBox envHead = new HBox(10, envName, shell, copyEnv);
@@ -109,16 +107,22 @@ public final class DatabaseTunnelView extends TunnelView {
             }
         }
         if (currentPort() <= 0 || info.isEmpty()) {
-            List.of(psql, uri, pgJdbc, rsJdbc).forEach(f -> f.setText(""));
+            stringFields.values().forEach(f -> f.setText(""));
             env.setText("");
             dbeaver.setDisable(true);
             return;
         }
         ConnectionStrings cs = strings();
-        psql.setText(cs.psqlCommand());
-        uri.setText(cs.libpqUri());
-        pgJdbc.setText(cs.postgresJdbcUrl());
-        rsJdbc.setText(cs.redshiftJdbcUrl());
+        List<ConnectionStrings.ClientString> forms = cs.forClients();
+        if (!List.copyOf(stringFields.keySet()).equals(forms.stream().map(ConnectionStrings.ClientString::id).toList())) {
+            strings.getChildren().clear();
+            stringFields.clear();
+            for (int i = 0; i < forms.size(); i++) {
+                stringFields.put(forms.get(i).id(), addCopyRow(strings, i, forms.get(i).label(), forms.get(i).id()));
+            }
+        }
+        forms.forEach(f -> stringFields.get(f.id()).setText(f.value()));
+        envName.setText(cs.environmentName() + " variables for");
         env.setText(cs.environment(shell.getValue()));
         dbeaver.setDisable(tunnel.localAddress() == null);
     }
