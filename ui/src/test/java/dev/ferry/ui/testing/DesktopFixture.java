@@ -425,10 +425,28 @@ public final class DesktopFixture implements BeforeEachCallback, AfterEachCallba
         waitForPulse();
     }
 
-    /** Types keys (pressed and released in turn), then waits for the pulse that handled them. */
+    /**
+     * Types keys (pressed and released in turn), then waits for the pulse that handled them. The
+     * keys go through the X server to the window that has its focus, so this first waits until the
+     * window in front (a dialog just opened, say) has the keyboard focus: under load the window
+     * manager may hand it over after JavaFX has focused the dialog's field.
+     */
     public void type(KeyCode... keys) throws Exception {
+        awaitFrontWindowFocused();
         robot.type(keys);
         waitForPulse();
+    }
+
+    private void awaitFrontWindowFocused() {
+        until("the window in front has the keyboard focus", () -> fx(() -> {
+            Window front = null;
+            for (Window w : Window.getWindows()) {
+                if (w instanceof Stage && w.isShowing()) {
+                    front = w;
+                }
+            }
+            return front == null || front.isFocused();
+        }));
     }
 
     /** Types text into the focused node, then waits for the pulse that handled it. */
@@ -446,6 +464,7 @@ public final class DesktopFixture implements BeforeEachCallback, AfterEachCallba
 
     /** Presses a chord (e.g. CONTROL, F) and releases it. */
     public void chord(KeyCode... keys) throws Exception {
+        awaitFrontWindowFocused();
         robot.press(keys);
         KeyCode[] reversed = new KeyCode[keys.length];
         for (int i = 0; i < keys.length; i++) {
