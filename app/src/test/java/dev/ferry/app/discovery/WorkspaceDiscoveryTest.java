@@ -74,20 +74,13 @@ class WorkspaceDiscoveryTest {
                 name: found
                 user: alice@acme.example
                 aws: {region: us-east-1}
-                discovery:
-                  - types: [rds, redshift, redshift-serverless]
-                    regions: [us-east-1, eu-west-1]
-                  - types: [rds]
-                    regions: [us-east-1, eu-west-1]
-                    assume_role_arn: %s
-                    external_id: %s
                 roles:
                   - name: engineers
                     allow:
                       db_labels: {env: prod}
                       db_users: [%s]
                       db_names: ['*']
-                """.formatted(ROLE_B, DiscoveryWorld.EXTERNAL_ID, PostgresServer.TRUST_USER));
+                """.formatted(PostgresServer.TRUST_USER) + DiscoveryWorld.DISCOVERY_BLOCK);
     }
 
     @AfterEach
