@@ -5,6 +5,7 @@ import dev.ferry.app.model.AppResource;
 import dev.ferry.app.model.AwsRole;
 import dev.ferry.app.model.DatabaseResource;
 import dev.ferry.app.model.Resource;
+import dev.ferry.app.model.ServingMark;
 import dev.ferry.ui.launch.ConsoleLauncher;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
@@ -22,13 +23,17 @@ import javafx.scene.layout.VBox;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /** One row of the resource list: kind badge; name and type, description and label chips; the actions, stacked. */
 final class ResourceCell extends ListCell<Resource> {
     static final String ACTION_CLASS = "resource-action";
     static final String ACCESS_CLASS = "resource-access";
+    /** The "Cannot connect: …" line of a database Ferry cannot serve. */
+    static final String MARK_CLASS = "serving-mark";
     /** The buttons' column: wide enough for "AWS CLI/SDK access ▾", the same in every row. */
     static final double ACTIONS_WIDTH = 184;
 
@@ -38,10 +43,13 @@ final class ResourceCell extends ListCell<Resource> {
     private final Consumer<String> search;
     private final BiConsumer<AppResource, List<AwsRole>> pickAccessRole;
     private final Consumer<DatabaseResource> connect;
+    private final Function<DatabaseResource, Optional<ServingMark>> marks;
 
     ResourceCell(ConsoleLauncher launcher, Consumer<Resource> primary,
                  BiConsumer<AppResource, List<AwsRole>> pickRole, Consumer<String> search,
-                 BiConsumer<AppResource, List<AwsRole>> pickAccessRole, Consumer<DatabaseResource> connect) {
+                 BiConsumer<AppResource, List<AwsRole>> pickAccessRole, Consumer<DatabaseResource> connect,
+                 Function<DatabaseResource, Optional<ServingMark>> marks) {
+        this.marks = marks;
         this.launcher = launcher;
         this.primary = primary;
         this.pickRole = pickRole;
@@ -106,17 +114,30 @@ final class ResourceCell extends ListCell<Resource> {
             chips.getChildren().add(chip);
         }
         VBox middle = new VBox(4, nameLine, description, chips);
+        Optional<ServingMark> mark = r instanceof DatabaseResource db ? marks.apply(db) : Optional.empty();
+        if (mark.isPresent()) {
+            // Plain words on the row, the whole reason (and what to do) in its tooltip; Connect is off.
+            Label why = new Label("Cannot connect: " + mark.get().reason().title());
+            why.getStyleClass().addAll(MARK_CLASS, Styles.WARNING, Styles.TEXT_SMALL);
+            why.setId("mark-" + r.name());
+            why.setMinWidth(0);
+            Tooltip reason = new Tooltip(mark.get().message());
+            reason.setWrapText(true);
+            reason.setMaxWidth(480);
+            why.setTooltip(reason);
+            middle.getChildren().add(1, why);
+        }
         middle.setAlignment(Pos.CENTER_LEFT);
         middle.setMinWidth(0);
         middle.setPrefWidth(0);
         HBox.setHgrow(middle, Priority.ALWAYS);
 
-        HBox row = new HBox(16, badge, middle, action(r));
+        HBox row = new HBox(16, badge, middle, action(r, mark.isPresent()));
         row.setAlignment(Pos.CENTER_LEFT);
         setGraphic(row);
     }
 
-    private VBox action(Resource r) {
+    private VBox action(Resource r, boolean marked) {
         Button b;
         if (r instanceof AppResource app && app.isAwsConsole()) {
             b = new Button("Launch ▾");
@@ -142,6 +163,7 @@ final class ResourceCell extends ListCell<Resource> {
             b.getStyleClass().add(Styles.ACCENT);
             b.setOnAction(e -> connect.accept(db));
             b.setId("connect-" + db.name());
+            b.setDisable(marked);
         }
         b.getStyleClass().add(ACTION_CLASS);
         b.setUserData(r);
