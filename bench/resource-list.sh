@@ -19,6 +19,7 @@ if [[ -z "${DISPLAY:-}" ]]; then
   start_xvfb 1280x800x24
   start_window_manager
 fi
-java -Xmx512m ${BENCH_JAVA_OPTS:-} -Dprism.order=sw -Dlogback.configurationFile=bench/logback-bench.xml \
+# The Java options of the packaged desktop (installers/README.md), so RSS means what it does for users.
+java -XX:+UseSerialGC -Xss512k -Xms16m ${BENCH_JAVA_OPTS:-} -Dprism.order=sw -Dlogback.configurationFile=bench/logback-bench.xml \
   -cp "ui/target/classes:ui/target/test-classes:app/target/classes:app/target/test-classes:tunnel/target/classes:tunnel/target/test-classes:$(cat ui/target/bench.cp)" \
   dev.ferry.ui.bench.ResourceListBench "$@"

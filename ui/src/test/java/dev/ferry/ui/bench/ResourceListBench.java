@@ -116,6 +116,8 @@ public final class ResourceListBench {
         long[] toPulse = new long[keys.size()];
         long[] filterPart = new long[keys.size()];
         long[] cssPart = new long[keys.size()];
+        long[] cpu = new long[keys.size()];
+        var threads = ManagementFactory.getThreadMXBean();
         int[] shown = new int[keys.size()];
         for (int i = 0; i < keys.size(); i++) {
             Object k = keys.get(i);
@@ -123,6 +125,7 @@ public final class ResourceListBench {
             // (a) the work: the key events, then the CSS and layout pass, on the FX thread
             String textBefore = fx(search::getText);
             work[i] = fx(() -> {
+                long c0 = threads.getCurrentThreadCpuTime();
                 long s = System.nanoTime();
                 key(search, k);
                 long filtered = System.nanoTime();
@@ -130,6 +133,7 @@ public final class ResourceListBench {
                 long css = System.nanoTime();
                 scene.getRoot().layout();
                 shown[at] = list.getItems().size();
+                cpu[at] = threads.getCurrentThreadCpuTime() - c0;
                 filterPart[at] = filtered - s;
                 cssPart[at] = css - filtered;
                 return System.nanoTime() - s;
@@ -178,12 +182,22 @@ public final class ResourceListBench {
             }
         }
 
+        double[] load = {0};
+        try {
+            load[0] = Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+        } catch (Exception ignored) {
+            // not Linux
+        }
+        System.out.printf("load average %.1f on %d cores while measuring (wall times grow with it; CPU times much less)%n",
+                load[0], Runtime.getRuntime().availableProcessors());
         System.out.printf("resource list benchmark: %d resources (%d apps, %d databases), JavaFX %s, prism %s, Java %s%n",
                 count, count / 2, count - count / 2, System.getProperty("javafx.runtime.version"),
                 System.getProperty("prism.order", "default"), System.getProperty("java.version"));
         System.out.printf("  open the workspace until the list holds them: %d ms%n", loadMs);
         System.out.printf("  search keystroke, work (key events + CSS + layout): median %.2f ms, worst %.2f ms over %d keystrokes%n",
                 median(work), worst(work), work.length);
+        System.out.printf("  search keystroke, the same work in CPU time of the FX thread: median %.2f ms, worst %.2f ms%n",
+                median(cpu), worst(cpu));
         System.out.printf("    of which the key events and the filter: median %.2f ms, CSS: median %.2f ms; the rest is layout%n",
                 median(filterPart), median(cssPart));
         System.out.printf("  search keystroke, to the next layout pulse:         median %.2f ms, worst %.2f ms%n",
