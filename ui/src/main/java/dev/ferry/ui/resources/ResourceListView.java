@@ -180,8 +180,12 @@ public final class ResourceListView extends VBox {
             if (workspace.workspaceProperty().get() == null) {
                 return "Open a workspace file to see its apps and databases.";
             }
+            if (vm.all().isEmpty() && discovery != null && discovery.scanningProperty().get()) {
+                return "Scanning the workspace's accounts and regions for databases…";
+            }
             return vm.all().isEmpty() ? "This workspace declares no apps or databases." : "Nothing matches the search.";
-        }, workspace.loadingProperty(), workspace.loadProblemProperty(), workspace.workspaceProperty(), vm.all()));
+        }, workspace.loadingProperty(), workspace.loadProblemProperty(), workspace.workspaceProperty(), vm.all(),
+                discovery == null ? new javafx.beans.property.SimpleBooleanProperty() : discovery.scanningProperty()));
         VBox placeholder = new VBox(10, loading, empty);
         placeholder.setAlignment(Pos.CENTER);
         list.setPlaceholder(placeholder);

@@ -109,6 +109,9 @@ class DiscoveryDesktopTest {
         assertThat(ui.text("#discoveryStatus")).startsWith("Scanning ");
         assertThat(DesktopFixture.shown(ui.node("#discoveryProgress", ProgressBar.class))).isTrue();
         assertThat(fx(() -> ui.node("#discoveryRefresh", Button.class).isDisabled())).as("one scan at a time").isTrue();
+        assertThat(fx(() -> ui.robot().lookup("#resourceList").lookup(".label").queryAllAs(Label.class).stream()
+                .filter(DesktopFixture::shown).map(Label::getText).toList()))
+                .contains("Scanning the workspace's accounts and regions for databases…");
         held.release();
 
         until("the scan finished", () -> ui.text("#discoveryStatus")
