@@ -3,7 +3,7 @@
 # account through its own assume_role_arn. Prints, from the same run, the scan done one call at
 # a time (the reference), the parallel scan (cold) and the cached list at the next start, as
 # ratios; then the same with a simulated network round trip per call (a loopback front of moto).
-# Part (2), the desktop list with 10,000 resources, comes with the desktop wiring.
+# Part (2), the desktop list with 10,000 resources, is bench/resource-list.sh.
 # Needs moto_server. Usage: bash bench/discovery.sh [accounts 20] [per-region 50] [rounds 3] [latency-ms 50] [parallelism 8]
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -7,12 +7,14 @@ import dev.ferry.ui.documents.Documents;
 import dev.ferry.ui.fx.Dialogs;
 import dev.ferry.ui.fx.WindowPlacement;
 import javafx.geometry.Rectangle2D;
+import java.time.ZoneId;
 import java.util.Optional;
 import dev.ferry.ui.fx.UiTasks;
 import dev.ferry.ui.launch.ConsoleLauncher;
 import dev.ferry.ui.notify.Notifications;
 import dev.ferry.ui.notify.NotificationsView;
 import dev.ferry.ui.resources.ResourceFilter;
+import dev.ferry.ui.resources.DiscoveryViewModel;
 import dev.ferry.ui.resources.ResourceListView;
 import dev.ferry.ui.resources.ResourceListViewModel;
 import dev.ferry.ui.settings.SettingsDialog;
@@ -77,6 +79,7 @@ public final class FerryDesktop implements AutoCloseable {
     private final ResourceListViewModel resources;
     private final ConsoleLauncher launcher;
     private final ResourceListView resourceView;
+    private final DiscoveryViewModel discovery;
     private final TunnelDocuments tunnelDocs;
     private final TrayMenuModel trayModel;
     private SystemTrayIcon trayIcon;
@@ -104,6 +107,7 @@ public final class FerryDesktop implements AutoCloseable {
         this.launcher = new ConsoleLauncher(tasks, notifications, core.browser(), workspace.providerProperty());
         launcher.onFailure(workspace::failed);
         this.tunnelDocs = new TunnelDocuments(core, tasks, notifications, documents, () -> stage);
+        this.discovery = new DiscoveryViewModel(workspace, tasks, notifications, core.settings(), ZoneId.systemDefault());
         this.resourceView = new ResourceListView(workspace, resources, launcher, new TunnelStarter() {
             @Override
             public void connect(DatabaseResource db) {
@@ -118,7 +122,7 @@ public final class FerryDesktop implements AutoCloseable {
                     tunnelDocs.startAwsProxy(workspace.workspaceProperty().get(), app, role);
                 }
             }
-        });
+        }, discovery);
         this.trayModel = new TrayMenuModel(core.tunnels(), new TrayMenuModel.Actions() {
             @Override
             public void copyAddress(Tunnel t) {
@@ -369,6 +373,7 @@ public final class FerryDesktop implements AutoCloseable {
             s.athenaWorkgroup = chosen.athenaWorkgroup;
             s.athenaOutputLocation = chosen.athenaOutputLocation;
             s.dbeaverWorkspace = chosen.dbeaverWorkspace;
+            s.discoveryRefreshMinutes = chosen.discoveryRefreshMinutes;
         });
     }
 
@@ -415,6 +420,10 @@ public final class FerryDesktop implements AutoCloseable {
 
     public ResourceListViewModel resources() {
         return resources;
+    }
+
+    public DiscoveryViewModel discovery() {
+        return discovery;
     }
 
     public ResourceListView resourceView() {

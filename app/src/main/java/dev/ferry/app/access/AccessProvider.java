@@ -1,10 +1,12 @@
 package dev.ferry.app.access;
 
 import dev.ferry.app.FerryException;
+import dev.ferry.app.discovery.DiscoveryService;
 import dev.ferry.app.model.AppResource;
 import dev.ferry.app.model.AwsRole;
 import dev.ferry.app.model.DatabaseResource;
 import dev.ferry.app.model.Resource;
+import dev.ferry.app.model.ServingMark;
 import dev.ferry.app.tunnels.TunnelOpener;
 import dev.ferry.app.workspace.Workspace;
 import dev.ferry.tunnel.aws.ProxyMode;
@@ -72,6 +74,23 @@ public interface AccessProvider extends AutoCloseable {
     default DatabaseResource requireDatabase(String name) {
         return database(name).orElseThrow(() -> new FerryException("No database named '" + name + "' in workspace '"
                 + workspace().name() + "'.", "List databases with `ferry db ls`."));
+    }
+
+    /**
+     * Why Ferry cannot open a tunnel to this database of {@link #databases()} (e.g. a discovered
+     * instance that is stopped or has IAM authentication off); empty when it can.
+     */
+    default Optional<ServingMark> servingMark(DatabaseResource db) {
+        return Optional.empty();
+    }
+
+    /**
+     * The workspace's database discovery ({@link Capability#DISCOVERY}): its cached result at once,
+     * scans with progress, refresh on demand and in the background. {@link #resources()} always
+     * lists the newest result, merged with the databases of the workspace file.
+     */
+    default Optional<DiscoveryService> discovery() {
+        return Optional.empty();
     }
 
     /** The IAM roles the user may pick for an AWS console app, only of the app's account. */

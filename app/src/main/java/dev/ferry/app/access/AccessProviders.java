@@ -3,6 +3,12 @@ package dev.ferry.app.access;
 import dev.ferry.app.FerryEnvironment;
 import dev.ferry.app.aws.AwsSetup;
 import dev.ferry.app.aws.ConsoleFederation;
+import dev.ferry.app.discovery.DatabaseScanner;
+import dev.ferry.app.discovery.DiscoveryCache;
+import dev.ferry.app.discovery.DiscoveryService;
+import dev.ferry.app.discovery.ScanOptions;
+import dev.ferry.app.discovery.ServingRules;
+import dev.ferry.app.discovery.StsScanAccounts;
 import dev.ferry.app.settings.FerryPaths;
 import dev.ferry.app.standalone.StandaloneAwsProvider;
 import dev.ferry.app.teleport.TeleportHome;
@@ -43,7 +49,17 @@ public final class AccessProviders {
     /** A new provider for the workspace (Java 17 has no pattern switch: each permitted kind is tested in turn). */
     public AccessProvider open(Workspace workspace) {
         if (workspace instanceof StandaloneWorkspace s) {
-            return new StandaloneAwsProvider(s, new AwsSetup(env, s.aws()), federation, ca);
+            AwsSetup aws = new AwsSetup(env, s.aws());
+            if (s.discovery().isEmpty()) {
+                return new StandaloneAwsProvider(s, aws, federation, ca);
+            }
+            StsScanAccounts accounts = new StsScanAccounts(aws, s.user());
+            Clock clock = Clock.systemUTC();
+            DiscoveryService discovery = new DiscoveryService(
+                    new DatabaseScanner(aws, accounts, ScanOptions.DEFAULT, clock),
+                    new DiscoveryCache(DiscoveryCache.fileFor(FerryPaths.of(env), s.name(), s.source()), ServingRules.CURRENT),
+                    s.discovery(), "profile " + aws.profileName(), clock);
+            return new StandaloneAwsProvider(s, aws, federation, ca, discovery, accounts);
         }
         if (workspace instanceof TeleportWorkspace t) {
             TeleportWorkspace.Settings tp = t.teleport();

@@ -19,5 +19,10 @@ public enum Capability {
     /** Local AWS API proxies. */
     AWS_PROXY,
     /** Local database tunnels. */
-    DATABASE_TUNNELS
+    DATABASE_TUNNELS,
+    /**
+     * Databases found by the workspace's {@code discovery:} matchers, scanned in the background
+     * with progress and refreshed on demand ({@link AccessProvider#discovery()}).
+     */
+    DISCOVERY
 }

@@ -38,6 +38,7 @@ final class ProxyDbCommand implements Runnable {
         FerryCli root = proxy.root;
         var p = root.provider();
         Workspace ws = p.workspace();
+        CliDiscovery.prepare(p, false, root.spec.commandLine().getErr());
         DatabaseResource db = p.requireDatabase(dbName);
         DatabaseAccess.checkAllowed(db, dbUser, database);
         TunnelSpec spec = TunnelSpec.database(ws.source().toAbsolutePath().toString(), db.name(), dbUser, database, port);

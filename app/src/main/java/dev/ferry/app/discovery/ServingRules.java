@@ -1,6 +1,7 @@
 package dev.ferry.app.discovery;
 
 import dev.ferry.app.model.DatabaseResource;
+import dev.ferry.app.model.ServingMark;
 
 import java.util.Locale;
 import java.util.Optional;
@@ -91,6 +92,14 @@ public record ServingRules(boolean mysqlTunnels) {
                 return Optional.empty();
             }
         }
+    }
+
+    /** {@link #unavailableReason} with the kind of reason, for the provider's {@link ServingMark}s. */
+    public Optional<ServingMark> mark(DatabaseResource db, DiscoveryFacts f) {
+        return unavailableReason(db, f).map(message -> new ServingMark(statusReason(f).isPresent()
+                ? ServingMark.Reason.NOT_AVAILABLE
+                : f.kind().isRds() && isMysqlEngine(f.engine()) ? ServingMark.Reason.ENGINE_NOT_SUPPORTED
+                : ServingMark.Reason.IAM_AUTH_OFF, message));
     }
 
     private static String lifecycle(String what, String status, String startCommand) {

@@ -37,6 +37,10 @@ public final class Settings extends KeepsUnknownFields {
     /** DBeaver's workspace folder (…/DBeaverData/workspace6) when it is not in the standard place; empty: found. */
     public String dbeaverWorkspace = "";
 
+    /** Minutes between background scans of a workspace's database discovery; 0: only on demand (and once with no cache). */
+    public int discoveryRefreshMinutes = DEFAULT_DISCOVERY_REFRESH_MINUTES;
+
+    public static final int DEFAULT_DISCOVERY_REFRESH_MINUTES = 30;
 
     public Settings copy() {
         Settings s = new Settings();
@@ -47,6 +51,7 @@ public final class Settings extends KeepsUnknownFields {
         s.closeToTray = closeToTray;
         s.restoreTunnels = restoreTunnels;
         s.dbeaverWorkspace = dbeaverWorkspace;
+        s.discoveryRefreshMinutes = discoveryRefreshMinutes;
         s.unknown().putAll(unknown());
         return s;
     }

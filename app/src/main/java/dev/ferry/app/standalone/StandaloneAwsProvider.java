@@ -13,6 +13,9 @@ import dev.ferry.app.model.AppResource;
 import dev.ferry.app.model.AwsRole;
 import dev.ferry.app.model.DatabaseResource;
 import dev.ferry.app.model.Resource;
+import dev.ferry.app.model.ServingMark;
+import dev.ferry.app.discovery.DiscoveryService;
+import dev.ferry.app.discovery.ServingRules;
 import dev.ferry.app.tunnels.AwsProxyInfo;
 import dev.ferry.app.tunnels.TunnelOpener;
 import dev.ferry.app.workspace.StandaloneWorkspace;
@@ -46,6 +49,8 @@ import java.net.URI;
 import java.time.Clock;
 import java.util.function.Supplier;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -68,12 +73,24 @@ public final class StandaloneAwsProvider implements AccessProvider {
     private final AwsSetup aws;
     private final ConsoleFederation federation;
     private final Supplier<LocalCa> ca;
+    private final WorkspaceDatabases databases;
 
+    /** Without discovery: the databases of the workspace file only. */
     public StandaloneAwsProvider(StandaloneWorkspace workspace, AwsSetup aws, ConsoleFederation federation, Supplier<LocalCa> ca) {
+        this(workspace, aws, federation, ca, null, null);
+    }
+
+    /**
+     * @param discovery the workspace's discovery (its matchers), or null; closed with the provider
+     * @param closeWith closed with the discovery (e.g. its {@code StsScanAccounts}); may be null
+     */
+    public StandaloneAwsProvider(StandaloneWorkspace workspace, AwsSetup aws, ConsoleFederation federation,
+                                 Supplier<LocalCa> ca, DiscoveryService discovery, AutoCloseable closeWith) {
         this.workspace = workspace;
         this.aws = aws;
         this.federation = federation;
         this.ca = ca;
+        this.databases = new WorkspaceDatabases(workspace, discovery, ServingRules.CURRENT, closeWith);
     }
 
     @Override
@@ -83,7 +100,27 @@ public final class StandaloneAwsProvider implements AccessProvider {
 
     @Override
     public Set<Capability> capabilities() {
+        if (databases.discovery().isPresent()) {
+            Set<Capability> all = EnumSet.copyOf(CAPABILITIES);
+            all.add(Capability.DISCOVERY);
+            return all;
+        }
         return CAPABILITIES;
+    }
+
+    @Override
+    public Optional<DiscoveryService> discovery() {
+        return databases.discovery();
+    }
+
+    @Override
+    public Optional<ServingMark> servingMark(DatabaseResource db) {
+        return databases.mark(db);
+    }
+
+    @Override
+    public void close() {
+        databases.close();
     }
 
     public AwsSetup aws() {
@@ -109,7 +146,9 @@ public final class StandaloneAwsProvider implements AccessProvider {
 
     @Override
     public List<Resource> resources() {
-        return workspace.resources();
+        List<Resource> all = new ArrayList<>(workspace.apps());
+        all.addAll(databases.databases());
+        return all;
     }
 
     @Override
@@ -221,6 +260,10 @@ public final class StandaloneAwsProvider implements AccessProvider {
     @Override
     public TunnelOpener.Opened openDatabaseTunnel(DatabaseResource db, String dbUser, String dbName, int port)
             throws IOException {
+        Optional<ServingMark> mark = servingMark(db);
+        if (mark.isPresent()) {
+            throw new FerryException("Ferry cannot open a tunnel to " + db.name() + ": " + mark.get().message());
+        }
         DatabaseAccess.checkAllowed(db, dbUser, dbName);
         DbCredentialSource source = new DbAuth(aws, workspace.user(), Clock.systemUTC()).sourceFor(db);
         return new TunnelOpener.Opened(DatabaseAccess.start(db, dbUser, dbName, port, source),

@@ -1,5 +1,6 @@
 package dev.ferry.app.workspace;
 
+import dev.ferry.app.discovery.DiscoveryMatcher;
 import dev.ferry.app.model.AppResource;
 import dev.ferry.app.model.AwsRole;
 import dev.ferry.app.model.DatabaseResource;
@@ -16,10 +17,12 @@ import java.util.Optional;
 
 /**
  * A standalone AWS workspace: Ferry itself federates, signs and authenticates with the user's
- * own AWS credentials; apps, databases and roles are what the YAML file declares. Immutable.
+ * own AWS credentials; apps, databases and roles are what the YAML file declares, and the
+ * {@code discovery:} matchers find more databases (the provider merges them). Immutable.
  */
 public record StandaloneWorkspace(Path source, String name, String user, AwsSettings aws,
-                                  List<AppResource> apps, List<DatabaseResource> databases, List<RoleSpec> roles)
+                                  List<AppResource> apps, List<DatabaseResource> databases, List<RoleSpec> roles,
+                                  List<DiscoveryMatcher> discovery)
         implements Workspace {
 
     /** The {@code aws:} block; empty strings for absent values. */
@@ -38,6 +41,7 @@ public record StandaloneWorkspace(Path source, String name, String user, AwsSett
         apps = List.copyOf(apps);
         databases = List.copyOf(databases);
         roles = List.copyOf(roles);
+        discovery = discovery == null ? List.of() : List.copyOf(discovery);
     }
 
     @Override

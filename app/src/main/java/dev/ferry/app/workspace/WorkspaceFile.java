@@ -2,6 +2,7 @@ package dev.ferry.app.workspace;
 
 import com.fasterxml.jackson.annotation.JsonAlias;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,6 +22,8 @@ public final class WorkspaceFile {
     public List<App> apps = new ArrayList<>();
     public List<Database> databases = new ArrayList<>();
     public List<Role> roles = new ArrayList<>();
+    /** The {@code discovery:} matchers, checked by {@link dev.ferry.app.discovery.DiscoveryMatchers}. */
+    public JsonNode discovery;
 
     public static final class Aws {
         public String profile;

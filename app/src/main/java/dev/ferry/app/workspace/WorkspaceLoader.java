@@ -8,6 +8,9 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.app.discovery.DiscoveryMatcher;
+import dev.ferry.app.discovery.DiscoveryMatchers;
 import dev.ferry.app.model.AppResource;
 import dev.ferry.app.model.AwsPartition;
 import dev.ferry.app.model.AwsRole;
@@ -187,11 +190,21 @@ public final class WorkspaceLoader {
             List<RoleSpec> roles = roles(raw.roles);
             List<AppResource> apps = apps(raw.apps);
             List<DatabaseResource> dbs = databases(raw.databases, roles);
+            List<DiscoveryMatcher> discovery = discovery(raw.discovery, aws.region);
             if (!problems.isEmpty()) {
                 throw new WorkspaceException(problems);
             }
             return new StandaloneWorkspace(file, raw.name, user,
-                    new StandaloneWorkspace.AwsSettings(aws.profile, aws.region, aws.signinEndpoint), apps, dbs, roles);
+                    new StandaloneWorkspace.AwsSettings(aws.profile, aws.region, aws.signinEndpoint), apps, dbs, roles,
+                    discovery);
+        }
+
+        /** The {@code discovery:} matchers; their problems join the file's (a matcher without regions uses aws.region). */
+        private List<DiscoveryMatcher> discovery(JsonNode node, String region) {
+            DiscoveryMatchers.Parsed parsed = DiscoveryMatchers.parse(file, node, "/discovery", locator::lineOf,
+                    region != null && REGION.matcher(region).matches() ? region : "");
+            problems.addAll(parsed.problems());
+            return parsed.matchers();
         }
 
         /**
@@ -211,6 +224,10 @@ public final class WorkspaceLoader {
             if (raw.aws != null || locator.has("/aws")) {
                 problem("/aws", "a workspace has either 'aws:' (standalone AWS) or 'teleport:' (a Teleport "
                         + "cluster), not both; remove one of them");
+            }
+            if (locator.has("/discovery")) {
+                problem("/discovery", "a Teleport workspace lists the databases its cluster discovers (tsh db ls); "
+                        + "remove this list");
             }
             for (String list : List.of("apps", "databases", "roles")) {
                 if (locator.has("/" + list)) {

@@ -38,6 +38,20 @@ final class DiscoveryWorld implements BeforeAllCallback, AfterAllCallback {
     /** Waits fast in tests; the SDK still makes its three attempts. */
     static final ScanOptions.Backoff FAST = new ScanOptions.Backoff(Duration.ofMillis(5), Duration.ofMillis(40), 3, 2);
 
+    /**
+     * A workspace file's {@code discovery:} block that finds the whole world: every kind in account A
+     * (the workspace's own credentials) and RDS/Aurora in account B through {@link #ROLE_B}, both regions.
+     */
+    static final String DISCOVERY_BLOCK = """
+            discovery:
+              - types: [rds, redshift, redshift-serverless]
+                regions: [us-east-1, eu-west-1]
+              - types: [rds]
+                regions: [us-east-1, eu-west-1]
+                assume_role_arn: %s
+                external_id: %s
+            """.formatted(ROLE_B, EXTERNAL_ID);
+
     private final MotoServer moto = new MotoServer();
     private RedshiftIamDouble serverless;
     private FaultFront sts;

@@ -5,6 +5,7 @@ import dev.ferry.app.model.AppResource;
 import dev.ferry.app.model.AwsRole;
 import dev.ferry.app.model.DatabaseResource;
 import dev.ferry.app.model.Resource;
+import dev.ferry.app.model.ServingMark;
 import dev.ferry.ui.launch.ConsoleLauncher;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
@@ -20,15 +21,25 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
-/** One row of the resource list: kind badge; name and type, description and label chips; the actions, stacked. */
+/**
+ * One row of the resource list: kind badge; name and type, description, the "cannot connect"
+ * mark and label chips; the actions, stacked. The row's nodes are made once per cell and only
+ * filled in for each resource it shows (the list reuses a screenful of cells for thousands of
+ * resources; making nodes, tooltips and bindings per update cost more than a frame).
+ */
 final class ResourceCell extends ListCell<Resource> {
     static final String ACTION_CLASS = "resource-action";
     static final String ACCESS_CLASS = "resource-access";
+    /** The "Cannot connect: …" line of a database Ferry cannot serve. */
+    static final String MARK_CLASS = "serving-mark";
     /** The buttons' column: wide enough for "AWS CLI/SDK access ▾", the same in every row. */
     static final double ACTIONS_WIDTH = 184;
 
@@ -38,10 +49,29 @@ final class ResourceCell extends ListCell<Resource> {
     private final Consumer<String> search;
     private final BiConsumer<AppResource, List<AwsRole>> pickAccessRole;
     private final Consumer<DatabaseResource> connect;
+    private final Function<DatabaseResource, Optional<ServingMark>> marks;
+
+    private final Label badge = new Label();
+    private final Tooltip badgeTip = new Tooltip();
+    private final Label name = new Label();
+    private final Label type = new Label();
+    private final Tooltip whole = new Tooltip();
+    private final Label description = new Label();
+    private final Label mark = new Label();
+    private final Tooltip markTip = new Tooltip();
+    private final FlowPane chips = new FlowPane(6, 4);
+    private final List<Label> chipPool = new ArrayList<>();
+    private final Button action = new Button();
+    private final Button access = new Button("AWS CLI/SDK access ▾");
+    private final ProgressIndicator busy = new ProgressIndicator();
+    private final VBox actions = new VBox(6, action);
+    private final HBox row;
 
     ResourceCell(ConsoleLauncher launcher, Consumer<Resource> primary,
                  BiConsumer<AppResource, List<AwsRole>> pickRole, Consumer<String> search,
-                 BiConsumer<AppResource, List<AwsRole>> pickAccessRole, Consumer<DatabaseResource> connect) {
+                 BiConsumer<AppResource, List<AwsRole>> pickAccessRole, Consumer<DatabaseResource> connect,
+                 Function<DatabaseResource, Optional<ServingMark>> marks) {
+        this.marks = marks;
         this.launcher = launcher;
         this.primary = primary;
         this.pickRole = pickRole;
@@ -50,6 +80,77 @@ final class ResourceCell extends ListCell<Resource> {
         this.connect = connect;
         getStyleClass().add("resource-cell");
         setPrefWidth(0); // fit the list's width instead of growing a horizontal scroll bar
+
+        badge.getStyleClass().add("kind-badge");
+        badge.setTooltip(badgeTip);
+
+        // Name, description and chips share the room left of the buttons and give way first:
+        // the name and description elide (their tooltip has the whole text), chips wrap, and a
+        // chip wider than the row elides (its tooltip names it). The buttons keep their size.
+        name.getStyleClass().add("resource-name");
+        // The type gives way before the name; a name longer than 140 px elides too.
+        name.minWidthProperty().bind(Bindings.createDoubleBinding(() -> Math.min(140, name.prefWidth(-1)),
+                name.textProperty(), name.fontProperty()));
+        type.getStyleClass().addAll("resource-type", Styles.TEXT_MUTED, Styles.TEXT_SMALL);
+        type.setMinWidth(0);
+        HBox nameLine = new HBox(8, name, type);
+        nameLine.setAlignment(Pos.BASELINE_LEFT);
+        nameLine.setMinWidth(0);
+        name.setTooltip(whole);
+        type.setTooltip(whole);
+
+        description.getStyleClass().add("resource-description");
+        description.setWrapText(false);
+        description.setMinWidth(0);
+        description.setTooltip(whole);
+        description.managedProperty().bind(description.visibleProperty());
+
+        // Plain words on the row, the whole reason (and what to do) in its tooltip; Connect is off.
+        mark.getStyleClass().addAll(MARK_CLASS, Styles.WARNING, Styles.TEXT_SMALL);
+        mark.setMinWidth(0);
+        markTip.setWrapText(true);
+        markTip.setMaxWidth(480);
+        mark.setTooltip(markTip);
+        mark.managedProperty().bind(mark.visibleProperty());
+
+        chips.setMinWidth(0);
+        chips.setPrefWrapLength(0);
+        VBox middle = new VBox(4, nameLine, description, mark, chips);
+        middle.setAlignment(Pos.CENTER_LEFT);
+        middle.setMinWidth(0);
+        middle.setPrefWidth(0);
+        HBox.setHgrow(middle, Priority.ALWAYS);
+
+        busy.setPrefSize(16, 16);
+        busy.setMaxSize(16, 16);
+        BooleanBinding launching = Bindings.createBooleanBinding(() -> getItem() instanceof AppResource a
+                && a.isAwsConsole() && launcher.busy().contains(a.name()), launcher.busy(), itemProperty());
+        busy.visibleProperty().bind(launching);
+        busy.managedProperty().bind(launching);
+        action.disableProperty().bind(launching.or(Bindings.createBooleanBinding(() -> mark.isVisible()
+                && getItem() instanceof DatabaseResource, mark.visibleProperty(), itemProperty())));
+        action.setContentDisplay(ContentDisplay.RIGHT);
+        action.getStyleClass().add(ACTION_CLASS);
+        action.setMinWidth(ACTIONS_WIDTH); // at least; the column is as wide as its widest button
+        action.setMaxWidth(Double.MAX_VALUE);
+        action.setFocusTraversable(false);
+        action.setOnAction(e -> act(getItem()));
+
+        access.getStyleClass().addAll(Styles.BUTTON_OUTLINED, ACCESS_CLASS);
+        access.setFocusTraversable(false);
+        access.setMinWidth(ACTIONS_WIDTH);
+        access.setMaxWidth(Double.MAX_VALUE);
+        access.setOnAction(e -> {
+            if (getItem() instanceof AppResource app) {
+                launcher.requestRoles(app, "Cannot start AWS access for " + app.name(),
+                        roles -> pickAccessRole.accept(app, roles));
+            }
+        });
+        actions.setAlignment(Pos.CENTER);
+        actions.setMinWidth(USE_PREF_SIZE);
+
+        row = new HBox(16, badge, middle, actions);
+        row.setAlignment(Pos.CENTER_LEFT);
     }
 
     @Override
@@ -63,107 +164,103 @@ final class ResourceCell extends ListCell<Resource> {
         }
         setUserData(r);
         boolean app = r instanceof AppResource;
-        Label badge = new Label(badgeText(r));
-        badge.getStyleClass().addAll("kind-badge", app ? "app" : "database");
-        badge.setTooltip(new Tooltip(app ? "App" : "Database"));
+        badge.setText(badgeText(r));
+        swapStyle(badge, app ? "database" : "app", app ? "app" : "database");
+        badgeTip.setText(app ? "App" : "Database");
 
-        // Name, description and chips share the room left of the buttons and give way first:
-        // the name and description elide (their tooltip has the whole text), chips wrap, and a
-        // chip wider than the row elides (its tooltip names it). The buttons keep their size.
-        Label name = new Label(r.name());
-        name.getStyleClass().add("resource-name");
-        // The type gives way before the name; a name longer than 140 px elides too.
-        name.minWidthProperty().bind(Bindings.createDoubleBinding(() -> Math.min(140, name.prefWidth(-1)),
-                name.textProperty(), name.fontProperty()));
-        Label type = new Label(r.typeName());
-        type.getStyleClass().addAll("resource-type", Styles.TEXT_MUTED, Styles.TEXT_SMALL);
-        type.setMinWidth(0);
-        HBox nameLine = new HBox(8, name, type);
-        nameLine.setAlignment(Pos.BASELINE_LEFT);
-        nameLine.setMinWidth(0);
-        Tooltip whole = new Tooltip(r.name() + " (" + r.typeName() + ")"
-                + (r.description() == null || r.description().isBlank() ? "" : "\n" + r.description()));
-        name.setTooltip(whole);
-        type.setTooltip(whole);
+        name.setText(r.name());
+        type.setText(r.typeName());
+        boolean described = r.description() != null && !r.description().isBlank();
+        whole.setText(r.name() + " (" + r.typeName() + ")" + (described ? "\n" + r.description() : ""));
+        description.setText(r.description());
+        description.setVisible(described);
 
-        Label description = new Label(r.description());
-        description.getStyleClass().add("resource-description");
-        description.setWrapText(false);
-        description.setMinWidth(0);
-        description.setTooltip(whole);
-        description.setVisible(r.description() != null && !r.description().isBlank());
-        description.setManaged(description.isVisible());
-        FlowPane chips = new FlowPane(6, 4);
-        chips.setMinWidth(0);
-        chips.setPrefWrapLength(0);
-        for (Map.Entry<String, String> l : r.labels().entrySet()) {
-            String text = l.getKey() + "=" + l.getValue();
-            Label chip = new Label(text);
-            chip.getStyleClass().add("chip");
-            chip.setOnMouseClicked(e -> search.accept(text));
-            chip.setTooltip(new Tooltip("Filter by " + text));
-            chip.maxWidthProperty().bind(chips.widthProperty());
-            chips.getChildren().add(chip);
+        Optional<ServingMark> m = r instanceof DatabaseResource db ? marks.apply(db) : Optional.empty();
+        mark.setVisible(m.isPresent());
+        mark.setId(m.isPresent() ? "mark-" + r.name() : null);
+        mark.setText(m.map(x -> "Cannot connect: " + x.reason().title()).orElse(""));
+        markTip.setText(m.map(ServingMark::message).orElse(""));
+
+        chips(r.labels());
+        action(r);
+        if (getGraphic() != row) {
+            setGraphic(row);
         }
-        VBox middle = new VBox(4, nameLine, description, chips);
-        middle.setAlignment(Pos.CENTER_LEFT);
-        middle.setMinWidth(0);
-        middle.setPrefWidth(0);
-        HBox.setHgrow(middle, Priority.ALWAYS);
-
-        HBox row = new HBox(16, badge, middle, action(r));
-        row.setAlignment(Pos.CENTER_LEFT);
-        setGraphic(row);
     }
 
-    private VBox action(Resource r) {
-        Button b;
-        if (r instanceof AppResource app && app.isAwsConsole()) {
-            b = new Button("Launch ▾");
-            b.getStyleClass().add(Styles.ACCENT);
-            ProgressIndicator busy = new ProgressIndicator();
-            busy.setPrefSize(16, 16);
-            busy.setMaxSize(16, 16);
-            BooleanBinding launching = Bindings.createBooleanBinding(() -> launcher.busy().contains(app.name()), launcher.busy());
-            busy.visibleProperty().bind(launching);
-            b.disableProperty().bind(launching);
-            b.setGraphic(busy);
-            b.setContentDisplay(ContentDisplay.RIGHT);
-            busy.managedProperty().bind(launching);
-            b.setOnAction(e -> launcher.requestLaunch(app, roles -> pickRole.accept(app, roles)));
-            b.setId("launch-" + app.name());
-        } else if (r instanceof AppResource app) {
-            b = new Button("Open");
-            b.getStyleClass().add(Styles.BUTTON_OUTLINED);
-            b.setOnAction(e -> primary.accept(app));
+    /** The first labels.size() chips of the pool, filled in; more are made when a row has more labels. */
+    private void chips(Map<String, String> labels) {
+        int i = 0;
+        for (Map.Entry<String, String> l : labels.entrySet()) {
+            if (i == chipPool.size()) {
+                chipPool.add(newChip());
+            }
+            Label chip = chipPool.get(i++);
+            String text = l.getKey() + "=" + l.getValue();
+            chip.setText(text);
+            chip.getTooltip().setText("Filter by " + text);
+        }
+        if (chips.getChildren().size() != i) {
+            chips.getChildren().setAll(chipPool.subList(0, i));
+        }
+    }
+
+    private Label newChip() {
+        Label chip = new Label();
+        chip.getStyleClass().add("chip");
+        chip.setOnMouseClicked(e -> search.accept(chip.getText()));
+        chip.setTooltip(new Tooltip());
+        chip.maxWidthProperty().bind(chips.widthProperty());
+        return chip;
+    }
+
+    private void action(Resource r) {
+        action.setUserData(r);
+        boolean outlined = r instanceof AppResource a && !a.isAwsConsole();
+        swapStyle(action, outlined ? Styles.ACCENT : Styles.BUTTON_OUTLINED, outlined ? Styles.BUTTON_OUTLINED : Styles.ACCENT);
+        boolean console = r instanceof AppResource a && a.isAwsConsole();
+        if (console) {
+            action.setText("Launch ▾");
+            action.setGraphic(busy);
+            action.setId("launch-" + r.name());
+        } else if (r instanceof AppResource) {
+            action.setText("Open");
+            action.setGraphic(null);
+            action.setId(null);
         } else {
-            DatabaseResource db = (DatabaseResource) r;
-            b = new Button("Connect");
-            b.getStyleClass().add(Styles.ACCENT);
-            b.setOnAction(e -> connect.accept(db));
-            b.setId("connect-" + db.name());
+            action.setText("Connect");
+            action.setGraphic(null);
+            action.setId("connect-" + r.name());
         }
-        b.getStyleClass().add(ACTION_CLASS);
-        b.setUserData(r);
-        b.setMinWidth(ACTIONS_WIDTH); // at least; the column is as wide as its widest button
-        b.setMaxWidth(Double.MAX_VALUE);
-        b.setFocusTraversable(false);
-        VBox box = new VBox(6, b);
-        if (r instanceof AppResource app && app.isAwsConsole()) {
-            Button access = new Button("AWS CLI/SDK access ▾");
-            access.getStyleClass().addAll(Styles.BUTTON_OUTLINED, ACCESS_CLASS);
-            access.setId("access-" + app.name());
+        if (console) {
+            access.setId("access-" + r.name());
             access.setUserData(r);
-            access.setFocusTraversable(false);
-            access.setMinWidth(ACTIONS_WIDTH);
-            access.setMaxWidth(Double.MAX_VALUE);
-            access.setOnAction(e -> launcher.requestRoles(app, "Cannot start AWS access for " + app.name(),
-                    roles -> pickAccessRole.accept(app, roles)));
-            box.getChildren().add(access);
+            if (actions.getChildren().size() == 1) {
+                actions.getChildren().add(access);
+            }
+        } else if (actions.getChildren().size() > 1) {
+            actions.getChildren().remove(access);
+            access.setId(null);
+            access.setUserData(null);
         }
-        box.setAlignment(Pos.CENTER);
-        box.setMinWidth(USE_PREF_SIZE);
-        return box;
+    }
+
+    /** Changes a style class only when it must: every change makes CSS run again on the node. */
+    private static void swapStyle(javafx.scene.Node n, String off, String on) {
+        n.getStyleClass().remove(off);
+        if (!n.getStyleClass().contains(on)) {
+            n.getStyleClass().add(on);
+        }
+    }
+
+    private void act(Resource r) {
+        if (r instanceof AppResource app && app.isAwsConsole()) {
+            launcher.requestLaunch(app, roles -> pickRole.accept(app, roles));
+        } else if (r instanceof AppResource app) {
+            primary.accept(app);
+        } else if (r instanceof DatabaseResource db) {
+            connect.accept(db);
+        }
     }
 
     private static String badgeText(Resource r) {

@@ -7,9 +7,10 @@ import java.util.Map;
 
 /**
  * Which resources the list shows: a kind, and a search text whose every word must appear in
- * the name, description, type or a label written {@code key=value}.
+ * the name, description, type or a label written {@code key=value}. For thousands of
+ * resources the list keeps each one's {@link #searchKey} and asks {@link #test(Resource, String)}.
  */
-public record ResourceFilter(Kind kind, String query) {
+public final class ResourceFilter {
 
     public enum Kind {
         ALL("All"), APPS("Apps"), DATABASES("Databases");
@@ -34,40 +35,56 @@ public record ResourceFilter(Kind kind, String query) {
         }
     }
 
-    public ResourceFilter {
-        kind = kind == null ? Kind.ALL : kind;
-        query = query == null ? "" : query.trim().toLowerCase(Locale.ROOT);
+    private final Kind kind;
+    private final String query;
+    private final String[] words;
+
+    public ResourceFilter(Kind kind, String query) {
+        this.kind = kind == null ? Kind.ALL : kind;
+        this.query = query == null ? "" : query.trim().toLowerCase(Locale.ROOT);
+        this.words = this.query.isEmpty() ? new String[0] : this.query.split("\\s+");
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public String query() {
+        return query;
+    }
+
+    /**
+     * What a search word is looked for in: name, description, type and every {@code key=value},
+     * in lower case, one per line (a word has no line break, so it never matches across two).
+     */
+    public static String searchKey(Resource r) {
+        StringBuilder sb = new StringBuilder(64);
+        sb.append(nz(r.name())).append('\n').append(nz(r.description())).append('\n').append(nz(r.typeName()));
+        for (Map.Entry<String, String> l : r.labels().entrySet()) {
+            sb.append('\n').append(l.getKey()).append('=').append(l.getValue());
+        }
+        return sb.toString().toLowerCase(Locale.ROOT);
     }
 
     public boolean test(Resource r) {
+        return test(r, words.length == 0 ? "" : searchKey(r));
+    }
+
+    /** As {@link #test(Resource)}, with the resource's {@link #searchKey} made before. */
+    public boolean test(Resource r, String searchKey) {
         if (kind == Kind.APPS && r.kind() != Resource.Kind.APP
                 || kind == Kind.DATABASES && r.kind() != Resource.Kind.DATABASE) {
             return false;
         }
-        if (query.isEmpty()) {
-            return true;
-        }
-        for (String word : query.split("\\s+")) {
-            if (!matches(r, word)) {
+        for (String word : words) {
+            if (!searchKey.contains(word)) {
                 return false;
             }
         }
         return true;
     }
 
-    private static boolean matches(Resource r, String word) {
-        if (has(r.name(), word) || has(r.description(), word) || has(r.typeName(), word)) {
-            return true;
-        }
-        for (Map.Entry<String, String> l : r.labels().entrySet()) {
-            if (has(l.getKey() + "=" + l.getValue(), word)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean has(String text, String word) {
-        return text != null && text.toLowerCase(Locale.ROOT).contains(word);
+    private static String nz(String s) {
+        return s == null ? "" : s;
     }
 }

@@ -4,6 +4,8 @@ import atlantafx.base.controls.CustomTextField;
 import atlantafx.base.controls.Message;
 import atlantafx.base.theme.Styles;
 import dev.ferry.app.model.AppResource;
+import dev.ferry.app.model.DatabaseResource;
+import dev.ferry.app.model.ServingMark;
 import dev.ferry.app.model.Resource;
 import dev.ferry.app.workspace.Workspace;
 import dev.ferry.ui.fx.Problem;
@@ -17,16 +19,20 @@ import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
+import javafx.scene.control.ProgressBar;
 import javafx.scene.control.ProgressIndicator;
+import javafx.scene.control.Tooltip;
 import javafx.scene.control.ToggleButton;
 import javafx.scene.control.ToggleGroup;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyEvent;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The "Resources" document: workspace header, search box, kind filter and the list of apps
@@ -48,6 +54,12 @@ public final class ResourceListView extends VBox {
 
     public ResourceListView(WorkspaceViewModel workspace, ResourceListViewModel vm, ConsoleLauncher launcher,
                             TunnelStarter tunnels) {
+        this(workspace, vm, launcher, tunnels, null);
+    }
+
+    /** @param discovery the workspace's database discovery (progress, result, Refresh), or null */
+    public ResourceListView(WorkspaceViewModel workspace, ResourceListViewModel vm, ConsoleLauncher launcher,
+                            TunnelStarter tunnels, DiscoveryViewModel discovery) {
         this.vm = vm;
         this.launcher = launcher;
         this.tunnels = tunnels;
@@ -147,8 +159,10 @@ public final class ResourceListView extends VBox {
         list.setItems(vm.shown());
         list.setId("resourceList");
         list.getStyleClass().add("resource-list");
+        Function<DatabaseResource, Optional<ServingMark>> marks = db -> Optional.ofNullable(
+                workspace.providerProperty().get()).flatMap(p -> p.servingMark(db));
         list.setCellFactory(l -> new ResourceCell(launcher, this::primaryAction, this::showRolePicker, vm.queryProperty()::set,
-                this::showAccessRolePicker, tunnels::connect));
+                this::showAccessRolePicker, tunnels::connect, marks));
         VBox.setVgrow(list, Priority.ALWAYS);
         ProgressIndicator loading = new ProgressIndicator();
         loading.setPrefSize(28, 28);
@@ -166,8 +180,12 @@ public final class ResourceListView extends VBox {
             if (workspace.workspaceProperty().get() == null) {
                 return "Open a workspace file to see its apps and databases.";
             }
+            if (vm.all().isEmpty() && discovery != null && discovery.scanningProperty().get()) {
+                return "Scanning the workspace's accounts and regions for databases…";
+            }
             return vm.all().isEmpty() ? "This workspace declares no apps or databases." : "Nothing matches the search.";
-        }, workspace.loadingProperty(), workspace.loadProblemProperty(), workspace.workspaceProperty(), vm.all()));
+        }, workspace.loadingProperty(), workspace.loadProblemProperty(), workspace.workspaceProperty(), vm.all(),
+                discovery == null ? new javafx.beans.property.SimpleBooleanProperty() : discovery.scanningProperty()));
         VBox placeholder = new VBox(10, loading, empty);
         placeholder.setAlignment(Pos.CENTER);
         list.setPlaceholder(placeholder);
@@ -182,7 +200,55 @@ public final class ResourceListView extends VBox {
             }
         });
 
-        getChildren().addAll(header, problem, tools, list);
+        getChildren().addAll(header, problem, tools);
+        if (discovery != null) {
+            getChildren().add(discoveryBar(discovery));
+        }
+        getChildren().add(list);
+    }
+
+    /** "Scanning 3 of 8 account/regions…" with a progress bar, or what the last scan found; what failed; Refresh. */
+    private static HBox discoveryBar(DiscoveryViewModel d) {
+        ProgressBar bar = new ProgressBar();
+        bar.setId("discoveryProgress");
+        bar.setPrefWidth(120);
+        bar.progressProperty().bind(d.progressProperty());
+        bar.visibleProperty().bind(d.scanningProperty());
+        bar.managedProperty().bind(bar.visibleProperty());
+        Label status = new Label();
+        status.setId("discoveryStatus");
+        status.getStyleClass().addAll(Styles.TEXT_MUTED, Styles.TEXT_SMALL);
+        status.textProperty().bind(d.statusProperty());
+        status.setMinWidth(0);
+        Label failed = new Label();
+        failed.setId("discoveryFailures");
+        failed.getStyleClass().addAll(Styles.WARNING, Styles.TEXT_SMALL);
+        failed.textProperty().bind(Bindings.createStringBinding(() -> {
+            long n = d.failuresProperty().get().lines().count();
+            return n == 0 ? "" : "⚠ " + n + (n == 1 ? " part" : " parts") + " not listed";
+        }, d.failuresProperty()));
+        Tooltip why = new Tooltip();
+        why.textProperty().bind(d.failuresProperty());
+        failed.setTooltip(why);
+        failed.visibleProperty().bind(d.failuresProperty().isNotEmpty());
+        failed.managedProperty().bind(failed.visibleProperty());
+        failed.setMinWidth(USE_PREF_SIZE);
+        Region gap = new Region();
+        HBox.setHgrow(gap, Priority.ALWAYS);
+        Button refresh = new Button("Refresh");
+        refresh.setId("discoveryRefresh");
+        refresh.getStyleClass().addAll(Styles.BUTTON_OUTLINED, Styles.SMALL);
+        refresh.setTooltip(new Tooltip("Scan the workspace's accounts and regions for databases again"));
+        refresh.disableProperty().bind(d.scanningProperty());
+        refresh.setOnAction(e -> d.refresh());
+        refresh.setFocusTraversable(false);
+        refresh.setMinWidth(USE_PREF_SIZE);
+        HBox box = new HBox(10, bar, status, failed, gap, refresh);
+        box.setId("discoveryBar");
+        box.setAlignment(Pos.CENTER_LEFT);
+        box.visibleProperty().bind(d.enabledProperty());
+        box.managedProperty().bind(box.visibleProperty());
+        return box;
     }
 
     private void selectKindToggle(ResourceFilter.Kind k) {

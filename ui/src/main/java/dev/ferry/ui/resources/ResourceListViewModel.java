@@ -6,21 +6,42 @@ import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
+import javafx.collections.ListChangeListener;
 import javafx.collections.ObservableList;
 import javafx.collections.transformation.FilteredList;
 
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.function.Predicate;
 
-/** The resource list's state: all resources, the search text, the kind filter, what is shown. */
+/**
+ * The resource list's state: all resources, the search text, the kind filter, what is shown.
+ * Each resource's lower-case search key is made once, when it joins the list, so a keystroke
+ * only runs {@code contains} over the keys.
+ */
 public final class ResourceListViewModel {
+    private final ObservableList<Resource> all;
     private final FilteredList<Resource> shown;
+    private final Map<Resource, String> keys = new IdentityHashMap<>();
     private final StringProperty query = new SimpleStringProperty("");
     private final ObjectProperty<ResourceFilter.Kind> kind = new SimpleObjectProperty<>(ResourceFilter.Kind.ALL);
 
     public ResourceListViewModel(ObservableList<Resource> all) {
+        this.all = all;
+        all.forEach(r -> keys.put(r, ResourceFilter.searchKey(r)));
+        // Added before the FilteredList's own listener, so the keys are there when it filters.
+        all.addListener((ListChangeListener<Resource>) c -> {
+            while (c.next()) {
+                c.getRemoved().forEach(keys::remove);
+                c.getAddedSubList().forEach(r -> keys.put(r, ResourceFilter.searchKey(r)));
+            }
+        });
         shown = new FilteredList<>(all);
-        shown.predicateProperty().bind(Bindings.<Predicate<Resource>>createObjectBinding(
-                () -> new ResourceFilter(kind.get(), query.get())::test, query, kind));
+        shown.predicateProperty().bind(Bindings.<Predicate<Resource>>createObjectBinding(() -> {
+            ResourceFilter f = new ResourceFilter(kind.get(), query.get());
+            // (a key missing, e.g. a resource listed twice and removed once, is made again)
+            return r -> f.test(r, keys.computeIfAbsent(r, ResourceFilter::searchKey));
+        }, query, kind));
     }
 
     public ObservableList<Resource> shown() {
@@ -28,7 +49,7 @@ public final class ResourceListViewModel {
     }
 
     public ObservableList<Resource> all() {
-        return (ObservableList<Resource>) shown.getSource();
+        return all;
     }
 
     public StringProperty queryProperty() {

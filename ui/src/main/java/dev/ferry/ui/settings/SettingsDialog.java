@@ -7,6 +7,7 @@ import javafx.scene.control.ComboBox;
 import javafx.scene.control.Dialog;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
+import javafx.scene.control.Spinner;
 import javafx.scene.control.TextField;
 import javafx.scene.layout.GridPane;
 import javafx.stage.Window;
@@ -73,6 +74,11 @@ public final class SettingsDialog extends Dialog<Settings> {
         dbeaver.setId("dbeaverWorkspace");
         dbeaver.setPromptText("Found automatically (…/DBeaverData/workspace6)");
 
+        Spinner<Integer> discovery = new Spinner<>(0, 24 * 60, Math.max(0, current.discoveryRefreshMinutes), 5);
+        discovery.setId("discoveryRefreshMinutes");
+        discovery.setEditable(true);
+        Label discoveryHelp = new Label("Minutes between background scans for databases (0: only on Refresh)");
+        discoveryHelp.getStyleClass().addAll(Styles.TEXT_MUTED, Styles.TEXT_SMALL);
         GridPane grid = dev.ferry.ui.fx.Forms.grid();
         grid.addRow(0, new Label("Theme"), theme);
         grid.addRow(1, new Label("Browser command"), browser);
@@ -82,6 +88,8 @@ public final class SettingsDialog extends Dialog<Settings> {
         grid.addRow(5, new Label("Athena workgroup"), workgroup);
         grid.addRow(6, new Label("Athena results"), output);
         grid.addRow(7, new Label("DBeaver workspace"), dbeaver);
+        grid.addRow(8, new Label("Database discovery"), discovery);
+        grid.add(discoveryHelp, 1, 9);
         getDialogPane().setContent(grid);
         getDialogPane().getButtonTypes().setAll(ButtonType.OK, ButtonType.CANCEL);
 
@@ -97,6 +105,7 @@ public final class SettingsDialog extends Dialog<Settings> {
             s.athenaWorkgroup = workgroup.getText() == null || workgroup.getText().isBlank() ? "primary" : workgroup.getText().trim();
             s.athenaOutputLocation = output.getText() == null ? "" : output.getText().trim();
             s.dbeaverWorkspace = dbeaver.getText() == null ? "" : dbeaver.getText().trim();
+            s.discoveryRefreshMinutes = discovery.getValue() == null ? 0 : discovery.getValue();
             return s;
         });
     }

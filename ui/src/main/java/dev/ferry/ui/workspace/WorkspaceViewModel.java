@@ -206,6 +206,16 @@ public final class WorkspaceViewModel implements AutoCloseable {
         return resources;
     }
 
+    /**
+     * Lists new resources of the open provider (e.g. after a database discovery scan); ignored
+     * when another workspace is open by now or a sign-in is needed.
+     */
+    public void showResources(AccessProvider p, List<Resource> list) {
+        if (provider.get() == p && signInNeeded.get() == null) {
+            resources.setAll(list);
+        }
+    }
+
     public ReadOnlyBooleanProperty loadingProperty() {
         return loading;
     }

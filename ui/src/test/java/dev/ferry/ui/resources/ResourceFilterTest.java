@@ -48,4 +48,28 @@ class ResourceFilterTest {
         assertThat(ResourceFilter.Kind.parse("databases")).isEqualTo(ResourceFilter.Kind.DATABASES);
         assertThat(ResourceFilter.Kind.parse("nonsense")).isEqualTo(ResourceFilter.Kind.ALL);
     }
+
+    @Test
+    void aWordNeverMatchesAcrossTwoFieldsOfTheSearchKey() {
+        assertThat(ResourceFilter.searchKey(prod)).contains("env=prod").contains("production account console");
+        // the end of one label and the start of the next
+        assertThat(new ResourceFilter(ResourceFilter.Kind.ALL, "111111111111env").test(prod)).isFalse();
+        assertThat(new ResourceFilter(ResourceFilter.Kind.ALL, "111111111111 env").test(prod)).isTrue();
+    }
+
+    @Test
+    void theListFiltersResourcesAddedAndReplacedLater() {
+        javafx.collections.ObservableList<Resource> list = javafx.collections.FXCollections.observableArrayList(prod);
+        ResourceListViewModel vm = new ResourceListViewModel(list);
+        vm.queryProperty().set("staging");
+        assertThat(vm.shown()).isEmpty();
+        list.add(orders);
+        assertThat(vm.shown()).containsExactly(orders);
+        DatabaseResource renamed = new DatabaseResource("ledger", "", "postgres", "l:5432", labels("env", "staging"),
+                null, null, null, null);
+        list.setAll(prod, renamed);
+        assertThat(vm.shown()).containsExactly(renamed);
+        vm.queryProperty().set("ORDERS");
+        assertThat(vm.shown()).isEmpty();
+    }
 }

@@ -1,0 +1,332 @@
+package dev.ferry.ui.bench;
+
+import dev.ferry.app.FerryCore;
+import dev.ferry.app.FerryEnvironment;
+import dev.ferry.ui.FerryDesktop;
+import dev.ferry.ui.testing.DesktopFixture;
+import javafx.application.Platform;
+import javafx.event.Event;
+import javafx.scene.Node;
+import javafx.scene.Scene;
+import javafx.scene.control.ListView;
+import javafx.scene.control.TextField;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyEvent;
+import javafx.scene.input.MouseButton;
+import javafx.scene.input.MouseEvent;
+import javafx.stage.Stage;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Benchmark part (2) of issue 16: the desktop's resource list with 10,000 resources (apps and
+ * databases with labels), in a real window (run under Xvfb by bench/resource-list.sh).
+ *
+ * <ul>
+ *   <li>Per keystroke in the search box, 50 keystrokes (typing and Backspace): from the key
+ *   event to the end of the layout pass that follows it. "work" fires the key events on the
+ *   FX thread and then runs the CSS and layout pass the next pulse would run, synchronously;
+ *   "to pulse" waits for the real next pulse (a post-layout pulse listener), so it also holds
+ *   the wait for JavaFX's 60 Hz pulse timer.</li>
+ *   <li>The same for clicks on label chips (the chip fills the search box).</li>
+ *   <li>Heap (used, after GC) and RSS with the empty window, then with the 10,000 resources listed.</li>
+ * </ul>
+ * Usage: ResourceListBench [resources 10000] [keystrokes 50]
+ */
+public final class ResourceListBench {
+    private ResourceListBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int count = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
+        int strokes = args.length > 1 ? Integer.parseInt(args[1]) : 50;
+        Path home = Files.createTempDirectory("ferry-list-bench");
+        Path empty = home.resolve("empty.yaml");
+        Files.writeString(empty, "name: empty\naws: {region: us-east-1}\n");
+        Path big = home.resolve("big.yaml");
+        Files.writeString(big, workspace(count));
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.put("FERRY_HOME", home.resolve("ferry-home").toString());
+        env.put("FERRY_WORKSPACE_FILE", empty.toString());
+        env.put("AWS_ACCESS_KEY_ID", "AKIDBENCH");
+        env.put("AWS_SECRET_ACCESS_KEY", "bench");
+        env.put("AWS_ENDPOINT_URL", "http://127.0.0.1:9"); // nothing answers: the identity check fails fast
+        FerryEnvironment fe = new FerryEnvironment(env, "Linux", home.toString(), "bench");
+
+        CountDownLatch started = new CountDownLatch(1);
+        Platform.startup(started::countDown);
+        started.await();
+        FerryCore core = new FerryCore(fe);
+        FerryDesktop desktop = fx(() -> {
+            FerryDesktop d = new FerryDesktop(core, new Stage());
+            d.show();
+            return d;
+        });
+        waitFor("the empty workspace", () -> fx(() -> desktop.workspace().workspaceProperty().get() != null
+                && !desktop.workspace().loadingProperty().get()));
+        pulses(30);
+        Memory before = Memory.now();
+
+        long t0 = System.nanoTime();
+        fx(() -> {
+            desktop.workspace().open(big);
+            return null;
+        });
+        waitFor("the big workspace", () -> fx(() -> desktop.resources().all().size() == count));
+        pulses(2);
+        long loadMs = (System.nanoTime() - t0) / 1_000_000;
+        pulses(30);
+        Memory after = Memory.now();
+
+        Scene scene = desktop.scene();
+        TextField search = fx(() -> (TextField) scene.lookup("#search"));
+        @SuppressWarnings("unchecked")
+        ListView<Object> list = fx(() -> (ListView<Object>) scene.lookup("#resourceList"));
+        fx(() -> {
+            search.requestFocus();
+            return null;
+        });
+        pulses(5);
+
+        // 40 characters typed, 10 Backspaces in between: queries that narrow, widen and match nothing.
+        String typed = "orders team-8 env=prod region=eu-west-1 x";
+        List<Object> keys = new ArrayList<>();
+        int backspaces = 0;
+        for (char c : typed.toCharArray()) {
+            keys.add(c);
+            if (keys.size() % 5 == 4 && backspaces < 10) { // take the character back and type it again
+                keys.add(KeyCode.BACK_SPACE);
+                keys.add(c);
+                backspaces++;
+            }
+        }
+        keys = keys.subList(0, Math.min(strokes, keys.size()));
+        long[] work = new long[keys.size()];
+        long[] toPulse = new long[keys.size()];
+        long[] filterPart = new long[keys.size()];
+        long[] cssPart = new long[keys.size()];
+        long[] cpu = new long[keys.size()];
+        var threads = ManagementFactory.getThreadMXBean();
+        int[] shown = new int[keys.size()];
+        for (int i = 0; i < keys.size(); i++) {
+            Object k = keys.get(i);
+            int at = i;
+            // (a) the work: the key events, then the CSS and layout pass, on the FX thread
+            String textBefore = fx(search::getText);
+            work[i] = fx(() -> {
+                long c0 = threads.getCurrentThreadCpuTime();
+                long s = System.nanoTime();
+                key(search, k);
+                long filtered = System.nanoTime();
+                scene.getRoot().applyCss();
+                long css = System.nanoTime();
+                scene.getRoot().layout();
+                shown[at] = list.getItems().size();
+                cpu[at] = threads.getCurrentThreadCpuTime() - c0;
+                filterPart[at] = filtered - s;
+                cssPart[at] = css - filtered;
+                return System.nanoTime() - s;
+            });
+            pulses(2);
+            // (b) undo it, then do it again and wait for the real next layout pulse
+            fx(() -> {
+                search.setText(textBefore);
+                search.positionCaret(textBefore.length());
+                return null;
+            });
+            pulses(2);
+            toPulse[i] = toNextPulse(scene, () -> key(search, k));
+            pulses(2);
+        }
+
+        // Label chips: a click puts key=value in the search box.
+        fx(() -> {
+            search.clear();
+            return null;
+        });
+        pulses(5);
+        List<Node> chips = fx(() -> new ArrayList<>(list.lookupAll(".chip")));
+        int chipClicks = Math.min(10, chips.size());
+        long[] chipWork = new long[chipClicks];
+        for (int i = 0; i < chipClicks; i++) {
+            Node chip = chips.get(i);
+            chipWork[i] = fx(() -> {
+                long s = System.nanoTime();
+                Event.fireEvent(chip, new MouseEvent(MouseEvent.MOUSE_CLICKED, 1, 1, 1, 1, MouseButton.PRIMARY, 1,
+                        false, false, false, false, true, false, false, true, false, false, null));
+                scene.getRoot().applyCss();
+                scene.getRoot().layout();
+                return System.nanoTime() - s;
+            });
+            pulses(2);
+            fx(() -> {
+                search.clear();
+                return null;
+            });
+            pulses(3);
+            chips = fx(() -> new ArrayList<>(list.lookupAll(".chip")));
+            if (i + 1 < chipClicks && i + 1 >= chips.size()) {
+                chipClicks = i + 1;
+                break;
+            }
+        }
+
+        double[] load = {0};
+        try {
+            load[0] = Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+        } catch (Exception ignored) {
+            // not Linux
+        }
+        System.out.printf("load average %.1f on %d cores while measuring (wall times grow with it; CPU times much less)%n",
+                load[0], Runtime.getRuntime().availableProcessors());
+        System.out.printf("resource list benchmark: %d resources (%d apps, %d databases), JavaFX %s, prism %s, Java %s%n",
+                count, count / 2, count - count / 2, System.getProperty("javafx.runtime.version"),
+                System.getProperty("prism.order", "default"), System.getProperty("java.version"));
+        System.out.printf("  open the workspace until the list holds them: %d ms%n", loadMs);
+        System.out.printf("  search keystroke, work (key events + CSS + layout): median %.2f ms, worst %.2f ms over %d keystrokes%n",
+                median(work), worst(work), work.length);
+        System.out.printf("  search keystroke, the same work in CPU time of the FX thread: median %.2f ms, worst %.2f ms%n",
+                median(cpu), worst(cpu));
+        System.out.printf("    of which the key events and the filter: median %.2f ms, CSS: median %.2f ms; the rest is layout%n",
+                median(filterPart), median(cssPart));
+        System.out.printf("  search keystroke, to the next layout pulse:         median %.2f ms, worst %.2f ms%n",
+                median(toPulse), worst(toPulse));
+        System.out.printf("  rows shown per keystroke: %s%n", Arrays.toString(shown));
+        long[] cw = Arrays.copyOf(chipWork, chipClicks);
+        System.out.printf("  label chip click, work: median %.2f ms, worst %.2f ms over %d clicks%n", median(cw), worst(cw),
+                cw.length);
+        System.out.printf("  heap used after GC: empty window %.1f MB, with %d resources %.1f MB: +%.1f MB%n",
+                before.heapMb(), count, after.heapMb(), after.heapMb() - before.heapMb());
+        System.out.printf("  RSS: empty window %.1f MB, with %d resources %.1f MB: +%.1f MB%n",
+                before.rssMb(), count, after.rssMb(), after.rssMb() - before.rssMb());
+        Platform.runLater(() -> {
+            desktop.close();
+            core.close();
+            Platform.exit();
+        });
+        System.exit(0);
+    }
+
+    static String workspace(int count) {
+        StringBuilder sb = new StringBuilder("name: big\naws: {region: us-east-1}\napps:\n");
+        String[] envs = {"prod", "staging", "dev", "test"};
+        String[] regions = {"us-east-1", "eu-west-1", "ap-southeast-2"};
+        int apps = count / 2;
+        for (int i = 0; i < apps; i++) {
+            sb.append("  - name: app-").append(i).append("-team-").append(i % 50).append('\n')
+                    .append("    uri: https://console.aws.amazon.com/ec2/v2/home\n")
+                    .append("    description: Console of account ").append(100000000000L + i).append('\n')
+                    .append("    labels: {aws_account_id: '").append(100000000000L + i).append("', env: ")
+                    .append(envs[i % 4]).append(", team: team-").append(i % 50).append("}\n");
+        }
+        sb.append("databases:\n");
+        for (int i = 0; i < count - apps; i++) {
+            String region = regions[i % 3];
+            sb.append("  - name: orders-").append(i).append('\n')
+                    .append("    description: Aurora PostgreSQL cluster ").append(i).append(" of team ").append(i % 50).append('\n')
+                    .append("    protocol: postgres\n")
+                    .append("    uri: orders-").append(i).append(".cluster-c9abcdefghij.").append(region)
+                    .append(".rds.amazonaws.com:5432\n")
+                    .append("    labels: {env: ").append(envs[i % 4]).append(", team: team-").append(i % 50)
+                    .append(", region: ").append(region).append(", engine: aurora-postgresql}\n")
+                    .append("    aws: {region: ").append(region).append(", rds: {cluster_id: orders-").append(i).append("}}\n");
+        }
+        return sb.toString();
+    }
+
+    private static void key(TextField target, Object k) {
+        if (k instanceof Character c) {
+            String s = String.valueOf(c);
+            Event.fireEvent(target, new KeyEvent(KeyEvent.KEY_PRESSED, "", s, KeyCode.UNDEFINED, false, false, false, false));
+            Event.fireEvent(target, new KeyEvent(KeyEvent.KEY_TYPED, s, s, KeyCode.UNDEFINED, false, false, false, false));
+            Event.fireEvent(target, new KeyEvent(KeyEvent.KEY_RELEASED, "", s, KeyCode.UNDEFINED, false, false, false, false));
+        } else {
+            KeyCode code = (KeyCode) k;
+            Event.fireEvent(target, new KeyEvent(KeyEvent.KEY_PRESSED, "", "", code, false, false, false, false));
+            Event.fireEvent(target, new KeyEvent(KeyEvent.KEY_RELEASED, "", "", code, false, false, false, false));
+        }
+    }
+
+    /** Runs the keystroke on the FX thread and returns the time until the next post-layout pulse. */
+    private static long toNextPulse(Scene scene, Runnable keystroke) throws Exception {
+        CompletableFuture<Long> done = new CompletableFuture<>();
+        long[] start = new long[1];
+        Platform.runLater(() -> {
+            Runnable[] self = new Runnable[1];
+            self[0] = () -> {
+                scene.removePostLayoutPulseListener(self[0]);
+                done.complete(System.nanoTime() - start[0]);
+            };
+            start[0] = System.nanoTime();
+            keystroke.run();
+            scene.addPostLayoutPulseListener(self[0]);
+            Platform.requestNextPulse();
+        });
+        return done.get(30, TimeUnit.SECONDS);
+    }
+
+    /** Waits for n pulses (the list settles, cells are made). */
+    private static void pulses(int n) throws Exception {
+        for (int i = 0; i < n; i++) {
+            CountDownLatch l = new CountDownLatch(1);
+            Platform.runLater(() -> {
+                Platform.requestNextPulse();
+                Platform.runLater(l::countDown);
+            });
+            l.await(30, TimeUnit.SECONDS);
+            Thread.sleep(16);
+        }
+    }
+
+    private static void waitFor(String what, Callable<Boolean> c) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (!c.call()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("timed out waiting for " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static <T> T fx(Callable<T> work) throws Exception {
+        return DesktopFixture.fx(work);
+    }
+
+    private static double median(long[] nanos) {
+        long[] s = nanos.clone();
+        Arrays.sort(s);
+        return s.length == 0 ? 0 : s[s.length / 2] / 1e6;
+    }
+
+    private static double worst(long[] nanos) {
+        return Arrays.stream(nanos).max().orElse(0) / 1e6;
+    }
+
+    record Memory(double heapMb, double rssMb) {
+        static Memory now() throws Exception {
+            for (int i = 0; i < 4; i++) {
+                System.gc();
+                Thread.sleep(200);
+            }
+            long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+            double rss = 0;
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    rss = Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
+                }
+            }
+            return new Memory(heap / 1048576.0, rss);
+        }
+    }
+}
