@@ -2,6 +2,8 @@ package dev.ferry.app.access;
 
 import dev.ferry.app.FerryEnvironment;
 import dev.ferry.app.aws.AwsSetup;
+import dev.ferry.app.concurrent.Background;
+import dev.ferry.app.sso.SsoServices;
 import dev.ferry.app.aws.ConsoleFederation;
 import dev.ferry.app.settings.FerryPaths;
 import dev.ferry.app.standalone.StandaloneAwsProvider;
@@ -27,6 +29,9 @@ public final class AccessProviders {
     private final ConsoleFederation federation;
     private final Supplier<LocalCa> ca;
     private final TshLocator tshLocator;
+    private final SsoServices sso;
+    private final Background background;
+    private final boolean refreshInBackground;
 
     public AccessProviders(FerryEnvironment env, ConsoleFederation federation, Supplier<LocalCa> ca) {
         this(env, federation, ca, new TshLocator(env));
@@ -34,16 +39,30 @@ public final class AccessProviders {
 
     public AccessProviders(FerryEnvironment env, ConsoleFederation federation, Supplier<LocalCa> ca,
                            TshLocator tshLocator) {
+        this(env, federation, ca, tshLocator, null, null, false);
+    }
+
+    /**
+     * @param sso                 the IAM Identity Center services (null: such workspaces cannot be opened)
+     * @param refreshInBackground Identity Center accounts are shown from the cache and listed again in the
+     *                            background (the desktop; a CLI command lists again only when asked)
+     */
+    public AccessProviders(FerryEnvironment env, ConsoleFederation federation, Supplier<LocalCa> ca,
+                           TshLocator tshLocator, SsoServices sso, Background background, boolean refreshInBackground) {
         this.env = env;
         this.federation = federation;
         this.ca = ca;
         this.tshLocator = tshLocator;
+        this.sso = sso;
+        this.background = background;
+        this.refreshInBackground = refreshInBackground;
     }
 
     /** A new provider for the workspace (Java 17 has no pattern switch: each permitted kind is tested in turn). */
     public AccessProvider open(Workspace workspace) {
         if (workspace instanceof StandaloneWorkspace s) {
-            return new StandaloneAwsProvider(s, new AwsSetup(env, s.aws()), federation, ca);
+            return new StandaloneAwsProvider(s, new AwsSetup(env, s.aws()), federation, ca, sso, background,
+                    refreshInBackground);
         }
         if (workspace instanceof TeleportWorkspace t) {
             TeleportWorkspace.Settings tp = t.teleport();

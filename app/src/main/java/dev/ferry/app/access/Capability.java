@@ -19,5 +19,7 @@ public enum Capability {
     /** Local AWS API proxies. */
     AWS_PROXY,
     /** Local database tunnels. */
-    DATABASE_TUNNELS
+    DATABASE_TUNNELS,
+    /** The resources come from a service and can be listed again ({@code ferry apps ls --refresh}, Refresh). */
+    REFRESH
 }

@@ -21,6 +21,21 @@ public final class WorkspaceFile {
     public List<App> apps = new ArrayList<>();
     public List<Database> databases = new ArrayList<>();
     public List<Role> roles = new ArrayList<>();
+    @JsonProperty("identity_center")
+    public IdentityCenter identityCenter;
+
+    /**
+     * The {@code identity_center:} block: accounts, roles and credentials come from IAM Identity
+     * Center, given by start URL and region, or by the name of an {@code [sso-session]} of
+     * {@code ~/.aws/config}.
+     */
+    public static final class IdentityCenter {
+        @JsonProperty("start_url")
+        public String startUrl;
+        public String region;
+        @JsonProperty("sso_session")
+        public String ssoSession;
+    }
 
     public static final class Aws {
         public String profile;
