@@ -70,7 +70,7 @@ public record StandaloneWorkspace(Path source, String name, String user, AwsSett
 
     @Override
     public String kindTitle() {
-        return "Standalone AWS";
+        return identityCenter.isPresent() ? "AWS IAM Identity Center" : "Standalone AWS";
     }
 
     /** Apps first, then databases, each in file order. */
