@@ -23,9 +23,10 @@ import java.net.URI;
 import java.util.function.Supplier;
 
 /**
- * Signing in to and out of a Teleport workspace from the window. Sign-in runs the provider's
- * {@code tsh login} in the background with an {@link FxLoginPrompter}; {@link #cancel()}
- * closes any open question and interrupts the waiting sign-in, which kills tsh. On success
+ * Signing in to and out of a workspace from the window (Teleport, IAM Identity Center). Sign-in runs
+ * the provider's sign-in ({@code tsh login}, the OIDC flow) in the background with an
+ * {@link FxLoginPrompter}; {@link #cancel()} closes any open question and interrupts the waiting
+ * sign-in, which kills tsh or ends the wait for the browser or the code. On success
  * the workspace reloads (resources and identity). Properties change on the FX thread only.
  */
 public final class SignInViewModel {
@@ -37,6 +38,7 @@ public final class SignInViewModel {
     private final BooleanProperty running = new SimpleBooleanProperty();
     private final StringProperty progress = new SimpleStringProperty("");
     private final ObjectProperty<URI> ssoLink = new SimpleObjectProperty<>();
+    private final ObjectProperty<FxLoginPrompter.UserCode> userCode = new SimpleObjectProperty<>();
     private final ObjectProperty<Problem> problem = new SimpleObjectProperty<>();
 
     private final Object lock = new Object();
@@ -65,7 +67,8 @@ public final class SignInViewModel {
         running.set(true);
         problem.set(null);
         ssoLink.set(null);
-        progress.set("Starting tsh…");
+        userCode.set(null);
+        progress.set("Signing in…");
         FxLoginPrompter asker = new FxLoginPrompter(owner, line -> {
             if (running.get()) {
                 progress.set(line);
@@ -73,6 +76,11 @@ public final class SignInViewModel {
         }, url -> {
             if (running.get()) {
                 ssoLink.set(url);
+            }
+        }, code -> {
+            if (running.get()) {
+                ssoLink.set(null);
+                userCode.set(code);
             }
         });
         synchronized (lock) {
@@ -129,6 +137,7 @@ public final class SignInViewModel {
         running.set(false);
         progress.set("");
         ssoLink.set(null);
+        userCode.set(null);
     }
 
     /** Stops a running sign-in: closes the question shown, kills tsh. */
@@ -178,6 +187,11 @@ public final class SignInViewModel {
     /** The identity provider's page while an SSO sign-in waits for the browser. */
     public ReadOnlyObjectProperty<URI> ssoLinkProperty() {
         return ssoLink;
+    }
+
+    /** The code to confirm on a web page while a device-code sign-in waits (IAM Identity Center). */
+    public ReadOnlyObjectProperty<FxLoginPrompter.UserCode> userCodeProperty() {
+        return userCode;
     }
 
     /** Why the last sign-in failed (cleared by the next attempt). */

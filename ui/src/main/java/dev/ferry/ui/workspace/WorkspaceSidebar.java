@@ -170,6 +170,16 @@ public final class WorkspaceSidebar extends VBox {
         return box;
     }
 
+    /** A full-width flat button of the workspace section (e.g. "Add Teleport cluster…"). */
+    public static Button workspaceButton(String id, String text, Runnable action) {
+        Button b = new Button(text);
+        b.setId(id);
+        b.setMaxWidth(Double.MAX_VALUE);
+        b.getStyleClass().add(Styles.FLAT);
+        b.setOnAction(e -> action.run());
+        return b;
+    }
+
     /** Adds a button under "Open workspace file…" (e.g. "Add Teleport cluster…"). */
     public void addWorkspaceButton(Node button) {
         workspaceButtons.getChildren().add(button);

@@ -150,6 +150,18 @@ public final class WorkspaceViewModel implements AutoCloseable {
     private record Opened(Workspace workspace, AccessProvider provider, List<Resource> resources, SignInNeeded signIn) {
     }
 
+    /**
+     * Writes a new workspace file in the background ({@code write} returns it), says so, and opens it.
+     *
+     * @param what e.g. "AWS workspace", for "AWS workspace added" / "AWS workspace not added"
+     */
+    public void addAndOpen(String what, java.util.concurrent.Callable<Path> write) {
+        tasks.run(write, file -> {
+            notes.success(what + " added", "Workspace file " + file);
+            open(file);
+        }, err -> notes.error(what + " not added", err));
+    }
+
     /** Opens the current workspace again (e.g. after signing in or out). */
     public void reload() {
         if (current.get() != null) {
