@@ -48,6 +48,8 @@ public final class WorkspaceViewModel implements AutoCloseable {
     private final ObjectProperty<Identity> identity = new SimpleObjectProperty<>();
     private final ObjectProperty<Problem> identityProblem = new SimpleObjectProperty<>();
     private final ObjectProperty<SignInNeeded> signInNeeded = new SimpleObjectProperty<>();
+    private final BooleanProperty refreshing = new SimpleBooleanProperty();
+    private final javafx.beans.property.StringProperty refreshProgress = new javafx.beans.property.SimpleStringProperty("");
     private long generation;
     /** The file whose provider {@link #provider} holds (the sessions own it). */
     private Path openFile;
@@ -252,6 +254,49 @@ public final class WorkspaceViewModel implements AutoCloseable {
             return true;
         }
         return false;
+    }
+
+    /**
+     * Lists the resources again from their source ({@code Capability.REFRESH}, e.g. the Identity
+     * Center accounts) in the background, with its progress in {@link #refreshProgressProperty()}.
+     */
+    public void refreshResources() {
+        AccessProvider p = provider.get();
+        if (p == null || refreshing.get()) {
+            return;
+        }
+        refreshing.set(true);
+        refreshProgress.set("Listing…");
+        long gen = generation;
+        tasks.run(() -> {
+            p.refreshResources(line -> javafx.application.Platform.runLater(() -> {
+                if (refreshing.get()) {
+                    refreshProgress.set(line);
+                }
+            }));
+            return p.resources();
+        }, list -> {
+            refreshing.set(false);
+            refreshProgress.set("");
+            if (gen == generation) {
+                resources.setAll(list);
+            }
+        }, e -> {
+            refreshing.set(false);
+            refreshProgress.set("");
+            if (!failed(e)) {
+                notes.error("Could not list the resources again", e);
+            }
+        });
+    }
+
+    public ReadOnlyBooleanProperty refreshingProperty() {
+        return refreshing;
+    }
+
+    /** How far a {@link #refreshResources()} is, e.g. "142 of 500 accounts". */
+    public javafx.beans.property.ReadOnlyStringProperty refreshProgressProperty() {
+        return refreshProgress;
     }
 
     public ReadOnlyObjectProperty<SignInNeeded> signInNeededProperty() {

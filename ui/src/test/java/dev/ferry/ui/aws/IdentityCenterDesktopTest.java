@@ -63,6 +63,13 @@ class IdentityCenterDesktopTest {
         until(fieldId + " holds what was typed", () -> value.equals(field.getText()));
     }
 
+    /** The window as it is drawn now, as a PNG. */
+    void snapshot(Path file) throws Exception {
+        javafx.scene.image.WritableImage image = fx(() -> desktop.stage().getScene().snapshot(null));
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        javax.imageio.ImageIO.write(javafx.embed.swing.SwingFXUtils.fromFXImage(image, null), "png", file.toFile());
+    }
+
     /** First start: the welcome pane, then the dialog filled with the stand-in's start URL and region. */
     void addWorkspaceFromTheWelcomePane() throws Exception {
         until("the welcome pane", () -> ui.showing("#welcomePane") && ui.showing("#welcomeAddAws"));
@@ -99,6 +106,7 @@ class IdentityCenterDesktopTest {
         assertThat(ui.showing("#copyUserCode")).isTrue();
         assertThat(ui.showing("#copyUserCodeLink")).isTrue();
         assertThat(ui.showing("#cancelSignIn")).isTrue();
+        snapshot(Path.of("target", "screenshots", "sign-in-code.png")); // docs/sign-in-code.png in the README
 
         assertThat(rig.browser.visit(URI.create(page)).get().statusCode()).isEqualTo(200); // the person confirms
         until("the accounts and the session", () -> desktop.workspace().resources().size() == 3
@@ -108,6 +116,13 @@ class IdentityCenterDesktopTest {
         assertThat(ui.text("#identityDetail")).startsWith("Portal " + IdentityCenterStandIn.START_URL).contains("expires");
         assertThat(ui.showing("#signOutButton")).isTrue();
         assertThat(rig.standIn.count("StartDeviceAuthorization")).isEqualTo(1);
+
+        // listed at the sign-in, again in the background once the window showed the cached list, then on Refresh
+        until("the background listing", () -> rig.standIn.count("ListAccountRoles") == 6);
+        ui.click("#refreshResources");
+        until("the list was fetched again", () -> rig.standIn.count("ListAccountRoles") == 9
+                && !desktop.workspace().refreshingProperty().get());
+        assertThat(resourceNames()).containsExactly("audit", "prod", "staging");
         assertThat(rig.standIn.problems()).isEmpty();
     }
 
