@@ -16,7 +16,10 @@ import dev.ferry.app.sso.SsoSession;
 import dev.ferry.app.testsupport.IdentityCenterRig;
 import dev.ferry.app.testsupport.IdentityCenterStandIn;
 import dev.ferry.app.testsupport.SigninEndpointDouble;
+import dev.ferry.app.testsupport.Python;
+import dev.ferry.app.tunnels.AwsProxyInfo;
 import dev.ferry.app.tunnels.TunnelOpener;
+import dev.ferry.tunnel.aws.ProxyMode;
 import dev.ferry.tunnel.testsupport.MotoServer;
 import dev.ferry.tunnel.testsupport.PostgresServer;
 import dev.ferry.tunnel.testsupport.Wait;
@@ -38,8 +41,10 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
@@ -230,6 +235,38 @@ class IdentityCenterProviderTest {
             assertThat(rig.cache.token(SESSION)).isEmpty();
             assertThat(rig.standIn.count("Logout")).isEqualTo(1);
             assertThatThrownBy(p::identity).isInstanceOf(SignInRequiredException.class);
+        }
+    }
+
+    @Test
+    void aRunningProxyGoesOnOnItsPortWithTheNewSessionAfterASignIn() throws Exception {
+        rig.standIn.reportedCredentialLifetime(Duration.ofSeconds(30)); // stale at once: every request fetches again
+        rig.signedIn();
+        try (FerryCore core = core(false)) {
+            AccessProvider p = core.sessions().provider(workspace);
+            AppResource prod = p.requireApp("prod");
+            TunnelOpener.Opened opened = p.openAwsProxy(prod, p.chooseRole(prod, "ReadOnly"), ProxyMode.ENDPOINT_URL, 0);
+            try (var tunnel = opened.tunnel()) {
+                AwsProxyInfo info = (AwsProxyInfo) opened.info();
+                Map<String, String> cli = Map.of("AWS_ENDPOINT_URL", info.address(), "AWS_CA_BUNDLE", info.caBundle().toString(),
+                        "AWS_ACCESS_KEY_ID", info.accessKeyId(), "AWS_SECRET_ACCESS_KEY", info.secretAccessKey(),
+                        "AWS_DEFAULT_REGION", "eu-west-1", "AWS_CONFIG_FILE", "/nonexistent",
+                        "AWS_SHARED_CREDENTIALS_FILE", "/nonexistent");
+                List<String> whoAmI = List.of("aws", "sts", "get-caller-identity", "--output", "text", "--query", "Arn");
+                Python.Result first = Python.exec(home, cli, whoAmI);
+                assertThat(first.exit()).as(first.err()).isZero();
+                assertThat(first.out().trim()).matches(READ_ONLY_IN_PROD);
+
+                rig.standIn.expireAccessTokens();
+                rig.standIn.revokeRefreshTokens();
+                String renewed = rig.signedIn().accessToken(); // the sign-in prompt's work; the proxy is not restarted
+                Python.Result again = Python.exec(home, cli, whoAmI);
+                assertThat(again.exit()).as(again.err()).isZero();
+                assertThat(again.out().trim()).matches(READ_ONLY_IN_PROD);
+                assertThat(rig.standIn.calls()).filteredOn(c -> c.operation().equals("GetRoleCredentials"))
+                        .last().satisfies(c -> assertThat(c.token()).isEqualTo(renewed));
+                assertThat(tunnel.localAddress().getPort()).isEqualTo(URI.create(info.address()).getPort());
+            }
         }
     }
 
