@@ -112,6 +112,13 @@ public interface AccessProvider extends AutoCloseable {
     default void refreshResources(java.util.function.Consumer<String> progress) {
     }
 
+    /**
+     * Calls {@code listener} (on a background thread) whenever {@link #resources()} has changed
+     * without being asked, e.g. after a listing in the background; a no-op where they never do.
+     */
+    default void onResourcesChanged(Runnable listener) {
+    }
+
     /** Signs out ({@link Capability#SIGN_OUT}; Teleport: {@code tsh logout}); a no-op where Ferry holds no session. */
     default void signOut() {
     }

@@ -58,6 +58,7 @@ final class IdentityCenterSource implements AutoCloseable {
     /** App name → account, for the list last handed out. */
     private Map<String, SsoAccount> byAppName = Map.of();
     private boolean backgroundRefreshStarted;
+    private final List<Runnable> listed = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     IdentityCenterSource(StandaloneWorkspace workspace, SsoServices sso, Background background, boolean refreshInBackground) {
         this.workspace = workspace;
@@ -137,6 +138,7 @@ final class IdentityCenterSource implements AutoCloseable {
             background.submit(() -> {
                 try {
                     refresh(p -> { });
+                    listed.forEach(Runnable::run);
                 } catch (SsoSignInRequired | CancellationException e) {
                     LOG.info("The accounts of {} were not listed again: {}", session().label(), e.getMessage());
                 } catch (RuntimeException e) {
@@ -149,6 +151,11 @@ final class IdentityCenterSource implements AutoCloseable {
             l = refresh(p -> { });
         }
         return sso.favourites().ordered(session(), l.accounts());
+    }
+
+    /** Runs {@code listener} after each background listing that succeeded. */
+    void onListed(Runnable listener) {
+        listed.add(listener);
     }
 
     /** Lists the accounts and roles again from the portal and keeps them (and the disk cache). */

@@ -200,6 +200,13 @@ public final class StandaloneAwsProvider implements AccessProvider {
         }
     }
 
+    @Override
+    public void onResourcesChanged(Runnable listener) {
+        if (sso != null) {
+            sso.onListed(listener);
+        }
+    }
+
     /** Credentials of the role for the app: its permission set's (Identity Center), else AssumeRole. */
     private AwsSessionCredentials roleCredentials(AppResource app, AwsRole role) {
         if (sso != null && sso.isPermissionSet(app, role)) {

@@ -131,6 +131,7 @@ public final class WorkspaceViewModel implements AutoCloseable {
             loading.set(false);
             workspace.set(opened.workspace());
             provider.set(opened.provider());
+            opened.provider().onResourcesChanged(() -> javafx.application.Platform.runLater(() -> relist(gen)));
             resources.setAll(opened.resources());
             if (opened.signIn() != null) {
                 signInNeeded.set(opened.signIn());
@@ -254,6 +255,23 @@ public final class WorkspaceViewModel implements AutoCloseable {
             return true;
         }
         return false;
+    }
+
+    /** Shows the provider's resources again (it listed them anew in the background). */
+    private void relist(long gen) {
+        AccessProvider p = provider.get();
+        if (p == null || gen != generation || signInNeeded.get() != null) {
+            return;
+        }
+        tasks.run(p::resources, list -> {
+            if (gen == generation) {
+                resources.setAll(list);
+            }
+        }, e -> {
+            if (!failed(e)) {
+                LOG.warn("Listing the resources of {} again failed", p.workspace().name(), e);
+            }
+        });
     }
 
     /**

@@ -142,4 +142,27 @@ class IdentityCenterDesktopTest {
         assertThat(resourceNames()).isEmpty();
         assertThat(rig.cache.token(IdentityCenterRig.SESSION)).isEmpty();
     }
+
+    @Test
+    void theCachedListShowsAtOnceAndTheBackgroundListingReplacesIt() throws Exception {
+        Path file;
+        try (dev.ferry.app.FerryCore c = new dev.ferry.app.FerryCore(rig.env, u -> { })) {
+            file = c.workspaces().addAwsWorkspace("acme", new dev.ferry.app.workspace.AwsWorkspaceSource.IdentityCenter(
+                    IdentityCenterStandIn.START_URL, IdentityCenterStandIn.REGION, ""), "");
+        }
+        rig.signedIn();
+        // what an earlier listing left in the cache: one account since gone, one still there
+        Path cache = new dev.ferry.app.sso.SsoAccounts(null, dev.ferry.app.sso.SsoAccounts.defaultDir(
+                dev.ferry.app.settings.FerryPaths.of(rig.env))).cacheFile(IdentityCenterRig.SESSION);
+        new dev.ferry.app.settings.JsonFileStore<>(cache, dev.ferry.app.sso.SsoAccountList.class, () -> null, true)
+                .save(new dev.ferry.app.sso.SsoAccountList(IdentityCenterStandIn.START_URL, IdentityCenterStandIn.REGION,
+                        java.time.Instant.now().minusSeconds(86400), List.of(
+                        new dev.ferry.app.sso.SsoAccount("444444444444", "old-account", "", List.of("ReadOnly"), ""),
+                        new dev.ferry.app.sso.SsoAccount("111111111111", "prod", "", List.of("ReadOnly"), ""))));
+        rig.standIn.portalLatency(java.time.Duration.ofMillis(700)); // the listing takes a moment
+        desktop = ui.launch(rig.env.with("FERRY_WORKSPACE_FILE", file.toString()));
+        until("the cached list", () -> resourceNames().equals(List.of("old-account", "prod")));
+        until("the list from the background listing", () -> resourceNames().equals(List.of("audit", "prod", "staging")));
+        assertThat(rig.standIn.count("ListAccounts")).isEqualTo(1);
+    }
 }
