@@ -75,7 +75,8 @@ public final class StandaloneAwsProvider implements AccessProvider {
     private final StandaloneWorkspace workspace;
     private final AwsSetup aws;
     private final ConsoleFederation federation;
-    private static final Set<Capability> SSO_CAPABILITIES = Set.of(Capability.SIGN_IN, Capability.SIGN_OUT,
+    private static final Set<Capability> SSO_CAPABILITIES = Set.of(Capability.SIGN_IN, Capability.SIGN_IN_WITH_CODE,
+            Capability.SIGN_OUT,
             Capability.REFRESH, Capability.ISSUE_CREDENTIALS, Capability.CONSOLE, Capability.AWS_PROXY,
             Capability.DATABASE_TUNNELS);
 

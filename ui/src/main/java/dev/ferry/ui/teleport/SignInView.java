@@ -60,6 +60,16 @@ public final class SignInView extends VBox {
         signIn.managedProperty().bind(signIn.visibleProperty());
         signIn.defaultButtonProperty().bind(visibleProperty().and(vm.runningProperty().not()));
 
+        Hyperlink withCode = new Hyperlink("Sign in with a code instead (e.g. on another device)");
+        withCode.setId("signInWithCode");
+        withCode.getStyleClass().add(Styles.TEXT_SMALL);
+        withCode.setOnAction(e -> vm.signIn(new dev.ferry.app.access.SignInOptions(true, true)));
+        withCode.visibleProperty().bind(Bindings.createBooleanBinding(() -> {
+            var p = workspace.providerProperty().get();
+            return p != null && p.can(dev.ferry.app.access.Capability.SIGN_IN_WITH_CODE) && !vm.runningProperty().get();
+        }, workspace.providerProperty(), vm.runningProperty()));
+        withCode.managedProperty().bind(withCode.visibleProperty());
+
         ProgressIndicator spinner = new ProgressIndicator();
         spinner.setPrefSize(22, 22);
         Label progress = new Label();
@@ -148,6 +158,6 @@ public final class SignInView extends VBox {
         error.visibleProperty().bind(vm.problemProperty().isNotNull());
         error.managedProperty().bind(error.visibleProperty());
 
-        getChildren().addAll(title, why, signIn, running, sso, device, error);
+        getChildren().addAll(title, why, signIn, withCode, running, sso, device, error);
     }
 }

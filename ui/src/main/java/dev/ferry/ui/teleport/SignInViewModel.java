@@ -3,6 +3,7 @@ package dev.ferry.ui.teleport;
 import dev.ferry.app.FerryException;
 import dev.ferry.app.access.AccessProvider;
 import dev.ferry.app.access.Identity;
+import dev.ferry.app.access.SignInOptions;
 import dev.ferry.app.workspace.Workspace;
 import dev.ferry.ui.fx.Problem;
 import dev.ferry.ui.fx.UiTasks;
@@ -58,8 +59,13 @@ public final class SignInViewModel {
         });
     }
 
-    /** Starts {@code tsh login} for the open workspace (FX thread). */
+    /** Starts the open workspace's sign-in ({@code tsh login}, the browser) (FX thread). */
     public void signIn() {
+        signIn(SignInOptions.defaults());
+    }
+
+    /** As {@link #signIn()}, the way the person chose (e.g. with a code instead of the browser). */
+    public void signIn(SignInOptions options) {
         AccessProvider p = workspace.providerProperty().get();
         if (p == null || running.get()) {
             return;
@@ -95,7 +101,7 @@ public final class SignInViewModel {
                 worker = Thread.currentThread();
             }
             try {
-                return p.signIn(asker);
+                return p.signIn(asker, options);
             } finally {
                 synchronized (lock) {
                     worker = null;

@@ -165,4 +165,17 @@ class IdentityCenterDesktopTest {
         until("the list from the background listing", () -> resourceNames().equals(List.of("audit", "prod", "staging")));
         assertThat(rig.standIn.count("ListAccounts")).isEqualTo(1);
     }
+
+    @Test
+    void signingInWithACodeOpensItsPageInTheBrowser() throws Exception {
+        desktop = ui.launch(rig.env, rig.browser); // a browser that opens the page, where the person confirms
+        addWorkspaceFromTheWelcomePane();
+        assertThat(ui.showing("#signInWithCode")).isTrue();
+        ui.click("#signInWithCode");
+        until("the accounts", () -> desktop.workspace().resources().size() == 3
+                && desktop.workspace().identityProperty().get() != null);
+        assertThat(rig.browser.opened()).singleElement().satisfies(u -> assertThat(u.toString()).contains("/device?user_code="));
+        assertThat(rig.standIn.count("StartDeviceAuthorization")).isEqualTo(1);
+        assertThat(rig.standIn.problems()).isEmpty();
+    }
 }
