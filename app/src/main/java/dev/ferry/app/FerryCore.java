@@ -10,6 +10,8 @@ import dev.ferry.app.concurrent.ThreadPoolBackground;
 import dev.ferry.app.integrations.BrowserLauncher;
 import dev.ferry.app.integrations.SystemBrowserLauncher;
 import dev.ferry.app.settings.FerryPaths;
+import dev.ferry.app.sso.SsoServices;
+import dev.ferry.app.teleport.TshLocator;
 import dev.ferry.app.settings.JsonFileStore;
 import dev.ferry.app.settings.Settings;
 import dev.ferry.app.settings.AppState;
@@ -25,6 +27,7 @@ import dev.ferry.tunnel.ca.LocalCa;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.net.http.HttpClient;
+import java.time.Clock;
 import java.time.Duration;
 
 /**
@@ -46,6 +49,7 @@ public final class FerryCore implements AutoCloseable {
     private final ClientSetup clientSetup;
     private final BrowserLauncher browser;
     private final Background background;
+    private final SsoServices sso;
     private final TunnelManager tunnels;
     private LocalCa ca;
 
@@ -55,6 +59,15 @@ public final class FerryCore implements AutoCloseable {
 
     /** @param browser a browser launcher to use instead of the system one (tests), or null */
     public FerryCore(FerryEnvironment env, BrowserLauncher browser) {
+        this(env, browser, false);
+    }
+
+    /**
+     * @param browser a browser launcher to use instead of the system one (tests), or null
+     * @param desktop the desktop app (lists IAM Identity Center accounts again in the background after
+     *                showing the cached list; a CLI command lists them only when it has none or is asked)
+     */
+    public FerryCore(FerryEnvironment env, BrowserLauncher browser, boolean desktop) {
         this.env = env;
         this.paths = FerryPaths.of(env);
         this.settings = new SavedDocument<>(new JsonFileStore<>(paths.settingsFile(), Settings.class, Settings::new, false),
@@ -63,12 +76,14 @@ public final class FerryCore implements AutoCloseable {
         this.state = new SavedDocument<>(new JsonFileStore<>(paths.stateFile(), AppState.class, AppState::new, false),
                 AppState::copy, SAVE_DELAY, fresh -> stateIsNew && migrateState(fresh));
         this.workspaces = new WorkspaceRepository(env, paths, state, new WorkspaceLoader(env.userName()));
-        this.providers = new AccessProviders(env, new ConsoleFederation(this::http), this::ca);
         this.browser = browser != null ? browser
                 : new SystemBrowserLauncher(env, () -> settings.read(s -> s.browserCommand));
+        this.background = new ThreadPoolBackground();
+        this.sso = new SsoServices(env, paths, this.browser, Clock.systemUTC());
+        this.providers = new AccessProviders(env, new ConsoleFederation(this::http), this::ca, new TshLocator(env),
+                sso, background, desktop);
         this.sessions = new WorkspaceSessions(workspaces, providers);
         this.clientSetup = new ClientSetup(env, paths, settings::get, () -> DBeaverSetup.system(env));
-        this.background = new ThreadPoolBackground();
         this.tunnels = new TunnelManager(new WorkspaceTunnelOpener(sessions),
                 new TunnelStateFile(paths.stateDir().resolve("tunnels.json")),
                 background);
@@ -147,6 +162,11 @@ public final class FerryCore implements AutoCloseable {
         return browser;
     }
 
+    /** IAM Identity Center: sign-in, tokens, account listing, and ~/.aws/config's profiles and sso-sessions. */
+    public SsoServices sso() {
+        return sso;
+    }
+
     public Background background() {
         return background;
     }
@@ -156,6 +176,7 @@ public final class FerryCore implements AutoCloseable {
         tunnels.close();
         sessions.close();
         background.close();
+        sso.close();
         settings.close();
         state.close();
     }

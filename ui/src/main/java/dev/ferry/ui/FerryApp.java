@@ -78,7 +78,7 @@ public final class FerryApp extends Application {
         }
         FerryLogging.toFile(FerryPaths.of(env).desktopLog());
         FerryLogging.logUncaughtExceptions();
-        FerryCore core = new FerryCore(env);
+        FerryCore core = new FerryCore(env, null, true);
         return new Started(instance, core, DesktopStart.read(core));
     }
 

@@ -36,6 +36,8 @@ import javafx.scene.control.ButtonBar;
 import javafx.scene.control.ButtonType;
 import javafx.stage.WindowEvent;
 import dev.ferry.ui.teleport.TeleportControls;
+import dev.ferry.ui.aws.AwsWorkspaceControls;
+import dev.ferry.ui.workspace.WelcomeView;
 import dev.ferry.ui.workspace.WorkspaceSidebar;
 import dev.ferry.ui.workspace.WorkspaceViewModel;
 import javafx.application.Platform;
@@ -155,7 +157,9 @@ public final class FerryDesktop implements AutoCloseable {
         });
 
         TeleportControls teleport = new TeleportControls(core, tasks, notifications, workspace, () -> stage);
-        Tab resourcesTab = new Tab("Resources", teleport.withSignIn(resourceView));
+        AwsWorkspaceControls aws = new AwsWorkspaceControls(core, tasks, notifications, workspace, () -> stage);
+        WelcomeView welcome = new WelcomeView(workspace, aws::add, teleport::addCluster);
+        Tab resourcesTab = new Tab("Resources", new StackPane(teleport.withSignIn(resourceView), welcome));
         resourcesTab.setId("resourcesTab");
         documents.pinned(resourcesTab);
         tunnelDocs.onSignIn(() -> {
@@ -165,6 +169,7 @@ public final class FerryDesktop implements AutoCloseable {
         teleport.signIn().onSignedIn(tunnelDocs::restartFailed);
 
         WorkspaceSidebar sidebar = new WorkspaceSidebar(workspace, () -> stage, this::openSettings);
+        sidebar.addWorkspaceButton(aws.addButton());
         sidebar.addWorkspaceButton(teleport.addClusterButton());
         sidebar.addIdentityButton(teleport.signOutButton());
         BorderPane main = new BorderPane(documents.view());

@@ -124,7 +124,7 @@ public final class Screenshot {
     /**
      * Opens each dialog the way its button does, captures the screen around the window once the
      * dialog is placed, and closes it: settings, import CA and write AWS profile (on the proxy
-     * tab that is open), connect (on the first database) and add Teleport cluster.
+     * tab that is open), connect (on the first database), add Teleport cluster and add AWS workspace.
      */
     private static void snapshotDialogs(FerryDesktop desktop, Path dir) throws Exception {
         javafx.scene.Node tab = fx(() -> desktop.documents().view().getSelectionModel().getSelectedItem().getContent());
@@ -144,6 +144,8 @@ public final class Screenshot {
                 () -> ((javafx.scene.control.ButtonBase) desktop.scene().lookup("#connect-" + db)).fire());
         dialog(desktop, dir.resolve("add-teleport-cluster.png"), "addClusterDialog", javafx.scene.control.ButtonType.CANCEL,
                 () -> ((javafx.scene.control.ButtonBase) desktop.scene().lookup("#addTeleportCluster")).fire());
+        dialog(desktop, dir.resolve("add-aws-workspace.png"), "addAwsWorkspaceDialog", javafx.scene.control.ButtonType.CANCEL,
+                () -> ((javafx.scene.control.ButtonBase) desktop.scene().lookup("#addAwsWorkspace")).fire());
     }
 
     /** Runs {@code open} (it shows a dialog and waits for it), captures the dialog over the window, closes it. */

@@ -118,6 +118,26 @@ public interface AccessProvider extends AutoCloseable {
         return identity();
     }
 
+    /** As {@link #signIn(LoginPrompter)}, the way the person chose where the sign-in offers a choice. */
+    default Identity signIn(LoginPrompter prompter, SignInOptions options) {
+        return signIn(prompter);
+    }
+
+    /**
+     * Lists the apps and databases again from their source ({@link Capability#REFRESH}), with one
+     * line of progress now and then (e.g. "142 of 500 accounts"); the next {@link #resources()} has
+     * them. A no-op where the resources are only what the workspace file says.
+     */
+    default void refreshResources(java.util.function.Consumer<String> progress) {
+    }
+
+    /**
+     * Calls {@code listener} (on a background thread) whenever {@link #resources()} has changed
+     * without being asked, e.g. after a listing in the background; a no-op where they never do.
+     */
+    default void onResourcesChanged(Runnable listener) {
+    }
+
     /** Signs out ({@link Capability#SIGN_OUT}; Teleport: {@code tsh logout}); a no-op where Ferry holds no session. */
     default void signOut() {
     }

@@ -2,6 +2,8 @@ package dev.ferry.app.access;
 
 import dev.ferry.app.FerryEnvironment;
 import dev.ferry.app.aws.AwsSetup;
+import dev.ferry.app.concurrent.Background;
+import dev.ferry.app.sso.SsoServices;
 import dev.ferry.app.aws.ConsoleFederation;
 import dev.ferry.app.discovery.DatabaseScanner;
 import dev.ferry.app.discovery.DiscoveryCache;
@@ -33,6 +35,9 @@ public final class AccessProviders {
     private final ConsoleFederation federation;
     private final Supplier<LocalCa> ca;
     private final TshLocator tshLocator;
+    private final SsoServices sso;
+    private final Background background;
+    private final boolean refreshInBackground;
 
     public AccessProviders(FerryEnvironment env, ConsoleFederation federation, Supplier<LocalCa> ca) {
         this(env, federation, ca, new TshLocator(env));
@@ -40,10 +45,23 @@ public final class AccessProviders {
 
     public AccessProviders(FerryEnvironment env, ConsoleFederation federation, Supplier<LocalCa> ca,
                            TshLocator tshLocator) {
+        this(env, federation, ca, tshLocator, null, null, false);
+    }
+
+    /**
+     * @param sso                 the IAM Identity Center services (null: such workspaces cannot be opened)
+     * @param refreshInBackground Identity Center accounts are shown from the cache and listed again in the
+     *                            background (the desktop; a CLI command lists again only when asked)
+     */
+    public AccessProviders(FerryEnvironment env, ConsoleFederation federation, Supplier<LocalCa> ca,
+                           TshLocator tshLocator, SsoServices sso, Background background, boolean refreshInBackground) {
         this.env = env;
         this.federation = federation;
         this.ca = ca;
         this.tshLocator = tshLocator;
+        this.sso = sso;
+        this.background = background;
+        this.refreshInBackground = refreshInBackground;
     }
 
     /** A new provider for the workspace (Java 17 has no pattern switch: each permitted kind is tested in turn). */
@@ -51,7 +69,8 @@ public final class AccessProviders {
         if (workspace instanceof StandaloneWorkspace s) {
             AwsSetup aws = new AwsSetup(env, s.aws());
             if (s.discovery().isEmpty()) {
-                return new StandaloneAwsProvider(s, aws, federation, ca);
+                return new StandaloneAwsProvider(s, aws, federation, ca, sso, background, refreshInBackground,
+                        null, null);
             }
             StsScanAccounts accounts = new StsScanAccounts(aws, s.user());
             Clock clock = Clock.systemUTC();
@@ -59,7 +78,8 @@ public final class AccessProviders {
                     new DatabaseScanner(aws, accounts, ScanOptions.DEFAULT, clock),
                     new DiscoveryCache(DiscoveryCache.fileFor(FerryPaths.of(env), s.name(), s.source()), ServingRules.CURRENT),
                     s.discovery(), "profile " + aws.profileName(), clock);
-            return new StandaloneAwsProvider(s, aws, federation, ca, discovery, accounts);
+            return new StandaloneAwsProvider(s, aws, federation, ca, sso, background, refreshInBackground,
+                    discovery, accounts);
         }
         if (workspace instanceof TeleportWorkspace t) {
             TeleportWorkspace.Settings tp = t.teleport();

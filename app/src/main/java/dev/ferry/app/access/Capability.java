@@ -7,6 +7,11 @@ package dev.ferry.app.access;
 public enum Capability {
     /** Ferry runs an interactive sign-in (Teleport: tsh login; Identity Center: the OIDC flow). */
     SIGN_IN,
+    /**
+     * The sign-in can also use a code confirmed on a web page (on any device) instead of the browser
+     * coming back to this computer (IAM Identity Center's device authorization).
+     */
+    SIGN_IN_WITH_CODE,
     /** Ferry holds a session it can end (tsh logout, revoking a cached token). */
     SIGN_OUT,
     /**
@@ -24,5 +29,7 @@ public enum Capability {
      * Databases found by the workspace's {@code discovery:} matchers, scanned in the background
      * with progress and refreshed on demand ({@link AccessProvider#discovery()}).
      */
-    DISCOVERY
+    DISCOVERY,
+    /** The resources come from a service and can be listed again ({@code ferry apps ls --refresh}, Refresh). */
+    REFRESH
 }

@@ -26,6 +26,16 @@ public interface LoginPrompter {
     default void ssoLink(URI url) {
     }
 
+    /**
+     * A code to confirm on a verification page (IAM Identity Center's device-code sign-in): show
+     * the code and the link, with copy buttons. {@code browserOpened} says whether the page (with
+     * the code filled in) was opened already. Not a secret: it only works with the person's own
+     * sign-in on that page.
+     */
+    default void userCode(String code, URI verificationUri, URI verificationUriComplete, boolean browserOpened) {
+        progress("Open " + verificationUri + " and enter the code " + code);
+    }
+
     /** Progress worth showing (one line, no secrets), e.g. "Waiting for the browser sign-in…". */
     default void progress(String line) {
     }

@@ -16,7 +16,12 @@ public class SignInRequiredException extends FerryException {
      * @param expired whether a session existed and has expired
      */
     public SignInRequiredException(String message, String hint, String where, boolean expired) {
-        super(message, hint);
+        this(message, hint, where, expired, null);
+    }
+
+    /** As above, with the failure that showed the session has ended. */
+    public SignInRequiredException(String message, String hint, String where, boolean expired, Throwable cause) {
+        super(message, hint, cause);
         this.where = where;
         this.expired = expired;
     }

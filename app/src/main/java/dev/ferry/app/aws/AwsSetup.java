@@ -34,6 +34,8 @@ public final class AwsSetup {
     private final StandaloneWorkspace.AwsSettings settings;
     private final ProfileFile profileFile;
     private final String profileName;
+    /** Base credentials given instead of a profile (IAM Identity Center role credentials), or null. */
+    private final AwsCredentialsProvider given;
 
     public AwsSetup(FerryEnvironment env, StandaloneWorkspace.AwsSettings settings) {
         this.env = env;
@@ -41,6 +43,20 @@ public final class AwsSetup {
         this.profileFile = loadProfiles(env);
         this.profileName = !settings.profile().isEmpty() ? settings.profile()
                 : env.get("AWS_PROFILE").or(() -> env.get("AWS_DEFAULT_PROFILE")).orElse("default");
+        this.given = null;
+    }
+
+    private AwsSetup(AwsSetup base, AwsCredentialsProvider given) {
+        this.env = base.env;
+        this.settings = base.settings;
+        this.profileFile = base.profileFile;
+        this.profileName = base.profileName;
+        this.given = given;
+    }
+
+    /** The same region and endpoints with these base credentials (e.g. an Identity Center permission set's). */
+    public AwsSetup withBaseCredentials(AwsCredentialsProvider credentials) {
+        return new AwsSetup(this, credentials);
     }
 
     public FerryEnvironment env() {
@@ -63,6 +79,9 @@ public final class AwsSetup {
 
     /** The base credentials: the workspace's profile, else the environment, else the default chain. */
     public AwsCredentialsProvider baseCredentials() {
+        if (given != null) {
+            return given;
+        }
         if (settings.profile().isEmpty()) {
             Optional<String> key = env.get("AWS_ACCESS_KEY_ID");
             Optional<String> secret = env.get("AWS_SECRET_ACCESS_KEY");

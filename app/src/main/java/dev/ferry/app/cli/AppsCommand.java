@@ -6,6 +6,7 @@ import dev.ferry.app.model.AppResource;
 import dev.ferry.app.model.AwsRole;
 import dev.ferry.app.settings.JsonFileStore;
 import dev.ferry.app.access.AccessProvider;
+import dev.ferry.app.access.Capability;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -27,9 +28,25 @@ final class AppsCommand {
         @Option(names = "--format", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE})")
         OutputFormat format;
 
+        @Option(names = "--refresh", description = "List the apps again from their source (IAM Identity Center: "
+                + "the accounts and roles) instead of the cached list.")
+        boolean refresh;
+
         @Override
         public void run() {
             AccessProvider p = apps.root.provider();
+            if (refresh) {
+                var err = apps.root.spec.commandLine().getErr();
+                if (p.can(Capability.REFRESH)) {
+                    p.refreshResources(line -> {
+                        err.print("\rListing: " + line);
+                        err.flush();
+                    });
+                    err.println();
+                } else {
+                    err.println("The apps of " + p.workspace().name() + " are what its file says; nothing to list again.");
+                }
+            }
             print(p, p.apps());
         }
 

@@ -48,6 +48,15 @@ final class ConsolePrompter implements LoginPrompter {
     }
 
     @Override
+    public void userCode(String code, URI verificationUri, URI verificationUriComplete, boolean browserOpened) {
+        err.println(browserOpened ? "Your browser has opened the sign-in page; check that it shows this code:"
+                : "To sign in, open this page and confirm the code:");
+        err.println("  " + verificationUriComplete);
+        err.println("  Code: " + code);
+        err.flush();
+    }
+
+    @Override
     public void progress(String line) {
         err.println(line);
         err.flush();

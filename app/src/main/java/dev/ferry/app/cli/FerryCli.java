@@ -29,6 +29,7 @@ import java.util.Optional;
         description = "Secure access to AWS consoles, AWS APIs and AWS databases.",
         subcommands = {StatusCommand.class, LoginCommand.class, LogoutCommand.class, AppsCommand.class,
                 DbCommand.class, ConsoleCommand.class, ProxyCommand.class, CredentialsCommand.class, KeystoreCommand.class, DbeaverCommand.class,
+                WorkspaceCommand.class, AwsProfilesCommand.class,
                 CommandLine.HelpCommand.class})
 public final class FerryCli implements Runnable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FerryCli.class);

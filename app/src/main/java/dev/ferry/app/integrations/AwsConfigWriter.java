@@ -81,14 +81,7 @@ public final class AwsConfigWriter {
         }
         StringBuilder out = new StringBuilder();
         if (start < 0) {
-            out.append(text);
-            if (!text.isEmpty() && !text.endsWith("\n")) {
-                out.append(nl);
-            }
-            if (!text.isBlank()) {
-                out.append(nl);
-            }
-            out.append(section);
+            out.append(appended(text, nl, section));
         } else {
             int end = start + 1;
             while (end < lines.size() && !HEADER.matcher(strip(lines.get(end))).matches()) {
@@ -107,14 +100,53 @@ public final class AwsConfigWriter {
                 out.append(lines.get(i));
             }
         }
+        return writeWithBackup(configFile, out.toString());
+    }
+
+    /**
+     * The text of an AWS config file (empty when there is none), checked to look like one.
+     *
+     * @throws FerryException when it does not (Ferry then leaves it alone)
+     */
+    public static String readChecked(Path configFile) {
+        String text = read(configFile);
+        check(configFile, splitKeepingEnds(text));
+        return text;
+    }
+
+    /** Writes the new text of an AWS config file atomically, after a backup of the old one; returns the backup or null. */
+    public static Path writeWithBackup(Path configFile, String text) {
         try {
             Path backup = AtomicFiles.backup(configFile);
-            AtomicFiles.write(configFile, out.toString().getBytes(StandardCharsets.UTF_8), true);
+            AtomicFiles.write(configFile, text.getBytes(StandardCharsets.UTF_8), true);
             return backup;
         } catch (IOException e) {
             throw new FerryException("Could not write " + configFile + ": " + e.getMessage(),
                     "Check that the folder is writable.", e);
         }
+    }
+
+    /** The section name a header line opens ({@code profile x}, {@code default}, {@code sso-session y}), if it is one. */
+    public static java.util.Optional<String> header(String line) {
+        Matcher m = HEADER.matcher(strip(line));
+        return m.matches() ? java.util.Optional.of(normalise(m.group(1))) : java.util.Optional.empty();
+    }
+
+    /** {@code text} with {@code section} added at its end, after a blank line when the text has content. */
+    public static String appended(String text, String nl, CharSequence section) {
+        StringBuilder out = new StringBuilder(text);
+        if (!text.isEmpty() && !text.endsWith("\n")) {
+            out.append(nl);
+        }
+        if (!text.isBlank()) {
+            out.append(nl);
+        }
+        return out.append(section).toString();
+    }
+
+    /** The lines of a text, each with its line end. */
+    public static List<String> lines(String text) {
+        return splitKeepingEnds(text);
     }
 
     private static String read(Path file) {

@@ -159,7 +159,7 @@ public final class ClientSetup {
                 + " --workspace-file " + quote(spec.workspaceFile());
     }
 
-    private static String quote(String s) {
+    static String quote(String s) {
         return s.matches("[A-Za-z0-9_./:@=+,-]+") ? s : "\"" + s.replace("\"", "\\\"") + "\"";
     }
 

@@ -4,6 +4,11 @@ import dev.ferry.app.FerryException;
 import dev.ferry.app.access.AccessProvider;
 import dev.ferry.app.access.Capability;
 import dev.ferry.app.access.Identity;
+import dev.ferry.app.access.LoginPrompter;
+import dev.ferry.app.access.SignInOptions;
+import dev.ferry.app.concurrent.Background;
+import dev.ferry.app.sso.SsoRoleCredentials;
+import dev.ferry.app.sso.SsoServices;
 import dev.ferry.app.access.RoleChooser;
 import dev.ferry.app.aws.AwsErrors;
 import dev.ferry.app.aws.AwsSetup;
@@ -59,7 +64,9 @@ import java.util.Set;
 
 /**
  * A standalone AWS workspace: Ferry does federation itself with the user's own AWS
- * credentials (profile or default chain).
+ * credentials (profile or default chain), or with the credentials of IAM Identity Center
+ * permission sets ({@code identity_center:}): then each account of the session is a console app
+ * whose roles are its permission sets, and an ended session is a sign-in-required failure.
  */
 public final class StandaloneAwsProvider implements AccessProvider {
     private static final Logger LOG = LoggerFactory.getLogger(StandaloneAwsProvider.class);
@@ -72,25 +79,40 @@ public final class StandaloneAwsProvider implements AccessProvider {
     private final StandaloneWorkspace workspace;
     private final AwsSetup aws;
     private final ConsoleFederation federation;
+    private static final Set<Capability> SSO_CAPABILITIES = Set.of(Capability.SIGN_IN, Capability.SIGN_IN_WITH_CODE,
+            Capability.SIGN_OUT,
+            Capability.REFRESH, Capability.ISSUE_CREDENTIALS, Capability.CONSOLE, Capability.AWS_PROXY,
+            Capability.DATABASE_TUNNELS);
+
     private final Supplier<LocalCa> ca;
     private final WorkspaceDatabases databases;
+    /** The IAM Identity Center source, when the workspace has one; else null. */
+    private final IdentityCenterSource sso;
 
     /** Without discovery: the databases of the workspace file only. */
     public StandaloneAwsProvider(StandaloneWorkspace workspace, AwsSetup aws, ConsoleFederation federation, Supplier<LocalCa> ca) {
-        this(workspace, aws, federation, ca, null, null);
+        this(workspace, aws, federation, ca, null, null, false, null, null);
     }
 
     /**
-     * @param discovery the workspace's discovery (its matchers), or null; closed with the provider
-     * @param closeWith closed with the discovery (e.g. its {@code StsScanAccounts}); may be null
+     * @param sso                 the Identity Center services (used when the workspace has {@code identity_center:})
+     * @param refreshInBackground list the accounts again in the background once the cached list was shown (desktop)
+     * @param discovery           the workspace's discovery (its matchers), or null; closed with the provider
+     * @param closeWith           closed with the discovery (e.g. its {@code StsScanAccounts}); may be null
      */
-    public StandaloneAwsProvider(StandaloneWorkspace workspace, AwsSetup aws, ConsoleFederation federation,
-                                 Supplier<LocalCa> ca, DiscoveryService discovery, AutoCloseable closeWith) {
+    public StandaloneAwsProvider(StandaloneWorkspace workspace, AwsSetup aws, ConsoleFederation federation, Supplier<LocalCa> ca,
+                                 SsoServices sso, Background background, boolean refreshInBackground,
+                                 DiscoveryService discovery, AutoCloseable closeWith) {
+        if (workspace.identityCenter().isPresent() && sso == null) {
+            throw new IllegalArgumentException("an Identity Center workspace needs the Identity Center services");
+        }
         this.workspace = workspace;
         this.aws = aws;
         this.federation = federation;
         this.ca = ca;
         this.databases = new WorkspaceDatabases(workspace, discovery, ServingRules.CURRENT, closeWith);
+        this.sso = workspace.identityCenter().isPresent()
+                ? new IdentityCenterSource(workspace, sso, background, refreshInBackground) : null;
     }
 
     @Override
@@ -100,12 +122,13 @@ public final class StandaloneAwsProvider implements AccessProvider {
 
     @Override
     public Set<Capability> capabilities() {
+        Set<Capability> base = sso != null ? SSO_CAPABILITIES : CAPABILITIES;
         if (databases.discovery().isPresent()) {
-            Set<Capability> all = EnumSet.copyOf(CAPABILITIES);
+            Set<Capability> all = EnumSet.copyOf(base);
             all.add(Capability.DISCOVERY);
             return all;
         }
-        return CAPABILITIES;
+        return base;
     }
 
     @Override
@@ -120,7 +143,13 @@ public final class StandaloneAwsProvider implements AccessProvider {
 
     @Override
     public void close() {
-        databases.close();
+        try {
+            databases.close();
+        } finally {
+            if (sso != null) {
+                sso.close();
+            }
+        }
     }
 
     public AwsSetup aws() {
@@ -129,6 +158,9 @@ public final class StandaloneAwsProvider implements AccessProvider {
 
     @Override
     public Identity identity() {
+        if (sso != null) {
+            return sso.identity();
+        }
         AwsCredentialsProvider base = aws.baseCredentials();
         AwsCredentials creds = aws.resolveBaseCredentials(base);
         try (StsClient sts = sts(StaticCredentialsProvider.create(creds))) {
@@ -146,19 +178,80 @@ public final class StandaloneAwsProvider implements AccessProvider {
 
     @Override
     public List<Resource> resources() {
-        List<Resource> all = new ArrayList<>(workspace.apps());
+        List<Resource> all = new ArrayList<>();
+        if (sso != null) {
+            Set<String> fileApps = new java.util.HashSet<>();
+            workspace.apps().forEach(a -> fileApps.add(a.name()));
+            all.addAll(sso.apps(fileApps));
+        }
+        all.addAll(workspace.apps());
         all.addAll(databases.databases());
         return all;
     }
 
+    /** The account's permission sets (Identity Center), then the roles the file grants for the app. */
     @Override
     public List<AwsRole> awsRoles(AppResource app) {
-        return workspace.awsRolesFor(app);
+        if (sso == null) {
+            return workspace.awsRolesFor(app);
+        }
+        return union(sso.roles(app), workspace.awsRolesFor(app));
     }
 
     @Override
     public List<AwsRole> awsRolesAnyAccount(AppResource app) {
-        return workspace.awsRolesAnyAccount(app);
+        if (sso == null) {
+            return workspace.awsRolesAnyAccount(app);
+        }
+        return union(sso.roles(app), workspace.awsRolesAnyAccount(app));
+    }
+
+    private static List<AwsRole> union(List<AwsRole> first, List<AwsRole> second) {
+        java.util.Map<String, AwsRole> byArn = new java.util.LinkedHashMap<>();
+        first.forEach(r -> byArn.putIfAbsent(r.arn(), r));
+        second.forEach(r -> byArn.putIfAbsent(r.arn(), r));
+        return List.copyOf(byArn.values());
+    }
+
+    @Override
+    public Identity signIn(LoginPrompter prompter) {
+        return signIn(prompter, SignInOptions.defaults());
+    }
+
+    /** Identity Center: the OIDC sign-in (browser with PKCE, or a device code); otherwise checks the credentials. */
+    @Override
+    public Identity signIn(LoginPrompter prompter, SignInOptions options) {
+        return sso != null ? sso.signIn(prompter, options) : identity();
+    }
+
+    @Override
+    public void signOut() {
+        if (sso != null && !sso.signOut()) {
+            throw new FerryException("IAM Identity Center could not be told of the sign-out; the session was removed "
+                    + "from this computer.", "The session ends by itself at its expiry.");
+        }
+    }
+
+    @Override
+    public void refreshResources(java.util.function.Consumer<String> progress) {
+        if (sso != null) {
+            sso.refresh(progress);
+        }
+    }
+
+    @Override
+    public void onResourcesChanged(Runnable listener) {
+        if (sso != null) {
+            sso.onListed(listener);
+        }
+    }
+
+    /** Credentials of the role for the app: its permission set's (Identity Center), else AssumeRole. */
+    private AwsSessionCredentials roleCredentials(AppResource app, AwsRole role) {
+        if (sso != null && sso.isPermissionSet(app, role)) {
+            return (AwsSessionCredentials) sso.credentials(role).resolveCredentials();
+        }
+        return assumeRole(role, app.awsExternalId()).credentials();
     }
 
     /** Session credentials for a role, and the duration they were granted for. */
@@ -203,7 +296,7 @@ public final class StandaloneAwsProvider implements AccessProvider {
     @Override
     public AwsSessionCredentials issueCredentials(AppResource app, AwsRole role) {
         requireRole(app, role);
-        return assumeRole(role, app.awsExternalId()).credentials();
+        return roleCredentials(app, role);
     }
 
     private void requireRole(AppResource app, AwsRole role) {
@@ -217,9 +310,14 @@ public final class StandaloneAwsProvider implements AccessProvider {
     public URI consoleUrl(AppResource app, AwsRole role) {
         RoleChooser.requireConsoleRole(app, role, awsRoles(app),
                 "Pick one of the roles the workspace grants for this app's account.");
-        RoleSession session = assumeRole(role, app.awsExternalId());
         URI endpoint = workspace.aws().signinEndpoint().isEmpty()
                 ? app.partition().federationEndpoint() : URI.create(workspace.aws().signinEndpoint());
+        if (sso != null && sso.isPermissionSet(app, role)) {
+            // Temporary credentials: the console session lasts as long as they do (no SessionDuration).
+            String token = federation.signinToken(endpoint, roleCredentials(app, role), OptionalInt.empty());
+            return federation.loginUrl(endpoint, token, app.uri());
+        }
+        RoleSession session = assumeRole(role, app.awsExternalId());
         OptionalInt sessionDuration = session.chained() ? OptionalInt.empty() : OptionalInt.of(session.durationSeconds());
         String token = federation.signinToken(endpoint, session.credentials(), sessionDuration);
         return federation.loginUrl(endpoint, token, app.uri());
@@ -228,6 +326,19 @@ public final class StandaloneAwsProvider implements AccessProvider {
     @Override
     public TunnelOpener.Opened openAwsProxy(AppResource app, AwsRole role, ProxyMode mode, int port) throws IOException {
         requireRole(app, role);
+        if (sso != null && sso.isPermissionSet(app, role)) {
+            SsoRoleCredentials.Provider roleCredentials = sso.tunnelCredentials(role);
+            try {
+                roleCredentials.resolveCredentials(); // fails early, in plain words (or: sign in first)
+                AwsProxy proxy = AwsProxy.start(new AwsProxyConfig(port, mode, localCredentials(),
+                        roleCredentials::resolveCredentials, upstream(), ca.get())
+                        .withPassThroughPorts(passThroughPorts()).withDefaultRegion(aws.region().id()));
+                return new TunnelOpener.Opened(new ClosingTunnel(proxy, roleCredentials), proxyInfo(role, mode, proxy));
+            } catch (IOException | RuntimeException e) {
+                roleCredentials.close();
+                throw e;
+            }
+        }
         // Fail early, in plain words, when the role cannot be assumed at all.
         assumeRole(role, app.awsExternalId());
         AwsCredentialsProvider base = aws.baseCredentials();
@@ -251,10 +362,13 @@ public final class StandaloneAwsProvider implements AccessProvider {
             sts.close();
             throw e;
         }
-        AwsProxyInfo info = new AwsProxyInfo(role.arn(), mode, proxy.localCredentials().accessKeyId(),
+        return new TunnelOpener.Opened(new ClosingTunnel(proxy, roleCredentials, sts), proxyInfo(role, mode, proxy));
+    }
+
+    private AwsProxyInfo proxyInfo(AwsRole role, ProxyMode mode, AwsProxy proxy) {
+        return new AwsProxyInfo(role.arn(), mode, proxy.localCredentials().accessKeyId(),
                 proxy.localCredentials().secretAccessKey(), proxy.caBundle(),
                 mode == ProxyMode.HTTPS_PROXY ? proxy.proxyUrl() : proxy.endpointUrl(), aws.region().id());
-        return new TunnelOpener.Opened(new ClosingTunnel(proxy, roleCredentials, sts), info);
     }
 
     @Override
@@ -265,9 +379,28 @@ public final class StandaloneAwsProvider implements AccessProvider {
             throw new FerryException("Ferry cannot open a tunnel to " + db.name() + ": " + mark.get().message());
         }
         DatabaseAccess.checkAllowed(db, dbUser, dbName);
+        if (sso != null && !db.aws().accountId().isEmpty()) {
+            return ssoDatabaseTunnel(db, dbUser, dbName, port);
+        }
         DbCredentialSource source = new DbAuth(aws, workspace.user(), Clock.systemUTC()).sourceFor(db);
         return new TunnelOpener.Opened(DatabaseAccess.start(db, dbUser, dbName, port, source),
                 DatabaseAccess.info(db, dbUser, dbName, source));
+    }
+
+    /** A database in an Identity Center account: its AWS calls use a permission set's credentials (renewed). */
+    private TunnelOpener.Opened ssoDatabaseTunnel(DatabaseResource db, String dbUser, String dbName, int port)
+            throws IOException {
+        IdentityCenterSource.DatabaseRole role = sso.databaseRole(db);
+        SsoRoleCredentials.Provider creds = sso.tunnelCredentials(role.role());
+        try {
+            DbCredentialSource source = new DbAuth(aws.withBaseCredentials(creds), workspace.user(), Clock.systemUTC())
+                    .sourceFor(role.database());
+            var tunnel = DatabaseAccess.start(db, dbUser, dbName, port, source);
+            return new TunnelOpener.Opened(new ClosingTunnel(tunnel, creds), DatabaseAccess.info(db, dbUser, dbName, source));
+        } catch (IOException | RuntimeException e) {
+            creds.close();
+            throw e;
+        }
     }
 
     /** Extra ports (comma-separated) the HTTPS_PROXY mode may relay to for hosts that are not AWS; 443 always. */

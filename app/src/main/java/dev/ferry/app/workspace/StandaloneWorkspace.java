@@ -17,13 +17,39 @@ import java.util.Optional;
 
 /**
  * A standalone AWS workspace: Ferry itself federates, signs and authenticates with the user's
- * own AWS credentials; apps, databases and roles are what the YAML file declares, and the
+ * own AWS credentials (a profile, the default chain, or IAM Identity Center); apps, databases and
+ * roles are what the YAML file declares, plus one console app per Identity Center account, and the
  * {@code discovery:} matchers find more databases (the provider merges them). Immutable.
  */
 public record StandaloneWorkspace(Path source, String name, String user, AwsSettings aws,
                                   List<AppResource> apps, List<DatabaseResource> databases, List<RoleSpec> roles,
-                                  List<DiscoveryMatcher> discovery)
+                                  Optional<IdentityCenter> identityCenter, List<DiscoveryMatcher> discovery)
         implements Workspace {
+
+    /**
+     * The {@code identity_center:} source: accounts become console apps, permission sets their
+     * roles. Either a start URL and region (a session keyed by its start URL, as a legacy AWS CLI
+     * profile), or the name of an {@code [sso-session]} of {@code ~/.aws/config} (its start URL and
+     * region may be given too; else they are read from there). Empty strings for absent values.
+     */
+    public record IdentityCenter(String startUrl, String region, String ssoSession) {
+        public IdentityCenter {
+            startUrl = startUrl == null ? "" : startUrl.trim();
+            region = region == null ? "" : region.trim();
+            ssoSession = ssoSession == null ? "" : ssoSession.trim();
+        }
+
+        /** How the source reads in messages: the sso-session's name, else the start URL. */
+        public String label() {
+            return ssoSession.isEmpty() ? startUrl : ssoSession;
+        }
+    }
+
+    /** A workspace whose credentials are a profile or the default chain. */
+    public StandaloneWorkspace(Path source, String name, String user, AwsSettings aws,
+                               List<AppResource> apps, List<DatabaseResource> databases, List<RoleSpec> roles) {
+        this(source, name, user, aws, apps, databases, roles, Optional.empty(), List.of());
+    }
 
     /** The {@code aws:} block; empty strings for absent values. */
     public record AwsSettings(String profile, String region, String signinEndpoint) {
@@ -41,12 +67,13 @@ public record StandaloneWorkspace(Path source, String name, String user, AwsSett
         apps = List.copyOf(apps);
         databases = List.copyOf(databases);
         roles = List.copyOf(roles);
+        identityCenter = identityCenter == null ? Optional.empty() : identityCenter;
         discovery = discovery == null ? List.of() : List.copyOf(discovery);
     }
 
     @Override
     public String kindTitle() {
-        return "Standalone AWS";
+        return identityCenter.isPresent() ? "AWS IAM Identity Center" : "Standalone AWS";
     }
 
     /** Apps first, then databases, each in file order. */

@@ -25,6 +25,22 @@ public final class WorkspaceFile {
     /** The {@code discovery:} matchers, checked by {@link dev.ferry.app.discovery.DiscoveryMatchers}. */
     public JsonNode discovery;
 
+    @JsonProperty("identity_center")
+    public IdentityCenter identityCenter;
+
+    /**
+     * The {@code identity_center:} block: accounts, roles and credentials come from IAM Identity
+     * Center, given by start URL and region, or by the name of an {@code [sso-session]} of
+     * {@code ~/.aws/config}.
+     */
+    public static final class IdentityCenter {
+        @JsonProperty("start_url")
+        public String startUrl;
+        public String region;
+        @JsonProperty("sso_session")
+        public String ssoSession;
+    }
+
     public static final class Aws {
         public String profile;
         public String region;

@@ -30,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -190,13 +191,14 @@ public final class WorkspaceLoader {
             List<RoleSpec> roles = roles(raw.roles);
             List<AppResource> apps = apps(raw.apps);
             List<DatabaseResource> dbs = databases(raw.databases, roles);
+            Optional<StandaloneWorkspace.IdentityCenter> identityCenter = identityCenter(raw.identityCenter, aws);
             List<DiscoveryMatcher> discovery = discovery(raw.discovery, aws.region);
             if (!problems.isEmpty()) {
                 throw new WorkspaceException(problems);
             }
             return new StandaloneWorkspace(file, raw.name, user,
                     new StandaloneWorkspace.AwsSettings(aws.profile, aws.region, aws.signinEndpoint), apps, dbs, roles,
-                    discovery);
+                    identityCenter, discovery);
         }
 
         /** The {@code discovery:} matchers; their problems join the file's (a matcher without regions uses aws.region). */
@@ -229,6 +231,10 @@ public final class WorkspaceLoader {
                 problem("/discovery", "a Teleport workspace lists the databases its cluster discovers (tsh db ls); "
                         + "remove this list");
             }
+            if (raw.identityCenter != null || locator.has("/identity_center")) {
+                problem("/identity_center", "a Teleport workspace signs in through the cluster; remove "
+                        + "'identity_center:' (or 'teleport:')");
+            }
             for (String list : List.of("apps", "databases", "roles")) {
                 if (locator.has("/" + list)) {
                     problem("/" + list, "a Teleport workspace takes its " + list + " from the cluster "
@@ -255,6 +261,50 @@ public final class WorkspaceLoader {
             String wsUser = t.user != null ? t.user : user;
             return new TeleportWorkspace(file, raw.name, wsUser,
                     new TeleportWorkspace.Settings(t.proxy.trim(), t.user, t.auth, tshPath, t.teleportHome));
+        }
+
+        /**
+         * The {@code identity_center:} block: {@code start_url} + {@code region}, or {@code sso_session}
+         * (naming an {@code [sso-session]} of ~/.aws/config), optionally with both of the others.
+         */
+        private Optional<StandaloneWorkspace.IdentityCenter> identityCenter(WorkspaceFile.IdentityCenter ic,
+                                                                           WorkspaceFile.Aws aws) {
+            if (ic == null) {
+                if (locator.has("/identity_center")) {
+                    problem("/identity_center", "is empty; give start_url and region (or sso_session)");
+                }
+                return Optional.empty();
+            }
+            String at = "/identity_center";
+            boolean named = ic.ssoSession != null && !ic.ssoSession.isBlank();
+            if (ic.ssoSession != null && !named) {
+                problem(at + "/sso_session", "is empty; give the name of an [sso-session] in ~/.aws/config or remove the line");
+            }
+            if (!named || ic.startUrl != null || ic.region != null) {
+                required(at + "/start_url", ic.startUrl);
+                required(at + "/region", ic.region);
+            }
+            if (ic.startUrl != null && !ic.startUrl.isBlank() && !isStartUrl(ic.startUrl.trim())) {
+                problem(at + "/start_url", "'" + ic.startUrl + "' is not an IAM Identity Center start URL (an https "
+                        + "URL such as https://acme.awsapps.com/start)");
+            }
+            if (ic.region != null && !ic.region.isBlank() && !REGION.matcher(ic.region.trim()).matches()) {
+                problem(at + "/region", "'" + ic.region + "' is not an AWS region (e.g. eu-west-1)");
+            }
+            if (aws.profile != null) {
+                problem("/aws/profile", "the credentials come from 'identity_center:'; remove aws.profile "
+                        + "(or the identity_center block)");
+            }
+            return Optional.of(new StandaloneWorkspace.IdentityCenter(ic.startUrl, ic.region, ic.ssoSession));
+        }
+
+        private boolean isStartUrl(String value) {
+            try {
+                URI u = new URI(value);
+                return "https".equalsIgnoreCase(u.getScheme()) && u.getHost() != null && u.getRawUserInfo() == null;
+            } catch (Exception e) {
+                return false;
+            }
         }
 
         private List<AppResource> apps(List<WorkspaceFile.App> raw) {

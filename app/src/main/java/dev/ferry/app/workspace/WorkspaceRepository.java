@@ -141,13 +141,63 @@ public final class WorkspaceRepository {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("name", name);
         doc.put("teleport", teleport);
+        return writeNew(name, doc, "for " + p);
+    }
+
+    /**
+     * Adds a standalone AWS workspace to Ferry's workspace folder: a new YAML file (never replacing
+     * another one) that names its source (an {@code identity_center:} block, {@code aws.profile}, or
+     * nothing for the default chain), written atomically and checked by loading it.
+     *
+     * @param name the workspace's name, or empty for the source's own
+     * @return the new file
+     * @throws FerryException (a {@link WorkspaceException} naming the field) when a value is not valid,
+     *                        or the file cannot be written
+     */
+    public synchronized Path addAwsWorkspace(String name, AwsWorkspaceSource source, String region) {
+        String n = name == null || name.isBlank() ? source.suggestedName() : name.trim();
+        if (n.isBlank()) {
+            throw new FerryException("The workspace needs a name.", "Give one with --name.");
+        }
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("name", n);
+        Map<String, Object> aws = new LinkedHashMap<>();
+        if (source instanceof AwsWorkspaceSource.IdentityCenter ic) {
+            Map<String, Object> block = new LinkedHashMap<>();
+            if (!ic.ssoSession().isEmpty()) {
+                block.put("sso_session", ic.ssoSession());
+            }
+            if (!ic.startUrl().isEmpty() || ic.ssoSession().isEmpty()) {
+                block.put("start_url", ic.startUrl());
+            }
+            if (!ic.region().isEmpty() || ic.ssoSession().isEmpty()) {
+                block.put("region", ic.region());
+            }
+            doc.put("identity_center", block);
+        } else if (source instanceof AwsWorkspaceSource.Profile pr) {
+            if (pr.profile().isEmpty()) {
+                throw new FerryException("Name the AWS profile to use.", "Pick one of the profiles in ~/.aws/config.");
+            }
+            aws.put("profile", pr.profile());
+        }
+        if (region != null && !region.isBlank()) {
+            aws.put("region", region.trim());
+        }
+        if (!aws.isEmpty()) {
+            doc.put("aws", aws);
+        }
+        return writeNew(n, doc, "'" + n + "'");
+    }
+
+    /** Writes {@code doc} as a new file named after {@code name} in the workspace folder, and loads it as a check. */
+    private Path writeNew(String name, Map<String, Object> doc, String what) {
         byte[] yaml;
         try {
             yaml = new ObjectMapper(YAMLFactory.builder().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
                     .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES).build())
                     .writeValueAsString(doc).getBytes(StandardCharsets.UTF_8);
         } catch (JsonProcessingException e) {
-            throw new FerryException("Could not write the workspace for " + p + ": " + e.getMessage());
+            throw new FerryException("Could not write the workspace " + what + ": " + e.getMessage());
         }
         Path dir = paths.workspacesDir();
         String base = name.replaceAll("[^A-Za-z0-9._@-]", "_");
@@ -155,21 +205,13 @@ public final class WorkspaceRepository {
         for (int n = 2; Files.exists(file); n++) {
             file = dir.resolve(base + "-" + n + ".yaml");
         }
+        // Checked before anything is written: a bad value is named by its field, and no file is left behind.
+        loader.parse(file, new String(yaml, StandardCharsets.UTF_8));
         try {
             AtomicFiles.write(file, yaml, false);
         } catch (IOException e) {
             throw new FerryException("Could not write the workspace file " + file + ": " + e.getMessage(),
                     "Check that Ferry may write to " + dir + ".");
-        }
-        try {
-            loader.load(file);
-        } catch (RuntimeException e) {
-            try {
-                Files.deleteIfExists(file);
-            } catch (IOException ignored) {
-                // the load error below says what is wrong
-            }
-            throw e;
         }
         return file.toAbsolutePath().normalize();
     }

@@ -58,15 +58,6 @@ class AwsProxyCliTest {
         }
     }
 
-    /** Parses `export K="V"` lines. */
-    static Map<String, String> exports(String text) {
-        Map<String, String> out = new HashMap<>();
-        Matcher m = Pattern.compile("(?m)^export (\\w+)=\"([^\"]*)\"$").matcher(text);
-        while (m.find()) {
-            out.put(m.group(1), m.group(2));
-        }
-        return out;
-    }
 
     /** Runs a real client with exactly these variables (no AWS endpoint override: it must go through the proxy). */
     static Result run(Map<String, String> vars, String... command) throws Exception {
@@ -87,7 +78,7 @@ class AwsProxyCliTest {
         RunningCli proxy = new RunningCli(env, "proxy", "aws", "--app", "aws-prod", "--aws-role", "ReadOnly",
                 "-w", workspace.toString());
         int port = proxy.port();
-        Map<String, String> vars = exports(proxy.out());
+        Map<String, String> vars = RunningCli.exports(proxy.out());
         assertThat(vars).containsKeys("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_CA_BUNDLE", "HTTPS_PROXY");
         assertThat(vars.get("HTTPS_PROXY")).isEqualTo("http://127.0.0.1:" + port);
         assertThat(vars.get("AWS_SECRET_ACCESS_KEY")).isNotEqualTo(TestWorkspaces.SECRET_KEY);
@@ -112,7 +103,7 @@ class AwsProxyCliTest {
         RunningCli proxy = new RunningCli(env, "proxy", "aws", "--app", "aws-staging", "--aws-role", "Admin",
                 "--endpoint-url", "-w", workspace.toString());
         int port = proxy.port();
-        Map<String, String> vars = exports(proxy.out());
+        Map<String, String> vars = RunningCli.exports(proxy.out());
         assertThat(vars.get("AWS_ENDPOINT_URL")).isEqualTo("https://127.0.0.1:" + port);
         Result who = run(vars, "aws", "sts", "get-caller-identity", "--output", "json");
         assertThat(who.code()).as(who.err()).isZero();
@@ -188,7 +179,7 @@ class AwsProxyCliTest {
         RunningCli proxy = new RunningCli(env, "proxy", "aws", "--app", "aws-prod", "--aws-role", "ReadOnly",
                 "-w", workspace.toString());
         proxy.port();
-        Map<String, String> vars = exports(proxy.out());
+        Map<String, String> vars = RunningCli.exports(proxy.out());
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Result sdk = run(Map.of(), java, "-cp", System.getProperty("java.class.path"),
                 "-Djavax.net.ssl.trustStore=" + truststore, "-Djavax.net.ssl.trustStorePassword=changeit",

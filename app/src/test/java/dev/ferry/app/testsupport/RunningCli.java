@@ -64,6 +64,16 @@ public final class RunningCli {
         throw new AssertionError("the tunnel did not start: " + out() + err());
     }
 
+    /** Parses the {@code export K="V"} lines a command printed (e.g. `ferry proxy aws`). */
+    public static java.util.Map<String, String> exports(String text) {
+        java.util.Map<String, String> out = new java.util.HashMap<>();
+        Matcher m = Pattern.compile("(?m)^export (\\w+)=\"([^\"]*)\"$").matcher(text);
+        while (m.find()) {
+            out.put(m.group(1), m.group(2));
+        }
+        return out;
+    }
+
     /** Sends the stop signal (as Ctrl-C would) and returns the exit status. */
     public int stop() throws Exception {
         stop.countDown();

@@ -20,25 +20,38 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * Asks for what {@code tsh login} needs with JavaFX dialogs: a password field for the
+ * Asks for what a sign-in needs with JavaFX dialogs (for {@code tsh login}): a password field for the
  * password, a text field for the one-time code. Enter submits, Escape cancels (which
  * cancels the sign-in). {@link #ask} is called from tsh's output reader and waits for the
  * person; {@link #cancel()} closes an open dialog and answers nothing from then on.
- * The SSO link and progress lines go to the given callbacks, on the FX thread.
+ * The SSO link, a device code to confirm (IAM Identity Center) and progress lines go to the given
+ * callbacks, on the FX thread.
  */
 public final class FxLoginPrompter implements LoginPrompter {
     private final Supplier<Window> owner;
     private final Consumer<String> progress;
     private final Consumer<URI> ssoLink;
+    private final Consumer<UserCode> userCode;
     private Dialog<ButtonType> open;
     private CompletableFuture<Optional<char[]>> pending;
     private volatile boolean cancelled;
     private volatile boolean declined;
 
     public FxLoginPrompter(Supplier<Window> owner, Consumer<String> progress, Consumer<URI> ssoLink) {
+        this(owner, progress, ssoLink, code -> progress.accept("Enter the code " + code.code() + " at " + code.page()));
+    }
+
+    /** @param userCode shows a code to confirm on a web page (IAM Identity Center's device-code sign-in) */
+    public FxLoginPrompter(Supplier<Window> owner, Consumer<String> progress, Consumer<URI> ssoLink,
+                           Consumer<UserCode> userCode) {
         this.owner = owner;
         this.progress = progress;
         this.ssoLink = ssoLink;
+        this.userCode = userCode;
+    }
+
+    /** A code to confirm on a web page, and where. */
+    public record UserCode(String code, URI page, URI pageWithCode, boolean browserOpened) {
     }
 
     @Override
@@ -104,6 +117,12 @@ public final class FxLoginPrompter implements LoginPrompter {
     @Override
     public void ssoLink(URI url) {
         Platform.runLater(() -> ssoLink.accept(url));
+    }
+
+    @Override
+    public void userCode(String code, URI verificationUri, URI verificationUriComplete, boolean browserOpened) {
+        UserCode c = new UserCode(code, verificationUri, verificationUriComplete, browserOpened);
+        Platform.runLater(() -> userCode.accept(c));
     }
 
     @Override

@@ -19,9 +19,10 @@ import java.net.URI;
 import java.util.function.Consumer;
 
 /**
- * The "Sign in to PROXY" prompt a Teleport workspace shows instead of its resources while it
- * has no session: the Sign in button (Enter), then progress with Cancel (Escape) and, for
- * single sign-on, the link tsh printed with a Copy button, and why the last attempt failed.
+ * The "Sign in to …" prompt a workspace (Teleport, IAM Identity Center) shows instead of its
+ * resources while it has no session: the Sign in button (Enter), then progress with Cancel
+ * (Escape) and, for single sign-on, the link to open with a Copy button, or the code to confirm
+ * and its page, each with a Copy button; and why the last attempt failed.
  */
 public final class SignInView extends VBox {
 
@@ -58,6 +59,16 @@ public final class SignInView extends VBox {
         signIn.visibleProperty().bind(vm.runningProperty().not());
         signIn.managedProperty().bind(signIn.visibleProperty());
         signIn.defaultButtonProperty().bind(visibleProperty().and(vm.runningProperty().not()));
+
+        Hyperlink withCode = new Hyperlink("Sign in with a code instead (e.g. on another device)");
+        withCode.setId("signInWithCode");
+        withCode.getStyleClass().add(Styles.TEXT_SMALL);
+        withCode.setOnAction(e -> vm.signIn(new dev.ferry.app.access.SignInOptions(true, true)));
+        withCode.visibleProperty().bind(Bindings.createBooleanBinding(() -> {
+            var p = workspace.providerProperty().get();
+            return p != null && p.can(dev.ferry.app.access.Capability.SIGN_IN_WITH_CODE) && !vm.runningProperty().get();
+        }, workspace.providerProperty(), vm.runningProperty()));
+        withCode.managedProperty().bind(withCode.visibleProperty());
 
         ProgressIndicator spinner = new ProgressIndicator();
         spinner.setPrefSize(22, 22);
@@ -99,6 +110,43 @@ public final class SignInView extends VBox {
         sso.visibleProperty().bind(vm.ssoLinkProperty().isNotNull());
         sso.managedProperty().bind(sso.visibleProperty());
 
+        // A code to confirm on a web page (IAM Identity Center's device-code sign-in)
+        Label codeHelp = new Label("Open this page and confirm that it shows the code below:");
+        codeHelp.setWrapText(true);
+        codeHelp.getStyleClass().add(Styles.TEXT_SMALL);
+        Hyperlink page = new Hyperlink();
+        page.setId("userCodeLink");
+        page.textProperty().bind(Bindings.createStringBinding(() -> {
+            FxLoginPrompter.UserCode c = vm.userCodeProperty().get();
+            return c == null ? "" : c.pageWithCode().toString();
+        }, vm.userCodeProperty()));
+        page.setOnAction(e -> {
+            FxLoginPrompter.UserCode c = vm.userCodeProperty().get();
+            if (c != null) {
+                openLink.accept(c.pageWithCode());
+            }
+        });
+        Button copyPage = Copy.button("copyUserCodeLink", page::getText);
+        HBox pageRow = new HBox(8, page, copyPage);
+        pageRow.setAlignment(Pos.CENTER);
+        Label code = new Label();
+        code.setId("userCode");
+        code.getStyleClass().addAll(Styles.TITLE_2, "user-code");
+        code.setStyle("-fx-font-family: monospace;");
+        code.textProperty().bind(Bindings.createStringBinding(() -> {
+            FxLoginPrompter.UserCode c = vm.userCodeProperty().get();
+            return c == null ? "" : c.code();
+        }, vm.userCodeProperty()));
+        Button copyCode = Copy.button("copyUserCode", code::getText);
+        HBox codeRow = new HBox(8, code, copyCode);
+        codeRow.setAlignment(Pos.CENTER);
+        VBox device = new VBox(6, codeHelp, pageRow, codeRow);
+        device.setId("userCodeBox");
+        device.setAlignment(Pos.CENTER);
+        device.setMaxWidth(560);
+        device.visibleProperty().bind(vm.userCodeProperty().isNotNull());
+        device.managedProperty().bind(device.visibleProperty());
+
         Message error = new Message("Sign-in failed", "");
         error.setId("signInError");
         error.getStyleClass().add(Styles.DANGER);
@@ -110,6 +158,6 @@ public final class SignInView extends VBox {
         error.visibleProperty().bind(vm.problemProperty().isNotNull());
         error.managedProperty().bind(error.visibleProperty());
 
-        getChildren().addAll(title, why, signIn, running, sso, error);
+        getChildren().addAll(title, why, signIn, withCode, running, sso, device, error);
     }
 }

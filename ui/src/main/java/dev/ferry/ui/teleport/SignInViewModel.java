@@ -3,6 +3,7 @@ package dev.ferry.ui.teleport;
 import dev.ferry.app.FerryException;
 import dev.ferry.app.access.AccessProvider;
 import dev.ferry.app.access.Identity;
+import dev.ferry.app.access.SignInOptions;
 import dev.ferry.app.workspace.Workspace;
 import dev.ferry.ui.fx.Problem;
 import dev.ferry.ui.fx.UiTasks;
@@ -23,9 +24,10 @@ import java.net.URI;
 import java.util.function.Supplier;
 
 /**
- * Signing in to and out of a Teleport workspace from the window. Sign-in runs the provider's
- * {@code tsh login} in the background with an {@link FxLoginPrompter}; {@link #cancel()}
- * closes any open question and interrupts the waiting sign-in, which kills tsh. On success
+ * Signing in to and out of a workspace from the window (Teleport, IAM Identity Center). Sign-in runs
+ * the provider's sign-in ({@code tsh login}, the OIDC flow) in the background with an
+ * {@link FxLoginPrompter}; {@link #cancel()} closes any open question and interrupts the waiting
+ * sign-in, which kills tsh or ends the wait for the browser or the code. On success
  * the workspace reloads (resources and identity). Properties change on the FX thread only.
  */
 public final class SignInViewModel {
@@ -37,6 +39,7 @@ public final class SignInViewModel {
     private final BooleanProperty running = new SimpleBooleanProperty();
     private final StringProperty progress = new SimpleStringProperty("");
     private final ObjectProperty<URI> ssoLink = new SimpleObjectProperty<>();
+    private final ObjectProperty<FxLoginPrompter.UserCode> userCode = new SimpleObjectProperty<>();
     private final ObjectProperty<Problem> problem = new SimpleObjectProperty<>();
 
     private final Object lock = new Object();
@@ -56,8 +59,13 @@ public final class SignInViewModel {
         });
     }
 
-    /** Starts {@code tsh login} for the open workspace (FX thread). */
+    /** Starts the open workspace's sign-in ({@code tsh login}, the browser) (FX thread). */
     public void signIn() {
+        signIn(SignInOptions.defaults());
+    }
+
+    /** As {@link #signIn()}, the way the person chose (e.g. with a code instead of the browser). */
+    public void signIn(SignInOptions options) {
         AccessProvider p = workspace.providerProperty().get();
         if (p == null || running.get()) {
             return;
@@ -65,7 +73,8 @@ public final class SignInViewModel {
         running.set(true);
         problem.set(null);
         ssoLink.set(null);
-        progress.set("Starting tsh…");
+        userCode.set(null);
+        progress.set("Signing in…");
         FxLoginPrompter asker = new FxLoginPrompter(owner, line -> {
             if (running.get()) {
                 progress.set(line);
@@ -73,6 +82,11 @@ public final class SignInViewModel {
         }, url -> {
             if (running.get()) {
                 ssoLink.set(url);
+            }
+        }, code -> {
+            if (running.get()) {
+                ssoLink.set(null);
+                userCode.set(code);
             }
         });
         synchronized (lock) {
@@ -87,7 +101,7 @@ public final class SignInViewModel {
                 worker = Thread.currentThread();
             }
             try {
-                return p.signIn(asker);
+                return p.signIn(asker, options);
             } finally {
                 synchronized (lock) {
                     worker = null;
@@ -129,6 +143,7 @@ public final class SignInViewModel {
         running.set(false);
         progress.set("");
         ssoLink.set(null);
+        userCode.set(null);
     }
 
     /** Stops a running sign-in: closes the question shown, kills tsh. */
@@ -178,6 +193,11 @@ public final class SignInViewModel {
     /** The identity provider's page while an SSO sign-in waits for the browser. */
     public ReadOnlyObjectProperty<URI> ssoLinkProperty() {
         return ssoLink;
+    }
+
+    /** The code to confirm on a web page while a device-code sign-in waits (IAM Identity Center). */
+    public ReadOnlyObjectProperty<FxLoginPrompter.UserCode> userCodeProperty() {
+        return userCode;
     }
 
     /** Why the last sign-in failed (cleared by the next attempt). */

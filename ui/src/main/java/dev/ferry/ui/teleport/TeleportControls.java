@@ -69,21 +69,12 @@ public final class TeleportControls {
 
     /** "Add Teleport cluster…": asks, writes the workspace file, opens it. */
     public Button addClusterButton() {
-        Button b = new Button("Add Teleport cluster…");
-        b.setId("addTeleportCluster");
-        b.setMaxWidth(Double.MAX_VALUE);
-        b.getStyleClass().add(Styles.FLAT);
-        b.setOnAction(e -> addCluster());
-        return b;
+        return dev.ferry.ui.workspace.WorkspaceSidebar.workspaceButton("addTeleportCluster", "Add Teleport cluster…",
+                this::addCluster);
     }
 
     public void addCluster() {
-        new AddClusterDialog(owner.get()).showAndWait().ifPresent(c -> tasks.run(
-                () -> core.workspaces().addTeleportCluster(c.proxy(), c.user(), c.auth()),
-                file -> {
-                    notes.success("Teleport cluster added", "Workspace file " + file);
-                    workspace.open(file);
-                },
-                err -> notes.error("Teleport cluster not added", err)));
+        new AddClusterDialog(owner.get()).showAndWait().ifPresent(c -> workspace.addAndOpen("Teleport cluster",
+                () -> core.workspaces().addTeleportCluster(c.proxy(), c.user(), c.auth())));
     }
 }

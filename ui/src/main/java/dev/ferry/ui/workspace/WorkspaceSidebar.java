@@ -166,8 +166,43 @@ public final class WorkspaceSidebar extends VBox {
         none.visibleProperty().bind(vm.providerProperty().isNull());
         none.managedProperty().bind(none.visibleProperty());
 
-        VBox box = new VBox(6, checking, ok, failed, none);
+        VBox box = new VBox(6, checking, ok, failed, none, refreshBox());
         return box;
+    }
+
+    /** "Refresh list" with its progress, where the provider can list its resources again (Identity Center). */
+    private VBox refreshBox() {
+        Button refresh = new Button("Refresh list");
+        refresh.setId("refreshResources");
+        refresh.getStyleClass().addAll(Styles.SMALL, Styles.BUTTON_OUTLINED);
+        refresh.setOnAction(e -> vm.refreshResources());
+        refresh.disableProperty().bind(vm.refreshingProperty());
+        ProgressIndicator spinner = new ProgressIndicator();
+        spinner.setPrefSize(14, 14);
+        spinner.setMaxSize(14, 14);
+        Label progress = new Label("", spinner);
+        progress.setId("refreshProgress");
+        progress.getStyleClass().addAll(Styles.TEXT_MUTED, Styles.TEXT_SMALL);
+        progress.textProperty().bind(vm.refreshProgressProperty());
+        progress.visibleProperty().bind(vm.refreshingProperty());
+        progress.managedProperty().bind(progress.visibleProperty());
+        VBox box = new VBox(4, refresh, progress);
+        box.visibleProperty().bind(Bindings.createBooleanBinding(() -> {
+            var p = vm.providerProperty().get();
+            return p != null && p.can(dev.ferry.app.access.Capability.REFRESH) && vm.identityProperty().get() != null;
+        }, vm.providerProperty(), vm.identityProperty()));
+        box.managedProperty().bind(box.visibleProperty());
+        return box;
+    }
+
+    /** A full-width flat button of the workspace section (e.g. "Add Teleport cluster…"). */
+    public static Button workspaceButton(String id, String text, Runnable action) {
+        Button b = new Button(text);
+        b.setId(id);
+        b.setMaxWidth(Double.MAX_VALUE);
+        b.getStyleClass().add(Styles.FLAT);
+        b.setOnAction(e -> action.run());
+        return b;
     }
 
     /** Adds a button under "Open workspace file…" (e.g. "Add Teleport cluster…"). */

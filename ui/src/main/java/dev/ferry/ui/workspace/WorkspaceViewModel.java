@@ -48,6 +48,8 @@ public final class WorkspaceViewModel implements AutoCloseable {
     private final ObjectProperty<Identity> identity = new SimpleObjectProperty<>();
     private final ObjectProperty<Problem> identityProblem = new SimpleObjectProperty<>();
     private final ObjectProperty<SignInNeeded> signInNeeded = new SimpleObjectProperty<>();
+    private final BooleanProperty refreshing = new SimpleBooleanProperty();
+    private final javafx.beans.property.StringProperty refreshProgress = new javafx.beans.property.SimpleStringProperty("");
     private long generation;
     /** The file whose provider {@link #provider} holds (the sessions own it). */
     private Path openFile;
@@ -129,6 +131,7 @@ public final class WorkspaceViewModel implements AutoCloseable {
             loading.set(false);
             workspace.set(opened.workspace());
             provider.set(opened.provider());
+            opened.provider().onResourcesChanged(() -> javafx.application.Platform.runLater(() -> relist(gen)));
             resources.setAll(opened.resources());
             if (opened.signIn() != null) {
                 signInNeeded.set(opened.signIn());
@@ -148,6 +151,18 @@ public final class WorkspaceViewModel implements AutoCloseable {
     }
 
     private record Opened(Workspace workspace, AccessProvider provider, List<Resource> resources, SignInNeeded signIn) {
+    }
+
+    /**
+     * Writes a new workspace file in the background ({@code write} returns it), says so, and opens it.
+     *
+     * @param what e.g. "AWS workspace", for "AWS workspace added" / "AWS workspace not added"
+     */
+    public void addAndOpen(String what, java.util.concurrent.Callable<Path> write) {
+        tasks.run(write, file -> {
+            notes.success(what + " added", "Workspace file " + file);
+            open(file);
+        }, err -> notes.error(what + " not added", err));
     }
 
     /** Opens the current workspace again (e.g. after signing in or out). */
@@ -250,6 +265,66 @@ public final class WorkspaceViewModel implements AutoCloseable {
             return true;
         }
         return false;
+    }
+
+    /** Shows the provider's resources again (it listed them anew in the background). */
+    private void relist(long gen) {
+        AccessProvider p = provider.get();
+        if (p == null || gen != generation || signInNeeded.get() != null) {
+            return;
+        }
+        tasks.run(p::resources, list -> {
+            if (gen == generation) {
+                resources.setAll(list);
+            }
+        }, e -> {
+            if (!failed(e)) {
+                LOG.warn("Listing the resources of {} again failed", p.workspace().name(), e);
+            }
+        });
+    }
+
+    /**
+     * Lists the resources again from their source ({@code Capability.REFRESH}, e.g. the Identity
+     * Center accounts) in the background, with its progress in {@link #refreshProgressProperty()}.
+     */
+    public void refreshResources() {
+        AccessProvider p = provider.get();
+        if (p == null || refreshing.get()) {
+            return;
+        }
+        refreshing.set(true);
+        refreshProgress.set("Listing…");
+        long gen = generation;
+        tasks.run(() -> {
+            p.refreshResources(line -> javafx.application.Platform.runLater(() -> {
+                if (refreshing.get()) {
+                    refreshProgress.set(line);
+                }
+            }));
+            return p.resources();
+        }, list -> {
+            refreshing.set(false);
+            refreshProgress.set("");
+            if (gen == generation) {
+                resources.setAll(list);
+            }
+        }, e -> {
+            refreshing.set(false);
+            refreshProgress.set("");
+            if (!failed(e)) {
+                notes.error("Could not list the resources again", e);
+            }
+        });
+    }
+
+    public ReadOnlyBooleanProperty refreshingProperty() {
+        return refreshing;
+    }
+
+    /** How far a {@link #refreshResources()} is, e.g. "142 of 500 accounts". */
+    public javafx.beans.property.ReadOnlyStringProperty refreshProgressProperty() {
+        return refreshProgress;
     }
 
     public ReadOnlyObjectProperty<SignInNeeded> signInNeededProperty() {

@@ -128,7 +128,7 @@ public final class DesktopFixture implements BeforeEachCallback, AfterEachCallba
         if (desktop != null) {
             throw new IllegalStateException("one desktop per test");
         }
-        core = new FerryCore(env, browser);
+        core = new FerryCore(env, browser, true);
         desktop = fx(() -> {
             stage = new Stage();
             FerryDesktop d = new FerryDesktop(core, stage);
