@@ -76,6 +76,7 @@ public final class ResourceListBench {
         waitFor("the empty workspace", () -> fx(() -> desktop.workspace().workspaceProperty().get() != null
                 && !desktop.workspace().loadingProperty().get()));
         pulses(30);
+        Memory emptySettled = Memory.measure(false);
         Memory before = Memory.now();
 
         long t0 = System.nanoTime();
@@ -87,6 +88,7 @@ public final class ResourceListBench {
         pulses(2);
         long loadMs = (System.nanoTime() - t0) / 1_000_000;
         pulses(30);
+        Memory settled = Memory.measure(false); // as the user's process is: no GC forced
         Memory after = Memory.now();
 
         Scene scene = desktop.scene();
@@ -239,6 +241,7 @@ public final class ResourceListBench {
                 median(Arrays.copyOf(chipA, clicked)), worst(Arrays.copyOf(chipA, clicked)), clicked);
         System.out.printf("  B measured label chip click, work, wall: median %.2f ms, worst %.2f ms over %d clicks%n",
                 median(Arrays.copyOf(chipB, clicked)), worst(Arrays.copyOf(chipB, clicked)), clicked);
+        System.out.println("  memory, the bench's System.gc() x4 before each figure unless said:");
         System.out.printf("  heap used after GC: empty window %.1f MB, with %d resources %.1f MB: +%.1f MB%n",
                 before.heapMb(), count, after.heapMb(), after.heapMb() - before.heapMb());
         System.out.printf("  heap committed after GC: empty window %.1f MB, with %d resources %.1f MB: +%.1f MB%n",
@@ -246,6 +249,9 @@ public final class ResourceListBench {
         if (!after.nmt().isEmpty()) {
             System.out.println("  native memory (NMT), empty window:\n" + before.nmt() + "\n  with the resources:\n" + after.nmt());
         }
+        System.out.printf("  before any GC forced by the bench: heap committed %.1f -> %.1f MB (+%.1f), RSS %.1f -> %.1f MB (+%.1f)%n",
+                emptySettled.committedMb(), settled.committedMb(), settled.committedMb() - emptySettled.committedMb(),
+                emptySettled.rssMb(), settled.rssMb(), settled.rssMb() - emptySettled.rssMb());
         System.out.printf("  RSS: empty window %.1f MB, with %d resources %.1f MB: +%.1f MB%n",
                 before.rssMb(), count, after.rssMb(), after.rssMb() - before.rssMb());
         Platform.runLater(() -> {
@@ -428,7 +434,12 @@ public final class ResourceListBench {
 
     record Memory(double heapMb, double committedMb, double rssMb, String nmt) {
         static Memory now() throws Exception {
-            for (int i = 0; i < 4; i++) {
+            return measure(true);
+        }
+
+        /** With {@code gc}, after four System.gc() (the heap used is then what is live). */
+        static Memory measure(boolean gc) throws Exception {
+            for (int i = 0; gc && i < 4; i++) {
                 System.gc();
                 Thread.sleep(200);
             }
