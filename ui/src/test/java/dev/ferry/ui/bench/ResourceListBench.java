@@ -176,6 +176,9 @@ public final class ResourceListBench {
         int chipClicks = Math.min(10, chips.size());
         long[] chipA = new long[chipClicks];
         long[] chipB = new long[chipClicks];
+        long[] chipCpuA = new long[chipClicks];
+        long[] chipCpuB = new long[chipClicks];
+        var threadsMx = ManagementFactory.getThreadMXBean();
         int clicked = 0;
         for (int i = 0; i < chipClicks; i++) {
             for (int v = 0; v < 2; v++) {
@@ -188,12 +191,15 @@ public final class ResourceListBench {
                 chips = fx(() -> new ArrayList<>(list.lookupAll(".chip")).stream()
                         .filter(n -> n.isVisible() && !n.getStyleClass().contains("chip-more")).toList());
                 Node chip = chips.get(i % chips.size());
+                int at = i;
                 (fixed ? chipA : chipB)[i] = fx(() -> {
+                    long c0 = threadsMx.getCurrentThreadCpuTime();
                     long s = System.nanoTime();
                     Event.fireEvent(chip, new MouseEvent(MouseEvent.MOUSE_CLICKED, 1, 1, 1, 1, MouseButton.PRIMARY, 1,
                             false, false, false, false, true, false, false, true, false, false, null));
                     scene.getRoot().applyCss();
                     scene.getRoot().layout();
+                    (fixed ? chipCpuA : chipCpuB)[at] = threadsMx.getCurrentThreadCpuTime() - c0;
                     return System.nanoTime() - s;
                 });
                 pulses(2);
@@ -237,10 +243,13 @@ public final class ResourceListBench {
         }
         System.out.printf("  row heights the list measures (B, all resources, the first screenful): %s px%n", heights);
         System.out.printf("  rows shown per keystroke: %s%n", Arrays.toString(shown));
-        System.out.printf("  A fixed    label chip click, work, wall: median %.2f ms, worst %.2f ms over %d clicks%n",
-                median(Arrays.copyOf(chipA, clicked)), worst(Arrays.copyOf(chipA, clicked)), clicked);
-        System.out.printf("  B measured label chip click, work, wall: median %.2f ms, worst %.2f ms over %d clicks%n",
-                median(Arrays.copyOf(chipB, clicked)), worst(Arrays.copyOf(chipB, clicked)), clicked);
+        System.out.printf("  A fixed    label chip click, work, wall: median %.2f ms, worst %.2f ms; FX-thread CPU: median %.2f ms, worst %.2f ms over %d clicks%n",
+                median(Arrays.copyOf(chipA, clicked)), worst(Arrays.copyOf(chipA, clicked)),
+                median(Arrays.copyOf(chipCpuA, clicked)), worst(Arrays.copyOf(chipCpuA, clicked)), clicked);
+        System.out.printf("  B measured label chip click, work, wall: median %.2f ms, worst %.2f ms; FX-thread CPU: median %.2f ms, worst %.2f ms over %d clicks%n",
+                median(Arrays.copyOf(chipB, clicked)), worst(Arrays.copyOf(chipB, clicked)),
+                median(Arrays.copyOf(chipCpuB, clicked)), worst(Arrays.copyOf(chipCpuB, clicked)), clicked);
+        System.out.printf("  A fixed    FX-thread CPU per keystroke (ms): %s%n", ms(a.cpu));
         System.out.println("  memory, the bench's System.gc() x4 before each figure unless said:");
         System.out.printf("  heap used after GC: empty window %.1f MB, with %d resources %.1f MB: +%.1f MB%n",
                 before.heapMb(), count, after.heapMb(), after.heapMb() - before.heapMb());
@@ -426,6 +435,10 @@ public final class ResourceListBench {
         long[] s = nanos.clone();
         Arrays.sort(s);
         return s.length == 0 ? 0 : s[s.length / 2] / 1e6;
+    }
+
+    private static String ms(long[] nanos) {
+        return Arrays.toString(Arrays.stream(nanos).mapToObj(n -> String.format("%.1f", n / 1e6)).toArray());
     }
 
     private static double worst(long[] nanos) {
