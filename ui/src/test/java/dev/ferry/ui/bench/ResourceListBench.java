@@ -76,6 +76,7 @@ public final class ResourceListBench {
         waitFor("the empty workspace", () -> fx(() -> desktop.workspace().workspaceProperty().get() != null
                 && !desktop.workspace().loadingProperty().get()));
         pulses(30);
+        Thread.sleep(5000);
         Memory emptySettled = Memory.measure(false);
         Memory before = Memory.now();
 
@@ -88,6 +89,7 @@ public final class ResourceListBench {
         pulses(2);
         long loadMs = (System.nanoTime() - t0) / 1_000_000;
         pulses(30);
+        Thread.sleep(5000); // (the JIT's arenas freed, the native heap trimmed: as a user's window a few seconds on)
         Memory settled = Memory.measure(false); // as the user's process is: no GC forced
         Memory after = Memory.now();
 
@@ -258,7 +260,7 @@ public final class ResourceListBench {
         if (!after.nmt().isEmpty()) {
             System.out.println("  native memory (NMT), empty window:\n" + before.nmt() + "\n  with the resources:\n" + after.nmt());
         }
-        System.out.printf("  before any GC forced by the bench: heap committed %.1f -> %.1f MB (+%.1f), RSS %.1f -> %.1f MB (+%.1f)%n",
+        System.out.printf("  5 s after, before any GC forced by the bench: heap committed %.1f -> %.1f MB (+%.1f), RSS %.1f -> %.1f MB (+%.1f)%n",
                 emptySettled.committedMb(), settled.committedMb(), settled.committedMb() - emptySettled.committedMb(),
                 emptySettled.rssMb(), settled.rssMb(), settled.rssMb() - emptySettled.rssMb());
         System.out.printf("  RSS: empty window %.1f MB, with %d resources %.1f MB: +%.1f MB%n",
