@@ -19,7 +19,11 @@ if [[ -z "${DISPLAY:-}" ]]; then
   start_xvfb 1280x800x24
   start_window_manager
 fi
-# The Java options of the packaged desktop (installers/README.md), so RSS means what it does for users.
-java -XX:+UseSerialGC -Xss512k -Xms16m ${BENCH_JAVA_OPTS:-} -Dprism.order=sw -Dlogback.configurationFile=bench/logback-bench.xml \
+# The Java options of the packaged Linux desktop (installers/jpackage/common.args + linux.args:
+# SerialGC, small stacks and initial heap, native heap trimming), so RSS means what it does for users.
+packaged=()
+while read -r opt; do packaged+=("$opt"); done < <(sed -n 's/^--java-options //p' installers/jpackage/common.args installers/jpackage/linux.args)
+echo "java options: ${packaged[*]} ${BENCH_JAVA_OPTS:-}"
+java "${packaged[@]}" ${BENCH_JAVA_OPTS:-} -Dprism.order=sw -Dlogback.configurationFile=bench/logback-bench.xml \
   -cp "ui/target/classes:ui/target/test-classes:app/target/classes:app/target/test-classes:tunnel/target/classes:tunnel/target/test-classes:$(cat ui/target/bench.cp)" \
   dev.ferry.ui.bench.ResourceListBench "$@"

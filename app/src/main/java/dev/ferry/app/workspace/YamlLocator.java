@@ -13,16 +13,29 @@ import java.util.Map;
  * ({@code /apps/1/uri}), so that checks made after binding can still name a line.
  */
 public final class YamlLocator {
-    private final Map<String, Integer> lines = new HashMap<>();
+    private final String yaml;
+    /** The top-level keys' lines: what {@link #has} is asked for while a workspace is checked. */
+    private final Map<String, Integer> top = new HashMap<>();
+    /**
+     * Every node's line, made the first time a line is asked for (a problem is reported): for a
+     * workspace of 10,000 resources it holds some 150,000 pointers, tens of MB the desktop's heap
+     * would otherwise grow by while every valid file loads, and keep.
+     */
+    private Map<String, Integer> lines;
 
     public YamlLocator(String yaml) {
+        this.yaml = yaml;
         try (JsonParser p = new YAMLFactory().createParser(yaml)) {
-            JsonToken t;
-            while ((t = p.nextToken()) != null) {
-                String pointer = p.getParsingContext().pathAsPointer().toString();
-                int line = p.currentTokenLocation().getLineNr();
-                if (t == JsonToken.FIELD_NAME || t.isScalarValue() || t.isStructStart()) {
-                    lines.putIfAbsent(pointer, line);
+            JsonToken t = p.nextToken();
+            if (t != null) {
+                top.put("", p.currentTokenLocation().getLineNr());
+            }
+            if (t == JsonToken.START_OBJECT) {
+                while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+                    top.putIfAbsent("/" + p.currentName().replace("~", "~0").replace("/", "~1"),
+                            p.currentTokenLocation().getLineNr());
+                    p.nextToken();
+                    p.skipChildren();
                 }
             }
         } catch (IOException e) {
@@ -30,22 +43,42 @@ public final class YamlLocator {
         }
     }
 
+    private Map<String, Integer> lines() {
+        if (lines == null) {
+            lines = new HashMap<>();
+            try (JsonParser p = new YAMLFactory().createParser(yaml)) {
+                JsonToken t;
+                while ((t = p.nextToken()) != null) {
+                    String pointer = p.getParsingContext().pathAsPointer().toString();
+                    int line = p.currentTokenLocation().getLineNr();
+                    if (t == JsonToken.FIELD_NAME || t.isScalarValue() || t.isStructStart()) {
+                        lines.putIfAbsent(pointer, line);
+                    }
+                }
+            } catch (IOException e) {
+                // as above
+            }
+        }
+        return lines;
+    }
+
     /** True when the document has a node at the pointer (e.g. {@code /apps}, even an empty list). */
     public boolean has(String pointer) {
-        return lines.containsKey(pointer);
+        return pointer.lastIndexOf('/') <= 0 ? top.containsKey(pointer) : lines().containsKey(pointer);
     }
 
     /** The line of the node, or of its nearest ancestor that has one; 0 when unknown. */
     public int lineOf(String pointer) {
+        Map<String, Integer> all = lines();
         String p = pointer;
         while (true) {
-            Integer line = lines.get(p);
+            Integer line = all.get(p);
             if (line != null) {
                 return line;
             }
             int slash = p.lastIndexOf('/');
             if (slash <= 0) {
-                return lines.getOrDefault("", 0);
+                return all.getOrDefault("", 0);
             }
             p = p.substring(0, slash);
         }

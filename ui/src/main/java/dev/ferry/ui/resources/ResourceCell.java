@@ -16,7 +16,6 @@ import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.ProgressIndicator;
 import javafx.scene.control.Tooltip;
-import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
@@ -59,8 +58,8 @@ final class ResourceCell extends ListCell<Resource> {
     private final Label description = new Label();
     private final Label mark = new Label();
     private final Tooltip markTip = new Tooltip();
-    private final FlowPane chips = new FlowPane(6, 4);
-    private final List<Label> chipPool = new ArrayList<>();
+    private final ChipRow chips;
+    private final List<String> chipTexts = new ArrayList<>();
     private final Button action = new Button();
     private final Button access = new Button("AWS CLI/SDK access ▾");
     private final ProgressIndicator busy = new ProgressIndicator();
@@ -78,6 +77,7 @@ final class ResourceCell extends ListCell<Resource> {
         this.search = search;
         this.pickAccessRole = pickAccessRole;
         this.connect = connect;
+        this.chips = new ChipRow(search);
         getStyleClass().add("resource-cell");
         setPrefWidth(0); // fit the list's width instead of growing a horizontal scroll bar
 
@@ -85,8 +85,10 @@ final class ResourceCell extends ListCell<Resource> {
         badge.setTooltip(badgeTip);
 
         // Name, description and chips share the room left of the buttons and give way first:
-        // the name and description elide (their tooltip has the whole text), chips wrap, and a
-        // chip wider than the row elides (its tooltip names it). The buttons keep their size.
+        // the name and description elide (their tooltip has the whole text), the chips stay on
+        // one line ("+N" names the others in its tooltip) and a chip wider than the row elides
+        // (its tooltip names it). The buttons keep their size. Every line is one line, so every
+        // row has the same height (the list's fixed cell size, see fixedCellSize).
         name.getStyleClass().add("resource-name");
         // The type gives way before the name; a name longer than 140 px elides too.
         name.minWidthProperty().bind(Bindings.createDoubleBinding(() -> Math.min(140, name.prefWidth(-1)),
@@ -113,8 +115,6 @@ final class ResourceCell extends ListCell<Resource> {
         mark.setTooltip(markTip);
         mark.managedProperty().bind(mark.visibleProperty());
 
-        chips.setMinWidth(0);
-        chips.setPrefWrapLength(0);
         VBox middle = new VBox(4, nameLine, description, mark, chips);
         middle.setAlignment(Pos.CENTER_LEFT);
         middle.setMinWidth(0);
@@ -188,30 +188,39 @@ final class ResourceCell extends ListCell<Resource> {
         }
     }
 
-    /** The first labels.size() chips of the pool, filled in; more are made when a row has more labels. */
     private void chips(Map<String, String> labels) {
-        int i = 0;
+        chipTexts.clear();
         for (Map.Entry<String, String> l : labels.entrySet()) {
-            if (i == chipPool.size()) {
-                chipPool.add(newChip());
-            }
-            Label chip = chipPool.get(i++);
-            String text = l.getKey() + "=" + l.getValue();
-            chip.setText(text);
-            chip.getTooltip().setText("Filter by " + text);
+            chipTexts.add(l.getKey() + "=" + l.getValue());
         }
-        if (chips.getChildren().size() != i) {
-            chips.getChildren().setAll(chipPool.subList(0, i));
-        }
+        chips.set(chipTexts);
     }
 
-    private Label newChip() {
-        Label chip = new Label();
-        chip.getStyleClass().add("chip");
-        chip.setOnMouseClicked(e -> search.accept(chip.getText()));
-        chip.setTooltip(new Tooltip());
-        chip.maxWidthProperty().bind(chips.widthProperty());
-        return chip;
+    /**
+     * The height of the tallest row this cell can show (a database with a description, a
+     * "Cannot connect" mark and labels; an AWS console app with its two buttons), with the
+     * styles of {@code scene}: the list's fixed cell size, so that the list never measures rows.
+     */
+    static double fixedCellSize(javafx.scene.Scene scene, ConsoleLauncher launcher) {
+        ServingMark mark = new ServingMark(ServingMark.Reason.IAM_AUTH_OFF, "");
+        Map<String, String> labels = Map.of("env", "prod", "team", "team-1");
+        List<Resource> tallest = List.of(
+                new DatabaseResource("db", "Described", "postgres", "db:5432", labels, null, null, null, null),
+                new AppResource("app", "Described", "https://console.aws.amazon.com/", null, labels, "AWS", null));
+        double h = 0;
+        for (Resource r : tallest) {
+            ResourceCell cell = new ResourceCell(launcher, x -> { }, (a, b) -> { }, x -> { }, (a, b) -> { },
+                    x -> { }, db -> Optional.of(mark));
+            cell.updateItem(r, false);
+            javafx.scene.layout.StackPane list = new javafx.scene.layout.StackPane(cell);
+            list.getStyleClass().addAll("list-view", "resource-list");
+            javafx.scene.Scene measuring = new javafx.scene.Scene(list);
+            measuring.getStylesheets().setAll(scene.getStylesheets());
+            list.applyCss();
+            // (the list makes a row as high as the larger of the two: the min holds the graphic's min height)
+            h = Math.max(h, Math.max(cell.prefHeight(-1), cell.minHeight(-1)));
+        }
+        return Math.ceil(h);
     }
 
     private void action(Resource r) {

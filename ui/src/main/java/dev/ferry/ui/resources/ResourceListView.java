@@ -164,6 +164,10 @@ public final class ResourceListView extends VBox {
         list.setCellFactory(l -> new ResourceCell(launcher, this::primaryAction, this::showRolePicker, vm.queryProperty()::set,
                 this::showAccessRolePicker, tunnels::connect, marks));
         VBox.setVgrow(list, Priority.ALWAYS);
+        // Every row has the same height (one line each for name, description, mark, chips): with a
+        // fixed cell size the list lays out a screenful of rows without measuring any after a keystroke.
+        // (measured with the scene's styles once the list has its skin: its first CSS pass in the window)
+        list.skinProperty().addListener((o, was, now) -> fitCellSize());
         ProgressIndicator loading = new ProgressIndicator();
         loading.setPrefSize(28, 28);
         loading.visibleProperty().bind(workspace.loadingProperty());
@@ -249,6 +253,12 @@ public final class ResourceListView extends VBox {
         box.visibleProperty().bind(d.enabledProperty());
         box.managedProperty().bind(box.visibleProperty());
         return box;
+    }
+
+    private void fitCellSize() {
+        if (list.getScene() != null && list.getSkin() != null) {
+            list.setFixedCellSize(ResourceCell.fixedCellSize(list.getScene(), launcher));
+        }
     }
 
     private void selectKindToggle(ResourceFilter.Kind k) {

@@ -76,6 +76,8 @@ public final class ResourceListBench {
         waitFor("the empty workspace", () -> fx(() -> desktop.workspace().workspaceProperty().get() != null
                 && !desktop.workspace().loadingProperty().get()));
         pulses(30);
+        Thread.sleep(5000);
+        Memory emptySettled = Memory.measure(false);
         Memory before = Memory.now();
 
         long t0 = System.nanoTime();
@@ -87,6 +89,8 @@ public final class ResourceListBench {
         pulses(2);
         long loadMs = (System.nanoTime() - t0) / 1_000_000;
         pulses(30);
+        Thread.sleep(5000); // (the JIT's arenas freed, the native heap trimmed: as a user's window a few seconds on)
+        Memory settled = Memory.measure(false); // as the user's process is: no GC forced
         Memory after = Memory.now();
 
         Scene scene = desktop.scene();
@@ -98,6 +102,22 @@ public final class ResourceListBench {
             return null;
         });
         pulses(5);
+
+        String shots = System.getProperty("bench.screenshot", ""); // a path prefix: -all.png, -databases.png
+        if (!shots.isEmpty()) {
+            screenshot(scene, Path.of(shots + "-all.png"));
+            fx(() -> {
+                search.setText("orders-1");
+                return null;
+            });
+            pulses(5);
+            screenshot(scene, Path.of(shots + "-databases.png"));
+            fx(() -> {
+                search.clear();
+                return null;
+            });
+            pulses(5);
+        }
 
         // 40 characters typed, 10 Backspaces in between: queries that narrow, widen and match nothing.
         String typed = "orders team-8 env=prod region=eu-west-1 x";
@@ -112,43 +132,41 @@ public final class ResourceListBench {
             }
         }
         keys = keys.subList(0, Math.min(strokes, keys.size()));
-        long[] work = new long[keys.size()];
-        long[] toPulse = new long[keys.size()];
-        long[] filterPart = new long[keys.size()];
-        long[] cssPart = new long[keys.size()];
-        long[] cpu = new long[keys.size()];
-        var threads = ManagementFactory.getThreadMXBean();
+        // A/B in the same run, interleaved: every keystroke is measured with the list's fixed cell
+        // size as shipped (A) and with it off, the list measuring its rows (B); the order alternates.
+        double shipped = fx(list::getFixedCellSize);
+        Stats a = new Stats(keys.size());
+        Stats b = new Stats(keys.size());
         int[] shown = new int[keys.size()];
         for (int i = 0; i < keys.size(); i++) {
             Object k = keys.get(i);
-            int at = i;
-            // (a) the work: the key events, then the CSS and layout pass, on the FX thread
-            String textBefore = fx(search::getText);
-            work[i] = fx(() -> {
-                long c0 = threads.getCurrentThreadCpuTime();
-                long s = System.nanoTime();
+            for (int v = 0; v < 2; v++) {
+                boolean fixed = (i + v) % 2 == 0;
+                fx(() -> {
+                    list.setFixedCellSize(fixed ? shipped : -1);
+                    return null;
+                });
+                pulses(2);
+                keystroke(scene, search, list, k, i, fixed ? a : b, shown);
+            }
+            fx(() -> { // measured twice and undone: now type it for the next keystroke
                 key(search, k);
-                long filtered = System.nanoTime();
-                scene.getRoot().applyCss();
-                long css = System.nanoTime();
-                scene.getRoot().layout();
-                shown[at] = list.getItems().size();
-                cpu[at] = threads.getCurrentThreadCpuTime() - c0;
-                filterPart[at] = filtered - s;
-                cssPart[at] = css - filtered;
-                return System.nanoTime() - s;
-            });
-            pulses(2);
-            // (b) undo it, then do it again and wait for the real next layout pulse
-            fx(() -> {
-                search.setText(textBefore);
-                search.positionCaret(textBefore.length());
                 return null;
             });
             pulses(2);
-            toPulse[i] = toNextPulse(scene, () -> key(search, k));
-            pulses(2);
         }
+        fx(() -> {
+            search.clear();
+            list.setFixedCellSize(-1);
+            return null;
+        });
+        pulses(3);
+        String heights = fx(() -> list.lookupAll(".list-cell").stream().filter(n -> n.isVisible() && ((javafx.scene.control.Cell<?>) n).getItem() != null)
+                .map(n -> (int) Math.round(n.getLayoutBounds().getHeight())).distinct().sorted().toList().toString());
+        fx(() -> {
+            list.setFixedCellSize(shipped);
+            return null;
+        });
 
         // Label chips: a click puts key=value in the search box.
         fx(() -> {
@@ -158,29 +176,47 @@ public final class ResourceListBench {
         pulses(5);
         List<Node> chips = fx(() -> new ArrayList<>(list.lookupAll(".chip")));
         int chipClicks = Math.min(10, chips.size());
-        long[] chipWork = new long[chipClicks];
+        long[] chipA = new long[chipClicks];
+        long[] chipB = new long[chipClicks];
+        long[] chipCpuA = new long[chipClicks];
+        long[] chipCpuB = new long[chipClicks];
+        var threadsMx = ManagementFactory.getThreadMXBean();
+        int clicked = 0;
         for (int i = 0; i < chipClicks; i++) {
-            Node chip = chips.get(i);
-            chipWork[i] = fx(() -> {
-                long s = System.nanoTime();
-                Event.fireEvent(chip, new MouseEvent(MouseEvent.MOUSE_CLICKED, 1, 1, 1, 1, MouseButton.PRIMARY, 1,
-                        false, false, false, false, true, false, false, true, false, false, null));
-                scene.getRoot().applyCss();
-                scene.getRoot().layout();
-                return System.nanoTime() - s;
-            });
-            pulses(2);
-            fx(() -> {
-                search.clear();
-                return null;
-            });
-            pulses(3);
-            chips = fx(() -> new ArrayList<>(list.lookupAll(".chip")));
-            if (i + 1 < chipClicks && i + 1 >= chips.size()) {
-                chipClicks = i + 1;
-                break;
+            for (int v = 0; v < 2; v++) {
+                boolean fixed = (i + v) % 2 == 0;
+                fx(() -> {
+                    list.setFixedCellSize(fixed ? shipped : -1);
+                    return null;
+                });
+                pulses(3);
+                chips = fx(() -> new ArrayList<>(list.lookupAll(".chip")).stream()
+                        .filter(n -> n.isVisible() && !n.getStyleClass().contains("chip-more")).toList());
+                Node chip = chips.get(i % chips.size());
+                int at = i;
+                (fixed ? chipA : chipB)[i] = fx(() -> {
+                    long c0 = threadsMx.getCurrentThreadCpuTime();
+                    long s = System.nanoTime();
+                    Event.fireEvent(chip, new MouseEvent(MouseEvent.MOUSE_CLICKED, 1, 1, 1, 1, MouseButton.PRIMARY, 1,
+                            false, false, false, false, true, false, false, true, false, false, null));
+                    scene.getRoot().applyCss();
+                    scene.getRoot().layout();
+                    (fixed ? chipCpuA : chipCpuB)[at] = threadsMx.getCurrentThreadCpuTime() - c0;
+                    return System.nanoTime() - s;
+                });
+                pulses(2);
+                fx(() -> {
+                    search.clear();
+                    return null;
+                });
             }
+            clicked++;
         }
+        fx(() -> {
+            list.setFixedCellSize(shipped);
+            return null;
+        });
+        pulses(3);
 
         double[] load = {0};
         try {
@@ -194,20 +230,39 @@ public final class ResourceListBench {
                 count, count / 2, count - count / 2, System.getProperty("javafx.runtime.version"),
                 System.getProperty("prism.order", "default"), System.getProperty("java.version"));
         System.out.printf("  open the workspace until the list holds them: %d ms%n", loadMs);
-        System.out.printf("  search keystroke, work (key events + CSS + layout): median %.2f ms, worst %.2f ms over %d keystrokes%n",
-                median(work), worst(work), work.length);
-        System.out.printf("  search keystroke, the same work in CPU time of the FX thread: median %.2f ms, worst %.2f ms%n",
-                median(cpu), worst(cpu));
-        System.out.printf("    of which the key events and the filter: median %.2f ms, CSS: median %.2f ms; the rest is layout%n",
-                median(filterPart), median(cssPart));
-        System.out.printf("  search keystroke, to the next layout pulse:         median %.2f ms, worst %.2f ms%n",
-                median(toPulse), worst(toPulse));
+        System.out.printf("  fixed cell size as shipped: %.0f px; A = fixed cell size, B = rows measured (setFixedCellSize(-1)), same run, interleaved%n",
+                shipped);
+        for (Stats st : List.of(a, b)) {
+            String v = st == a ? "A fixed   " : "B measured";
+            System.out.printf("  %s search keystroke, work (key events + CSS + layout), wall: median %.2f ms, worst %.2f ms over %d keystrokes%n",
+                    v, median(st.work), worst(st.work), st.work.length);
+            System.out.printf("  %s   the same work in CPU time of the FX thread:          median %.2f ms, worst %.2f ms%n",
+                    v, median(st.cpu), worst(st.cpu));
+            System.out.printf("  %s   of which key events + filter: median %.2f ms, CSS: median %.2f ms, layout: median %.2f ms%n",
+                    v, median(st.filter), median(st.css), median(st.layout));
+            System.out.printf("  %s   key event to the next layout pulse, wall:           median %.2f ms, worst %.2f ms%n",
+                    v, median(st.toPulse), worst(st.toPulse));
+        }
+        System.out.printf("  row heights the list measures (B, all resources, the first screenful): %s px%n", heights);
         System.out.printf("  rows shown per keystroke: %s%n", Arrays.toString(shown));
-        long[] cw = Arrays.copyOf(chipWork, chipClicks);
-        System.out.printf("  label chip click, work: median %.2f ms, worst %.2f ms over %d clicks%n", median(cw), worst(cw),
-                cw.length);
+        System.out.printf("  A fixed    label chip click, work, wall: median %.2f ms, worst %.2f ms; FX-thread CPU: median %.2f ms, worst %.2f ms over %d clicks%n",
+                median(Arrays.copyOf(chipA, clicked)), worst(Arrays.copyOf(chipA, clicked)),
+                median(Arrays.copyOf(chipCpuA, clicked)), worst(Arrays.copyOf(chipCpuA, clicked)), clicked);
+        System.out.printf("  B measured label chip click, work, wall: median %.2f ms, worst %.2f ms; FX-thread CPU: median %.2f ms, worst %.2f ms over %d clicks%n",
+                median(Arrays.copyOf(chipB, clicked)), worst(Arrays.copyOf(chipB, clicked)),
+                median(Arrays.copyOf(chipCpuB, clicked)), worst(Arrays.copyOf(chipCpuB, clicked)), clicked);
+        System.out.printf("  A fixed    FX-thread CPU per keystroke (ms): %s%n", ms(a.cpu));
+        System.out.println("  memory, the bench's System.gc() x4 before each figure unless said:");
         System.out.printf("  heap used after GC: empty window %.1f MB, with %d resources %.1f MB: +%.1f MB%n",
                 before.heapMb(), count, after.heapMb(), after.heapMb() - before.heapMb());
+        System.out.printf("  heap committed after GC: empty window %.1f MB, with %d resources %.1f MB: +%.1f MB%n",
+                before.committedMb(), count, after.committedMb(), after.committedMb() - before.committedMb());
+        if (!after.nmt().isEmpty()) {
+            System.out.println("  native memory (NMT), empty window:\n" + before.nmt() + "\n  with the resources:\n" + after.nmt());
+        }
+        System.out.printf("  5 s after, before any GC forced by the bench: heap committed %.1f -> %.1f MB (+%.1f), RSS %.1f -> %.1f MB (+%.1f)%n",
+                emptySettled.committedMb(), settled.committedMb(), settled.committedMb() - emptySettled.committedMb(),
+                emptySettled.rssMb(), settled.rssMb(), settled.rssMb() - emptySettled.rssMb());
         System.out.printf("  RSS: empty window %.1f MB, with %d resources %.1f MB: +%.1f MB%n",
                 before.rssMb(), count, after.rssMb(), after.rssMb() - before.rssMb());
         Platform.runLater(() -> {
@@ -243,6 +298,81 @@ public final class ResourceListBench {
                     .append("    aws: {region: ").append(region).append(", rds: {cluster_id: orders-").append(i).append("}}\n");
         }
         return sb.toString();
+    }
+
+    /** The times of one variant, one slot per keystroke. */
+    private static final class Stats {
+        final long[] work;
+        final long[] cpu;
+        final long[] filter;
+        final long[] css;
+        final long[] layout;
+        final long[] toPulse;
+
+        Stats(int n) {
+            work = new long[n];
+            cpu = new long[n];
+            filter = new long[n];
+            css = new long[n];
+            layout = new long[n];
+            toPulse = new long[n];
+        }
+    }
+
+    /**
+     * One keystroke, measured twice: (a) the key events, then the CSS and layout pass the next
+     * pulse would run, synchronously on the FX thread (wall and CPU time); undone; (b) again, to
+     * the real next layout pulse; undone.
+     */
+    private static void keystroke(Scene scene, TextField search, ListView<Object> list, Object k, int at, Stats st,
+                                  int[] shown) throws Exception {
+        var threads = ManagementFactory.getThreadMXBean();
+        String textBefore = fx(search::getText);
+        st.work[at] = fx(() -> {
+            long c0 = threads.getCurrentThreadCpuTime();
+            long s = System.nanoTime();
+            key(search, k);
+            long filtered = System.nanoTime();
+            scene.getRoot().applyCss();
+            long css = System.nanoTime();
+            scene.getRoot().layout();
+            long laid = System.nanoTime();
+            shown[at] = list.getItems().size();
+            st.cpu[at] = threads.getCurrentThreadCpuTime() - c0;
+            st.filter[at] = filtered - s;
+            st.css[at] = css - filtered;
+            st.layout[at] = laid - css;
+            return laid - s;
+        });
+        pulses(2);
+        undo(search, textBefore);
+        st.toPulse[at] = toNextPulse(scene, () -> key(search, k));
+        pulses(2);
+        undo(search, textBefore);
+    }
+
+    private static void screenshot(Scene scene, Path png) throws Exception {
+        java.awt.image.BufferedImage out = fx(() -> {
+            javafx.scene.image.WritableImage img = scene.snapshot(null);
+            int w = (int) img.getWidth();
+            int h = (int) img.getHeight();
+            int[] argb = new int[w * h];
+            img.getPixelReader().getPixels(0, 0, w, h, javafx.scene.image.PixelFormat.getIntArgbInstance(), argb, 0, w);
+            java.awt.image.BufferedImage b = new java.awt.image.BufferedImage(w, h, java.awt.image.BufferedImage.TYPE_INT_ARGB);
+            b.setRGB(0, 0, w, h, argb, 0, w);
+            return b;
+        });
+        javax.imageio.ImageIO.write(out, "png", png.toFile());
+        System.out.println("  screenshot: " + png);
+    }
+
+    private static void undo(TextField search, String textBefore) throws Exception {
+        fx(() -> {
+            search.setText(textBefore);
+            search.positionCaret(textBefore.length());
+            return null;
+        });
+        pulses(2);
     }
 
     private static void key(TextField target, Object k) {
@@ -309,24 +439,40 @@ public final class ResourceListBench {
         return s.length == 0 ? 0 : s[s.length / 2] / 1e6;
     }
 
+    private static String ms(long[] nanos) {
+        return Arrays.toString(Arrays.stream(nanos).mapToObj(n -> String.format("%.1f", n / 1e6)).toArray());
+    }
+
     private static double worst(long[] nanos) {
         return Arrays.stream(nanos).max().orElse(0) / 1e6;
     }
 
-    record Memory(double heapMb, double rssMb) {
+    record Memory(double heapMb, double committedMb, double rssMb, String nmt) {
         static Memory now() throws Exception {
-            for (int i = 0; i < 4; i++) {
+            return measure(true);
+        }
+
+        /** With {@code gc}, after four System.gc() (the heap used is then what is live). */
+        static Memory measure(boolean gc) throws Exception {
+            for (int i = 0; gc && i < 4; i++) {
                 System.gc();
                 Thread.sleep(200);
             }
-            long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+            var usage = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+            long heap = usage.getUsed();
             double rss = 0;
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
                 if (line.startsWith("VmRSS:")) {
                     rss = Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
                 }
             }
-            return new Memory(heap / 1048576.0, rss);
+            String nmt = "";
+            if (ManagementFactory.getRuntimeMXBean().getInputArguments().stream().anyMatch(a -> a.startsWith("-XX:NativeMemoryTracking"))) {
+                nmt = (String) ManagementFactory.getPlatformMBeanServer().invoke(
+                        new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "vmNativeMemory",
+                        new Object[] {new String[] {"summary", "scale=KB"}}, new String[] {String[].class.getName()});
+            }
+            return new Memory(heap / 1048576.0, usage.getCommitted() / 1048576.0, rss, nmt);
         }
     }
 }
