@@ -148,7 +148,7 @@ class TeleportDesktopTest {
         until("the password dialog asks", () -> showing("#passwordDialog")
                 && ui.find("#signInPassword").map(Node::isFocused).orElse(false));
         assertThat(showing("#cancelSignIn")).isTrue();
-        ui.type(KeyCode.ESCAPE);
+        ui.pressInFocusedWindow(KeyCode.ESCAPE);
         until("the prompt is back", () -> showing("#signInButton"));
         assertThat(showing("#signInError")).isFalse();
         assertThat(resourceNames()).isEmpty();
