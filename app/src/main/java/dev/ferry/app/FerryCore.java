@@ -16,6 +16,7 @@ import dev.ferry.app.settings.AppState;
 import dev.ferry.app.settings.SavedDocument;
 import dev.ferry.app.tunnels.TunnelManager;
 import dev.ferry.app.tunnels.TunnelStateFile;
+import dev.ferry.app.tunnels.ProxyKeys;
 import dev.ferry.app.tunnels.WorkspaceTunnelOpener;
 import dev.ferry.app.workspace.WorkspaceLoader;
 import dev.ferry.app.workspace.WorkspaceRepository;
@@ -47,6 +48,7 @@ public final class FerryCore implements AutoCloseable {
     private final BrowserLauncher browser;
     private final Background background;
     private final TunnelManager tunnels;
+    private final ProxyKeys proxyKeys;
     private LocalCa ca;
 
     public FerryCore(FerryEnvironment env) {
@@ -69,9 +71,15 @@ public final class FerryCore implements AutoCloseable {
         this.sessions = new WorkspaceSessions(workspaces, providers);
         this.clientSetup = new ClientSetup(env, paths, settings::get, () -> DBeaverSetup.system(env));
         this.background = new ThreadPoolBackground();
-        this.tunnels = new TunnelManager(new WorkspaceTunnelOpener(sessions),
+        this.proxyKeys = new ProxyKeys(paths.stateDir().resolve("proxy-keys.json"));
+        this.tunnels = new TunnelManager(new WorkspaceTunnelOpener(sessions, proxyKeys),
                 new TunnelStateFile(paths.stateDir().resolve("tunnels.json")),
                 background);
+    }
+
+    /** The AWS API proxies' local keys, kept per tunnel. */
+    public ProxyKeys proxyKeys() {
+        return proxyKeys;
     }
 
     /** Ferry's local CA (for AWS API proxies), created on first use under the data folder. */

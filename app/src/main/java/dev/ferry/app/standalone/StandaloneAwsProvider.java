@@ -188,7 +188,8 @@ public final class StandaloneAwsProvider implements AccessProvider {
     }
 
     @Override
-    public TunnelOpener.Opened openAwsProxy(AppResource app, AwsRole role, ProxyMode mode, int port) throws IOException {
+    public TunnelOpener.Opened openAwsProxy(AppResource app, AwsRole role, ProxyMode mode, int port,
+                                            LocalCredentials keys) throws IOException {
         requireRole(app, role);
         // Fail early, in plain words, when the role cannot be assumed at all.
         assumeRole(role, app.awsExternalId());
@@ -204,7 +205,7 @@ public final class StandaloneAwsProvider implements AccessProvider {
                 }).build();
         AwsProxy proxy;
         try {
-            proxy = AwsProxy.start(new AwsProxyConfig(port, mode, localCredentials(), roleCredentials::resolveCredentials,
+            proxy = AwsProxy.start(new AwsProxyConfig(port, mode, localCredentials(keys), roleCredentials::resolveCredentials,
                     upstream(), ca.get())
                     .withPassThroughPorts(passThroughPorts())
                     .withDefaultRegion(aws.region().id()));
@@ -239,14 +240,14 @@ public final class StandaloneAwsProvider implements AccessProvider {
         }
     }
 
-    /** Local credentials: FERRY_AWS_ACCESS_KEY_ID / FERRY_AWS_SECRET_ACCESS_KEY, else random per tunnel. */
-    private LocalCredentials localCredentials() {
+    /** Local credentials: FERRY_AWS_ACCESS_KEY_ID / FERRY_AWS_SECRET_ACCESS_KEY, else the tunnel's own. */
+    private LocalCredentials localCredentials(LocalCredentials keys) {
         var key = aws.env().get("FERRY_AWS_ACCESS_KEY_ID");
         var secret = aws.env().get("FERRY_AWS_SECRET_ACCESS_KEY");
         if (key.isPresent() && secret.isPresent()) {
             return new LocalCredentials(key.get(), secret.get());
         }
-        return LocalCredentials.random();
+        return keys;
     }
 
     /**

@@ -149,6 +149,26 @@ public final class TunnelManager implements AutoCloseable {
         return background.submit(() -> move(t, port));
     }
 
+    /**
+     * Restarts a tunnel on the port it listens on (after "New keys"): the old listener closes
+     * first, so the port is free for the new one.
+     */
+    public CompletableFuture<Tunnel> restart(String id) {
+        Tunnel t = tunnels.get(id);
+        if (t == null) {
+            return CompletableFuture.failedFuture(new FerryException("No such tunnel."));
+        }
+        return background.submit(() -> {
+            LocalTunnel old = t.running();
+            TunnelSpec spec = t.spec().withPort(t.port());
+            t.starting(spec, Thread.currentThread());
+            if (old != null) {
+                closeQuietly(t, old);
+            }
+            return start(t, spec);
+        });
+    }
+
     private Tunnel move(Tunnel t, int port) {
         LocalTunnel old = t.running();
         if (old == null) {

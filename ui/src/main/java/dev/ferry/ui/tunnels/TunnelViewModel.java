@@ -126,6 +126,17 @@ public final class TunnelViewModel {
         }, host::open, e -> notes.error("Could not switch " + old.title() + " to " + mode, e));
     }
 
+    /** "New keys": a new local access key pair for the proxy, which restarts on its port with it. */
+    public void newKeys() {
+        AwsProxyTunnelSpec s = (AwsProxyTunnelSpec) tunnel.spec();
+        tasks.run(() -> {
+            core.proxyKeys().renew(s);
+            return core.tunnels().restart(tunnel.id()).join();
+        }, t -> notes.success("New keys for " + s.title(), "The proxy listens on " + t.addressText()
+                + " with a new local access key; give clients the new pair from this tab."),
+                e -> notes.error("Could not give " + s.title() + " new keys", e));
+    }
+
     /** Signs in again (the session expired); failed tunnels restart afterwards. */
     public void signIn() {
         host.signIn();

@@ -166,6 +166,55 @@ class AwsProxyTabTest {
                 .contains(":assumed-role/ReadOnly/");
     }
 
+    static String accessKey(Tunnel t) {
+        return ((dev.ferry.app.tunnels.AwsProxyInfo) t.info().orElseThrow()).accessKeyId();
+    }
+
+    Tunnel onlyReady(dev.ferry.tunnel.aws.ProxyMode mode) {
+        Tunnel t = Wait.until("one " + mode + " proxy", () -> core.tunnels().tunnels(),
+                l -> l.size() == 1 && ((dev.ferry.app.tunnels.AwsProxyTunnelSpec) l.get(0).spec()).mode() == mode).get(0);
+        waitForStatus(t, TunnelStatus.READY);
+        return t;
+    }
+
+    @Test
+    void theLocalKeysStayAcrossModeSwitchesAndRestartsUntilNewKeys() throws Exception {
+        core.settings().update(s -> s.restoreTunnels = dev.ferry.app.settings.Settings.RestoreTunnels.ALWAYS);
+        AwsProxyTunnelView v = openProxy();
+        String first = accessKey(v.tunnel());
+        Path keysFile = core.paths().stateDir().resolve("proxy-keys.json");
+        assertThat(Files.readString(keysFile)).contains(first);
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(keysFile)))
+                .isEqualTo("rw-------");
+
+        // A mode switch keeps the pair: a client set up before keeps working.
+        ui.click(ui.nodeIn(v, "#modeEndpointUrl", ToggleButton.class));
+        Tunnel e = onlyReady(dev.ferry.tunnel.aws.ProxyMode.ENDPOINT_URL);
+        assertThat(accessKey(e)).isEqualTo(first);
+
+        // "New keys": the proxy restarts on its port with a new pair, which works with the AWS CLI.
+        int port = e.localAddress().getPort();
+        AwsProxyTunnelView ev = view(e);
+        ui.click(ui.nodeIn(ev, "#newKeys", Node.class));
+        until("the proxy has new keys", () -> e.status() == TunnelStatus.READY && e.info().isPresent()
+                && !accessKey(e).equals(first));
+        String renewed = accessKey(e);
+        assertThat(e.localAddress().getPort()).isEqualTo(port);
+        until("the tab shows the new key", () -> textFormat(ev).contains(renewed));
+        assertThat(awsCli(textFormat(ev), "sts", "get-caller-identity", "--output", "text", "--query", "Arn"))
+                .contains(":assumed-role/ReadOnly/");
+
+        // The next start restores the proxy with the same pair.
+        ui.closeDesktop();
+        Path ws = TunnelFixtures.workspace(dir, PostgresServer.shared());
+        desktop = ui.launch(TestWorkspaces.motoEnv(dir, moto.endpoint()).with("FERRY_WORKSPACE_FILE", ws.toString())
+                .with("PATH", dir.resolve("bin").toString()).with("XDG_DATA_HOME", dir.resolve("xdg").toString()));
+        core = ui.core();
+        Tunnel restored = onlyReady(dev.ferry.tunnel.aws.ProxyMode.ENDPOINT_URL);
+        assertThat(accessKey(restored)).isEqualTo(renewed);
+        assertThat(restored.localAddress().getPort()).isEqualTo(port);
+    }
+
     @Test
     void aRequestSignedWithOtherKeysIsRefusedAndCounted() throws Exception {
         AwsProxyTunnelView v = openProxy();
