@@ -101,7 +101,7 @@ public final class FerryDesktop implements AutoCloseable {
         this.workspace = new WorkspaceViewModel(core, tasks, notifications);
         this.resources = new ResourceListViewModel(workspace.resources());
         this.resources.kindProperty().set(ResourceFilter.Kind.parse(uiState.kindFilter));
-        this.launcher = new ConsoleLauncher(tasks, notifications, core.browser(), workspace.providerProperty());
+        this.launcher = new ConsoleLauncher(tasks, notifications, core.browser(), workspace.providerProperty(), core.state());
         launcher.onFailure(workspace::failed);
         this.tunnelDocs = new TunnelDocuments(core, tasks, notifications, documents, () -> stage);
         this.resourceView = new ResourceListView(workspace, resources, launcher, new TunnelStarter() {

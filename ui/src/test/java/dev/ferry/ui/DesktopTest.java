@@ -305,6 +305,57 @@ class DesktopTest {
     }
 
     @Test
+    void aBrowserLauncherThatFailsIsAnErrorInPlainWordsNotOpened(FxRobot robot) throws Exception {
+        // The system launcher: this machine's real xdg-open, which finds no browser and exits 3.
+        ui.closeDesktop();
+        desktop = ui.launch(env, null);
+        core = ui.core();
+        openRoleMenu(robot, "aws-prod");
+        ui.type(KeyCode.ENTER);
+        until(() -> notes().stream().anyMatch(n -> n.level() == Notifications.Level.ERROR));
+        Notifications.Note note = notes().stream().filter(n -> n.level() == Notifications.Level.ERROR).findFirst().orElseThrow();
+        assertThat(note.title()).isEqualTo("Could not open the AWS console for aws-prod");
+        assertThat(note.message()).isEqualTo("No web browser was found to open the page "
+                + "(xdg-open found no program for web links, exit status 3).");
+        assertThat(note.details()).contains("Set a browser command in Settings").contains("Copy sign-in URL");
+        assertThat(note.text()).doesNotContain("SigninToken");
+        until(() -> !robot.lookup("#launch-aws-prod").queryAs(Button.class).isDisabled());
+        assertThat(notes()).noneMatch(n -> n.level() == Notifications.Level.SUCCESS);
+    }
+
+    @Test
+    void copySignInUrlCopiesOnRequestOnlyAndTheMenuRemembersTheRole(FxRobot robot) throws Exception {
+        openRoleMenu(robot, "aws-prod");
+        assertThat(fx(() -> robot.lookup("#rolePickerList").queryAs(ListView.class).getSelectionModel().getSelectedIndex()))
+                .isZero();
+        ui.type(KeyCode.DOWN);
+        ui.click("#copySigninUrl");
+        until(() -> notes().stream().anyMatch(n -> n.title().equals("Sign-in URL copied")));
+        String copied = fx(() -> javafx.scene.input.Clipboard.getSystemClipboard().getString());
+        assertThat(copied).startsWith(signin.endpoint() + "?Action=login");
+        assertThat(signin.roleOfToken(SigninEndpointDouble.query(URI.create(copied).getRawQuery()).get("SigninToken")))
+                .contains(":assumed-role/Developer/");
+        assertThat(browser.opened).as("copied, not opened").isEmpty();
+        assertThat(shownNotificationTexts(robot)).noneMatch(t -> t.contains("SigninToken"));
+
+        // The menu opens on the role picked last for this app, also after a restart.
+        openRoleMenu(robot, "aws-prod");
+        assertThat(fx(() -> ((dev.ferry.app.model.AwsRole) robot.lookup("#rolePickerList").queryAs(ListView.class)
+                .getSelectionModel().getSelectedItem()).name())).isEqualTo("Developer");
+        ui.type(KeyCode.ESCAPE);
+        ui.closeDesktop();
+        desktop = ui.launch(env, browser);
+        core = ui.core();
+        openRoleMenu(robot, "aws-prod");
+        assertThat(fx(() -> ((dev.ferry.app.model.AwsRole) robot.lookup("#rolePickerList").queryAs(ListView.class)
+                .getSelectionModel().getSelectedItem()).name())).isEqualTo("Developer");
+        ui.type(KeyCode.ENTER);
+        Wait.until("the browser was asked to open a URL", () -> browser.opened.size() == 1);
+        assertThat(signin.roleOfToken(SigninEndpointDouble.query(browser.opened.get(0).getRawQuery()).get("SigninToken")))
+                .contains(":assumed-role/Developer/");
+    }
+
+    @Test
     void aSingleRoleLaunchesAtOnce(FxRobot robot) throws Exception {
         waitForResources(robot);
         ui.click("#launch-aws-govcloud");

@@ -215,7 +215,9 @@ public final class ResourceListView extends VBox {
         if (picker != null) {
             picker.hide();
         }
-        picker = new RolePicker(app.name(), roles, role -> launcher.launch(app, role));
+        picker = new RolePicker(app.name(), roles, role -> launcher.launch(app, role))
+                .addAction("Copy sign-in URL", "copySigninUrl", role -> launcher.copySignInUrl(app, role));
+        launcher.lastRole(app).ifPresent(picker::select);
         picker.show(anchorFor(app, ResourceCell.ACTION_CLASS).orElse(list));
     }
 
@@ -224,7 +226,11 @@ public final class ResourceListView extends VBox {
         if (picker != null) {
             picker.hide();
         }
-        picker = RolePicker.titled("AWS CLI/SDK access to " + app.name() + " as", roles, role -> tunnels.awsAccess(app, role));
+        picker = RolePicker.titled("AWS CLI/SDK access to " + app.name() + " as", roles, role -> {
+            launcher.remember(app, role);
+            tunnels.awsAccess(app, role);
+        });
+        launcher.lastRole(app).ifPresent(picker::select);
         picker.show(anchorFor(app, ResourceCell.ACCESS_CLASS).orElse(list));
     }
 
