@@ -20,11 +20,17 @@ public final class Notifications {
 
     public enum Level { INFO, SUCCESS, ERROR }
 
-    /** One notification; {@code details} is extra text worth copying (may be empty). */
-    public record Note(long id, Level level, String title, String message, String details, Path logFile) {
-        /** What "Copy details" copies: title, message, what to do, and where the log with the technical detail is. */
+    /**
+     * One notification; {@code details} is what to do (shown, may be empty), {@code technical} the
+     * exception's own text (never shown: only copied, may be empty).
+     */
+    public record Note(long id, Level level, String title, String message, String details, String technical, Path logFile) {
+        /** What "Copy details" copies: title, message, what to do, the technical detail and where the log is. */
         public String text() {
             String t = details.isEmpty() ? title + "\n" + message : title + "\n" + message + "\n" + details;
+            if (!technical.isEmpty()) {
+                t += "\nDetails: " + technical;
+            }
             return logFile == null ? t : t + "\nLog file: " + logFile;
         }
     }
@@ -56,7 +62,7 @@ public final class Notifications {
 
     public Note error(String title, Problem problem) {
         LOG.warn("{}: {}", title, problem.text());
-        return add(Level.ERROR, title, problem.message(), problem.hint());
+        return add(Level.ERROR, title, problem.message(), problem.hint(), problem.technical());
     }
 
     /** An error shown in plain words, logged with its stack trace. */
@@ -64,7 +70,7 @@ public final class Notifications {
         Throwable cause = UiTasks.unwrap(e);
         Problem p = Problem.of(cause);
         LOG.warn("{}: {}", title, p.text(), cause);
-        return add(Level.ERROR, title, p.message(), p.hint());
+        return add(Level.ERROR, title, p.message(), p.hint(), p.technical());
     }
 
     public void dismiss(Note note) {
@@ -72,8 +78,12 @@ public final class Notifications {
     }
 
     private Note add(Level level, String title, String message, String details) {
+        return add(level, title, message, details, "");
+    }
+
+    private Note add(Level level, String title, String message, String details, String technical) {
         Note n = new Note(ids.incrementAndGet(), level, title, message, details == null ? "" : details,
-                level == Level.ERROR ? logFile : null);
+                technical == null ? "" : technical, level == Level.ERROR ? logFile : null);
         notes.add(n);
         while (notes.size() > 5) {
             notes.remove(0);

@@ -216,6 +216,23 @@ class AwsProxyTabTest {
     }
 
     @Test
+    void plainHttpToTheEndpointUrlIsExplainedInPlainWordsNotAsAnException() throws Exception {
+        AwsProxyTunnelView v = openProxy();
+        ui.click(ui.nodeIn(v, "#modeEndpointUrl", ToggleButton.class));
+        Tunnel e = onlyReady(dev.ferry.tunnel.aws.ProxyMode.ENDPOINT_URL);
+        AwsProxyTunnelView ev = view(e);
+        // A real client that was given http:// instead of the tab's https:// endpoint.
+        Process curl = new ProcessBuilder("curl", "-s", "-m", "10", "http://127.0.0.1:" + e.localAddress().getPort() + "/")
+                .redirectErrorStream(true).start();
+        curl.getInputStream().readAllBytes();
+        assertThat(curl.waitFor(Wait.TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        until("the tab shows the last error", () -> ui.find("#lastError").isPresent());
+        String shown = ui.textIn(ev, "#lastError");
+        assertThat(shown).startsWith("A client spoke plain HTTP to the proxy").contains("https://")
+                .doesNotContain("io.netty").doesNotContain("Exception").doesNotContainPattern("[0-9a-f]{16}");
+    }
+
+    @Test
     void aRequestSignedWithOtherKeysIsRefusedAndCounted() throws Exception {
         AwsProxyTunnelView v = openProxy();
         String forged = textFormat(v).replaceAll("AWS_SECRET_ACCESS_KEY=.*", "AWS_SECRET_ACCESS_KEY=not-the-secret");
