@@ -170,7 +170,8 @@ public final class FerryDesktop implements AutoCloseable {
         sidebar.prefWidthProperty().bind(Bindings.max(232, Bindings.min(280, main.widthProperty().multiply(0.25))));
         NotificationsView notes = new NotificationsView(notifications);
         StackPane root = new StackPane(main, notes);
-        StackPane.setAlignment(notes, Pos.TOP_RIGHT);
+        StackPane.setAlignment(notes, Pos.BOTTOM_RIGHT);
+        sidebar.addFooterButton(new dev.ferry.ui.notify.NotificationHistory(notifications, () -> stage).button());
         scene = new Scene(root);
         scene.getStylesheets().add(FerryDesktop.class.getResource("/dev/ferry/ui/ferry.css").toExternalForm());
         installKeys();

@@ -35,7 +35,11 @@ public final class Notifications {
         }
     }
 
+    /** How many notes the history keeps. */
+    public static final int HISTORY = 100;
+
     private final ObservableList<Note> notes = FXCollections.observableArrayList();
+    private final ObservableList<Note> history = FXCollections.observableArrayList();
     private final AtomicLong ids = new AtomicLong();
     private final Path logFile;
 
@@ -48,8 +52,27 @@ public final class Notifications {
         this(null);
     }
 
+    /** The notes shown now (toasts), newest last. */
     public ObservableList<Note> notes() {
         return notes;
+    }
+
+    /** Every note of this session, also those dismissed or shown in place only, newest last (at most {@link #HISTORY}). */
+    public ObservableList<Note> history() {
+        return history;
+    }
+
+    /**
+     * An error that is shown where it happened (a tunnel tab's banner): logged and kept in the
+     * history, but not shown a second time as a toast.
+     */
+    public Note errorShownInPlace(String title, Throwable e) {
+        Throwable cause = UiTasks.unwrap(e);
+        Problem p = Problem.of(cause);
+        LOG.warn("{}: {}", title, p.text(), cause);
+        Note n = note(Level.ERROR, title, p.message(), p.hint(), p.technical());
+        remember(n);
+        return n;
     }
 
     public Note info(String title, String message) {
@@ -81,9 +104,21 @@ public final class Notifications {
         return add(level, title, message, details, "");
     }
 
-    private Note add(Level level, String title, String message, String details, String technical) {
-        Note n = new Note(ids.incrementAndGet(), level, title, message, details == null ? "" : details,
+    private Note note(Level level, String title, String message, String details, String technical) {
+        return new Note(ids.incrementAndGet(), level, title, message, details == null ? "" : details,
                 technical == null ? "" : technical, level == Level.ERROR ? logFile : null);
+    }
+
+    private void remember(Note n) {
+        history.add(n);
+        while (history.size() > HISTORY) {
+            history.remove(0);
+        }
+    }
+
+    private Note add(Level level, String title, String message, String details, String technical) {
+        Note n = note(level, title, message, details, technical);
+        remember(n);
         notes.add(n);
         while (notes.size() > 5) {
             notes.remove(0);

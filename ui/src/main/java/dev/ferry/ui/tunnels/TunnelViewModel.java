@@ -101,7 +101,7 @@ public final class TunnelViewModel {
         core.tunnels().changePort(tunnel.id(), port).whenCompleteAsync((x, e) -> {
             moving.set(false);
             if (e != null) {
-                notes.error("Could not move " + tunnel.spec().title() + " to port " + port, e);
+                notes.errorShownInPlace("Could not move " + tunnel.spec().title() + " to port " + port, e); // the tab's banner says it
             }
         }, tasks::onFx);
     }

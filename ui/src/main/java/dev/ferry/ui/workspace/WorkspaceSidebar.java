@@ -171,6 +171,11 @@ public final class WorkspaceSidebar extends VBox {
     }
 
     /** Adds a button under "Open workspace file…" (e.g. "Add Teleport cluster…"). */
+    /** Adds a button above Settings (e.g. the notification history). */
+    public void addFooterButton(Node button) {
+        getChildren().add(getChildren().size() - 1, button);
+    }
+
     public void addWorkspaceButton(Node button) {
         workspaceButtons.getChildren().add(button);
     }
