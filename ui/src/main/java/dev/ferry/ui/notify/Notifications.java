@@ -75,6 +75,14 @@ public final class Notifications {
         return n;
     }
 
+    /** As {@link #errorShownInPlace(String, Throwable)}, for a problem already in plain words. */
+    public Note errorShownInPlace(String title, Problem p) {
+        LOG.warn("{}: {}", title, p.text());
+        Note n = note(Level.ERROR, title, p.message(), p.hint(), p.technical());
+        remember(n);
+        return n;
+    }
+
     public Note info(String title, String message) {
         return add(Level.INFO, title, message, "");
     }

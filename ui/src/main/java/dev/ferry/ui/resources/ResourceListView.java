@@ -79,6 +79,15 @@ public final class ResourceListView extends VBox {
         }, workspace.loadProblemProperty()));
         problem.visibleProperty().bind(workspace.loadProblemProperty().isNotNull());
         problem.managedProperty().bind(problem.visibleProperty());
+        Message stale = new Message("Showing the last version that loaded", "");
+        stale.setId("staleProblem");
+        stale.getStyleClass().add(Styles.WARNING);
+        stale.descriptionProperty().bind(Bindings.createStringBinding(() -> {
+            Problem p = workspace.staleProblemProperty().get();
+            return p == null ? "" : p.text();
+        }, workspace.staleProblemProperty()));
+        stale.visibleProperty().bind(workspace.staleProblemProperty().isNotNull());
+        stale.managedProperty().bind(stale.visibleProperty());
 
         search.setId("search");
         search.setPromptText("Search name, description or label (env=prod)   Ctrl+F or /");
@@ -182,7 +191,7 @@ public final class ResourceListView extends VBox {
             }
         });
 
-        getChildren().addAll(header, problem, tools, list);
+        getChildren().addAll(header, problem, stale, tools, list);
     }
 
     private void selectKindToggle(ResourceFilter.Kind k) {
