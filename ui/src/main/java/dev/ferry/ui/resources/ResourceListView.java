@@ -70,24 +70,10 @@ public final class ResourceListView extends VBox {
         }, workspace.workspaceProperty()));
         VBox header = new VBox(2, title, subtitle);
 
-        Message problem = new Message("This workspace could not be opened", "");
-        problem.setId("loadProblem");
-        problem.getStyleClass().add(Styles.DANGER);
-        problem.descriptionProperty().bind(Bindings.createStringBinding(() -> {
-            Problem p = workspace.loadProblemProperty().get();
-            return p == null ? "" : p.text();
-        }, workspace.loadProblemProperty()));
-        problem.visibleProperty().bind(workspace.loadProblemProperty().isNotNull());
-        problem.managedProperty().bind(problem.visibleProperty());
-        Message stale = new Message("Showing the last version that loaded", "");
-        stale.setId("staleProblem");
-        stale.getStyleClass().add(Styles.WARNING);
-        stale.descriptionProperty().bind(Bindings.createStringBinding(() -> {
-            Problem p = workspace.staleProblemProperty().get();
-            return p == null ? "" : p.text();
-        }, workspace.staleProblemProperty()));
-        stale.visibleProperty().bind(workspace.staleProblemProperty().isNotNull());
-        stale.managedProperty().bind(stale.visibleProperty());
+        Message problem = banner("This workspace could not be opened", "loadProblem", Styles.DANGER,
+                workspace.loadProblemProperty());
+        Message stale = banner("Showing the last version that loaded", "staleProblem", Styles.WARNING,
+                workspace.staleProblemProperty());
 
         search.setId("search");
         search.setPromptText("Search name, description or label (env=prod)   Ctrl+F or /");
@@ -265,5 +251,19 @@ public final class ResourceListView extends VBox {
     private Optional<Node> anchorFor(Resource r, String styleClass) {
         return list.lookupAll("." + styleClass).stream()
                 .filter(n -> n.getUserData() == r && n.isVisible()).findFirst();
+    }
+
+    /** A banner that shows a problem while there is one. */
+    static Message banner(String title, String id, String style, javafx.beans.value.ObservableValue<Problem> problem) {
+        Message m = new Message(title, "");
+        m.setId(id);
+        m.getStyleClass().add(style);
+        m.descriptionProperty().bind(Bindings.createStringBinding(() -> {
+            Problem p = problem.getValue();
+            return p == null ? "" : p.text();
+        }, problem));
+        m.visibleProperty().bind(Bindings.createBooleanBinding(() -> problem.getValue() != null, problem));
+        m.managedProperty().bind(m.visibleProperty());
+        return m;
     }
 }
