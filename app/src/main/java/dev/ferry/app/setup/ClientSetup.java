@@ -43,10 +43,27 @@ public final class ClientSetup {
 
     /** What adding to DBeaver did, and the plain words that say so. */
     public record DbeaverResult(String connectionName, String connectionId, Path dataSourcesFile, Path backup,
-                                boolean handedToRunningDbeaver, Path keystore) {
+                                boolean handedToRunningDbeaver, Path keystore, boolean dbeaverFound) {
+        public DbeaverResult(String connectionName, String connectionId, Path dataSourcesFile, Path backup,
+                             boolean handedToRunningDbeaver, Path keystore) {
+            this(connectionName, connectionId, dataSourcesFile, backup, handedToRunningDbeaver, keystore, true);
+        }
+
+        /** The title for a notification: what happened, in three words. */
+        public String title() {
+            return handedToRunningDbeaver ? "Sent to DBeaver" : !dbeaverFound ? "DBeaver not found"
+                    : keystore != null ? "DBeaver is set up for Athena" : "Added to DBeaver";
+        }
+
         public String message() {
             if (handedToRunningDbeaver) {
                 return "DBeaver is running: it got the connection " + connectionName + ". Look in its Database Navigator.";
+            }
+            if (!dbeaverFound) {
+                return "DBeaver was not found on this computer (not on PATH nor in its usual folders). The connection \""
+                        + connectionName + "\" was written to " + dataSourcesFile + ": DBeaver shows it in its \"Ferry\" "
+                        + "folder once installed (if DBeaver uses another workspace, choose it in Settings)."
+                        + (backup != null ? " The previous file is saved as " + backup + "." : "");
             }
             String m = (keystore != null ? "Imported Ferry's CA into " + keystore + " and added " : "Added ")
                     + "the connection \"" + connectionName + "\" to DBeaver's \"Ferry\" folder (" + dataSourcesFile + ").";
@@ -73,7 +90,7 @@ public final class ClientSetup {
         DBeaverSetup.Outcome o = setup.add(new DBeaverSetup.Connection(connectionName, workspaceName, endpoint),
                 dbeaverWorkspace(dbeaverWorkspace));
         return new DbeaverResult(connectionName, o.connectionId(), o.dataSourcesFile(), o.backup(),
-                o.dataSourcesFile() == null, null);
+                o.dataSourcesFile() == null, null, setup.executable().isPresent());
     }
 
     /**

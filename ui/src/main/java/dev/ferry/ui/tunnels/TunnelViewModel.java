@@ -148,10 +148,13 @@ public final class TunnelViewModel {
             return;
         }
         String ws = workspaceName.get();
-        boolean athena = tunnel.spec() instanceof AwsProxyTunnelSpec;
-        tasks.run(() -> core.clientSetup().addToDbeaver(tunnel, ws), r -> notes.success(
-                        r.handedToRunningDbeaver() ? "Sent to DBeaver" : athena ? "DBeaver is set up for Athena" : "Added to DBeaver",
-                        r.message()),
+        tasks.run(() -> core.clientSetup().addToDbeaver(tunnel, ws), r -> {
+                    if (r.dbeaverFound()) {
+                        notes.success(r.title(), r.message());
+                    } else {
+                        notes.info(r.title(), r.message()); // written, but nothing to start: say where
+                    }
+                },
                 e -> notes.error("Could not set up DBeaver for " + tunnel.spec().title(), e));
     }
 

@@ -232,6 +232,11 @@ class DatabaseTunnelTabTest {
         assertThat(conn.get("folder").asText()).isEqualTo("Ferry");
         assertThat(conn.get("configuration").get("port").asText()).isEqualTo(String.valueOf(t.localAddress().getPort()));
         assertThat(conn.get("configuration").get("user").asText()).isEqualTo(PostgresServer.TRUST_USER);
+        // DBeaver is not installed on this machine: the note says so and where the connection went.
+        until("the DBeaver note", () -> ui.notesSeen().stream().anyMatch(n -> n.title().equals("DBeaver not found")));
+        assertThat(ui.notesSeen()).filteredOn(n -> n.title().equals("DBeaver not found")).singleElement()
+                .satisfies(n -> assertThat(n.message()).contains("DBeaver was not found").contains(file.toString()));
+        assertThat(ui.notesSeen()).noneMatch(n -> n.title().equals("Added to DBeaver"));
         // And the JDBC URL DBeaver will use really works.
         assertThat(query(conn.get("configuration").get("url").asText(), "select current_database()")).isEqualTo(PostgresServer.DATABASE);
     }
