@@ -108,6 +108,8 @@ public final class DatabaseTunnelView extends TunnelView {
                 default -> { }
             }
         }
+        showWhenSet(upstream);
+        showWhenSet(auth);
         if (currentPort() <= 0 || info.isEmpty()) {
             List.of(psql, uri, pgJdbc, rsJdbc).forEach(f -> f.setText(""));
             env.setText("");

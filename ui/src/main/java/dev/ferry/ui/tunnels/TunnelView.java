@@ -270,6 +270,20 @@ public abstract class TunnelView extends ScrollPane {
         return box;
     }
 
+    /** Shows a details row only while its value has text (a tunnel that never started has no upstream to show). */
+    protected static void showWhenSet(Label value) {
+        boolean show = value.getText() != null && !value.getText().isEmpty();
+        if (value.getParent() instanceof GridPane g) {
+            Integer row = GridPane.getRowIndex(value);
+            for (Node n : g.getChildren()) {
+                if (java.util.Objects.equals(GridPane.getRowIndex(n), row)) {
+                    n.setVisible(show);
+                    n.setManaged(show);
+                }
+            }
+        }
+    }
+
     /** A label/value row of a details grid. */
     protected static Label addDetail(GridPane g, int row, String name, String value, String id) {
         Label n = new Label(name);

@@ -180,6 +180,8 @@ class DatabaseTunnelTabTest {
             atlantafx.base.controls.Message error = ui.nodeIn(view, "#tunnelError", atlantafx.base.controls.Message.class);
             assertThat(fx(error::isVisible)).isTrue();
             assertThat(fx(error::getDescription)).contains("Port " + taken.getLocalPort()).contains("already in use");
+            assertThat(ui.find("#dbUpstream")).as("no empty Upstream row on a tab that never started").isEmpty();
+            assertThat(ui.find("#dbAuth")).as("no empty Authentication row").isEmpty();
             until("the error is in the notification history", () -> fx(() -> desktop.notifications().history().stream()
                     .anyMatch(n -> n.level() == Notifications.Level.ERROR && n.title().startsWith("Could not start orders")
                             && n.message().contains("already in use"))));
@@ -194,6 +196,8 @@ class DatabaseTunnelTabTest {
             waitForStatus(t, TunnelStatus.READY);
             assertThat(t.localAddress().getPort()).isNotEqualTo(taken.getLocalPort());
             until("the error is gone", () -> !error.isVisible());
+            until("the Upstream row is shown once it serves", () -> ui.find("#dbUpstream").isPresent());
+            assertThat(ui.textIn(view, "#dbAuth")).isNotEmpty();
             assertThat(query(ui.textIn(view, "#postgresJdbcUrl"), "select current_user")).isEqualTo(PostgresServer.TRUST_USER);
         }
     }
