@@ -67,7 +67,7 @@ public final class TeleportControls {
         return b;
     }
 
-    /** "Add Teleport cluster…": asks, writes the workspace file, opens it. */
+    /** "Add Teleport cluster…": asks, checks tsh, writes the workspace file, opens it. */
     public Button addClusterButton() {
         Button b = new Button("Add Teleport cluster…");
         b.setId("addTeleportCluster");
@@ -77,9 +77,13 @@ public final class TeleportControls {
         return b;
     }
 
+    /** Checks that tsh is there (and new enough) first: without it the cluster could not be used, so nothing is written. */
     public void addCluster() {
         new AddClusterDialog(owner.get()).showAndWait().ifPresent(c -> tasks.run(
-                () -> core.workspaces().addTeleportCluster(c.proxy(), c.user(), c.auth()),
+                () -> {
+                    new dev.ferry.app.teleport.TshLocator(core.env()).locate("");
+                    return core.workspaces().addTeleportCluster(c.proxy(), c.user(), c.auth());
+                },
                 file -> {
                     notes.success("Teleport cluster added", "Workspace file " + file);
                     workspace.open(file);
