@@ -49,10 +49,11 @@ public final class AwsProfileDialog extends Dialog<ButtonType> {
         write.setOnAction(e -> {
             String name = profile.getText().trim();
             result.getStyleClass().removeAll(Styles.SUCCESS, Styles.DANGER);
-            tasks.run(() -> setup.writeAwsProfile(new ClientSetup.AwsProfile(name, offered.configFile(), offered.command(),
+            result.setText("Checking the command (it runs once, as the AWS CLI will)…");
+            tasks.run(() -> setup.writeAwsProfile(new ClientSetup.AwsProfile(name, offered.configFile(), offered.argv(),
                     offered.region())), backup -> {
                 result.getStyleClass().add(Styles.SUCCESS);
-                result.setText("Wrote [" + AwsConfigWriter.sectionName(name) + "] in " + offered.configFile() + "."
+                result.setText("The command works. Wrote [" + AwsConfigWriter.sectionName(name) + "] in " + offered.configFile() + "."
                         + (backup != null ? "\nThe previous file is saved as " + backup + "." : "")
                         + "\nUse it with: aws --profile " + name + " sts get-caller-identity");
             }, err -> {

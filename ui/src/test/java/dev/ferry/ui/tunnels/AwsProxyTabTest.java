@@ -233,6 +233,54 @@ class AwsProxyTabTest {
     }
 
     @Test
+    void writeAwsProfileWritesTheCommandThatRunsChecksItAndTheAwsCliUsesIt() throws Exception {
+        AwsProxyTunnelView v = openProxy();
+        until("the workspace can issue credentials", () -> ui.find("#writeProfile").isPresent());
+        ui.click(ui.nodeIn(v, "#writeProfile", Node.class));
+        String command = ui.text("#profileCommand");
+        // Not a bare "ferry" (not on PATH when started from a jar): this Java, with this Ferry's classes.
+        assertThat(command).startsWith(Path.of(System.getProperty("java.home"), "bin", "java").toString() + " ")
+                .contains(" credentials --app aws-dev --aws-role " + TunnelFixtures.ROLE_ARN);
+        ui.click("#profileWrite");
+        until("the command was checked", () -> !ui.text("#profileResult").isEmpty() && !ui.text("#profileResult").startsWith("Checking"));
+        assertThat(ui.text("#profileResult")).startsWith("The command works. Wrote [");
+        String name = fx(() -> ui.node("#profileName", TextField.class).getText());
+        Path config = core.clientSetup().awsConfigFile();
+        assertThat(Files.readString(config)).contains("credential_process = " + command);
+
+        // The real AWS CLI runs that credential_process and gets the role.
+        ProcessBuilder pb = new ProcessBuilder("aws", "--profile", name, "sts", "get-caller-identity", "--output", "text",
+                "--query", "Arn").redirectErrorStream(true);
+        pb.environment().keySet().removeIf(k -> k.startsWith("AWS_") || k.startsWith("FERRY_"));
+        core.env().env().forEach((k, val) -> {
+            if (!k.equals("PATH")) {
+                // Ferry's home, moto and the base keys Ferry's credentials command assumes the role with; with
+                // --profile the AWS CLI ignores keys in its environment, so an assumed-role ARN is the profile's
+                pb.environment().put(k, val);
+            }
+        });
+        pb.environment().put("AWS_ENDPOINT_URL_STS", moto.endpoint());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor(Wait.TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        assertThat(out).contains(":assumed-role/ReadOnly/");
+    }
+
+    @Test
+    void aProfileWhoseCommandFailsIsNotWritten() throws Exception {
+        AwsProxyTunnelView v = openProxy();
+        until("the workspace can issue credentials", () -> ui.find("#writeProfile").isPresent());
+        // The workspace file goes away: the command cannot give credentials any more.
+        Files.move(Path.of(v.tunnel().spec().workspaceFile()), dir.resolve("moved.yaml"));
+        ui.click(ui.nodeIn(v, "#writeProfile", Node.class));
+        ui.click("#profileWrite");
+        until("the check failed", () -> ui.text("#profileResult").contains("The credential_process command failed"));
+        assertThat(ui.text("#profileResult")).contains("Nothing was written");
+        assertThat(core.clientSetup().awsConfigFile()).doesNotExist();
+    }
+
+    @Test
     void aRequestSignedWithOtherKeysIsRefusedAndCounted() throws Exception {
         AwsProxyTunnelView v = openProxy();
         String forged = textFormat(v).replaceAll("AWS_SECRET_ACCESS_KEY=.*", "AWS_SECRET_ACCESS_KEY=not-the-secret");
