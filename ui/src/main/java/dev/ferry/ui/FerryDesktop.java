@@ -171,6 +171,7 @@ public final class FerryDesktop implements AutoCloseable {
         NotificationsView notes = new NotificationsView(notifications);
         StackPane root = new StackPane(main, notes);
         StackPane.setAlignment(notes, Pos.BOTTOM_RIGHT);
+        sidebar.addFooterButton(new dev.ferry.ui.tunnels.RecentConnections(core.tunnels(), tasks, tunnelDocs));
         sidebar.addFooterButton(new dev.ferry.ui.notify.NotificationHistory(notifications, () -> stage).button());
         scene = new Scene(root);
         scene.getStylesheets().add(FerryDesktop.class.getResource("/dev/ferry/ui/ferry.css").toExternalForm());

@@ -167,6 +167,19 @@ class DatabaseTunnelTabTest {
                 && desktop.documents().find(TunnelDocuments.TAB_PREFIX + t.id()).isEmpty());
         Wait.until("port " + port + " is free", () -> FreePorts.isFree(port));
         assertThat(core.tunnels().savedSpecs()).as("a stopped tunnel is forgotten").isEmpty();
+
+        // ...but not lost: "Recent connections" reopens it with the same settings and port.
+        String recent = "#recent-" + t.id();
+        until("it is in Recent connections", () -> ui.find(recent).isPresent());
+        assertThat(ui.text(recent)).isEqualTo("orders (" + PostgresServer.TRUST_USER + "@" + PostgresServer.DATABASE
+                + ") · port " + port);
+        ui.click(recent);
+        Tunnel again = onlyTunnel(core);
+        waitForStatus(again, TunnelStatus.READY);
+        assertThat(again.localAddress().getPort()).isEqualTo(port);
+        TunnelView reopened = view(again);
+        assertThat(query(ui.textIn(reopened, "#postgresJdbcUrl"), "select current_user")).isEqualTo(PostgresServer.TRUST_USER);
+        until("an open tunnel is not listed as recent", () -> ui.find(recent).isEmpty());
     }
 
     @Test
