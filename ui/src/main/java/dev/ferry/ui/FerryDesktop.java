@@ -190,9 +190,19 @@ public final class FerryDesktop implements AutoCloseable {
         stage.setOnCloseRequest(this::onCloseRequest);
     }
 
-    /** Shows the window, then loads workspaces and credentials in the background. */
+    private boolean started;
+
+    /**
+     * Shows the window, then (the first time only) loads workspaces and credentials in the
+     * background and restores the tunnels. Showing it again (from the tray) loads nothing again:
+     * that reloaded the workspace list, which blanked the workspace drop-down.
+     */
     public void show() {
         stage.setOnShown(e -> {
+            if (started) {
+                return; // shown again from the tray: the workspace and tunnels are loaded already
+            }
+            started = true;
             LOG.info(SHOWN_MESSAGE);
             if (core.env().get("FERRY_EXIT_AFTER_SHOWN").filter("1"::equals).isPresent()) {
                 Platform.runLater(exit);
