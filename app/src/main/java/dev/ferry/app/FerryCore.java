@@ -77,6 +77,16 @@ public final class FerryCore implements AutoCloseable {
                 background);
     }
 
+    /**
+     * "Add Teleport cluster": checks first that tsh is there and new enough (without it the cluster
+     * could not be used: nothing is written, and the error says how to install it), then writes the
+     * workspace file ({@link WorkspaceRepository#addTeleportCluster}).
+     */
+    public java.nio.file.Path addTeleportCluster(String proxy, String user, String auth) {
+        new dev.ferry.app.teleport.TshLocator(env).locate("");
+        return workspaces.addTeleportCluster(proxy, user, auth);
+    }
+
     /** The AWS API proxies' local keys, kept per tunnel. */
     public ProxyKeys proxyKeys() {
         return proxyKeys;

@@ -80,10 +80,7 @@ public final class TeleportControls {
     /** Checks that tsh is there (and new enough) first: without it the cluster could not be used, so nothing is written. */
     public void addCluster() {
         new AddClusterDialog(owner.get()).showAndWait().ifPresent(c -> tasks.run(
-                () -> {
-                    new dev.ferry.app.teleport.TshLocator(core.env()).locate("");
-                    return core.workspaces().addTeleportCluster(c.proxy(), c.user(), c.auth());
-                },
+                () -> core.addTeleportCluster(c.proxy(), c.user(), c.auth()),
                 file -> {
                     notes.success("Teleport cluster added", "Workspace file " + file);
                     workspace.open(file);
