@@ -10,7 +10,6 @@ import javafx.scene.control.Button;
 import javafx.scene.control.ButtonType;
 import javafx.scene.control.Dialog;
 import javafx.scene.control.Label;
-import javafx.scene.control.TextArea;
 import javafx.scene.control.TextField;
 import javafx.scene.layout.GridPane;
 import javafx.stage.Window;
@@ -23,7 +22,8 @@ import javafx.stage.Window;
  */
 public final class AwsProfileDialog extends Dialog<ButtonType> {
     private final TextField profile = new TextField();
-    private final TextArea command = new TextArea();
+    /** One line (scrolls sideways): a long command, such as a java -cp class path, keeps the dialog's size. */
+    private final TextField command = new TextField();
     private final Label result = new Label();
 
     public AwsProfileDialog(Window owner, UiTasks tasks, ClientSetup setup, AwsProxyTunnelSpec spec, ClientSetup.AwsProfile offered) {
@@ -35,8 +35,8 @@ public final class AwsProfileDialog extends Dialog<ButtonType> {
         profile.setText(offered.name());
         command.setId("profileCommand");
         command.setEditable(false);
-        command.setWrapText(true);
-        command.setPrefRowCount(3);
+        command.setPrefColumnCount(48);
+        command.setTooltip(new javafx.scene.control.Tooltip("The command the AWS CLI runs for this profile"));
         command.setText(offered.command());
         command.getStyleClass().add("mono");
         result.setId("profileResult");
