@@ -18,6 +18,7 @@ import dev.ferry.app.settings.AppState;
 import dev.ferry.app.settings.SavedDocument;
 import dev.ferry.app.tunnels.TunnelManager;
 import dev.ferry.app.tunnels.TunnelStateFile;
+import dev.ferry.app.tunnels.ProxyKeys;
 import dev.ferry.app.tunnels.WorkspaceTunnelOpener;
 import dev.ferry.app.workspace.WorkspaceLoader;
 import dev.ferry.app.workspace.WorkspaceRepository;
@@ -51,6 +52,7 @@ public final class FerryCore implements AutoCloseable {
     private final Background background;
     private final SsoServices sso;
     private final TunnelManager tunnels;
+    private final ProxyKeys proxyKeys;
     private LocalCa ca;
 
     public FerryCore(FerryEnvironment env) {
@@ -84,9 +86,25 @@ public final class FerryCore implements AutoCloseable {
                 sso, background, desktop);
         this.sessions = new WorkspaceSessions(workspaces, providers);
         this.clientSetup = new ClientSetup(env, paths, settings::get, () -> DBeaverSetup.system(env));
-        this.tunnels = new TunnelManager(new WorkspaceTunnelOpener(sessions),
+        this.proxyKeys = new ProxyKeys(paths.stateDir().resolve("proxy-keys.json"));
+        this.tunnels = new TunnelManager(new WorkspaceTunnelOpener(sessions, proxyKeys),
                 new TunnelStateFile(paths.stateDir().resolve("tunnels.json")),
                 background);
+    }
+
+    /**
+     * "Add Teleport cluster": checks first that tsh is there and new enough (without it the cluster
+     * could not be used: nothing is written, and the error says how to install it), then writes the
+     * workspace file ({@link WorkspaceRepository#addTeleportCluster}).
+     */
+    public java.nio.file.Path addTeleportCluster(String proxy, String user, String auth) {
+        new dev.ferry.app.teleport.TshLocator(env).locate("");
+        return workspaces.addTeleportCluster(proxy, user, auth);
+    }
+
+    /** The AWS API proxies' local keys, kept per tunnel. */
+    public ProxyKeys proxyKeys() {
+        return proxyKeys;
     }
 
     /** Ferry's local CA (for AWS API proxies), created on first use under the data folder. */

@@ -19,6 +19,14 @@ public record FerryEnvironment(Map<String, String> env, String osName, String us
                 System.getProperty("user.home", "."), System.getProperty("user.name", "ferry"));
     }
 
+    /**
+     * The user's home folder as the desktop and DBeaver see it: {@code $HOME} on Linux and macOS
+     * (Java's {@code user.home} can differ, e.g. under sudo or a changed HOME), else {@link #userHome()}.
+     */
+    public String home() {
+        return isWindows() ? userHome : get("HOME").orElse(userHome);
+    }
+
     public Optional<String> get(String name) {
         String v = env.get(name);
         return v == null || v.isBlank() ? Optional.empty() : Optional.of(v);

@@ -106,7 +106,7 @@ public final class FerryDesktop implements AutoCloseable {
         this.workspace = new WorkspaceViewModel(core, tasks, notifications);
         this.resources = new ResourceListViewModel(workspace.resources());
         this.resources.kindProperty().set(ResourceFilter.Kind.parse(uiState.kindFilter));
-        this.launcher = new ConsoleLauncher(tasks, notifications, core.browser(), workspace.providerProperty());
+        this.launcher = new ConsoleLauncher(tasks, notifications, core.browser(), workspace.providerProperty(), core.state());
         launcher.onFailure(workspace::failed);
         this.tunnelDocs = new TunnelDocuments(core, tasks, notifications, documents, () -> stage);
         this.discovery = new DiscoveryViewModel(workspace, tasks, notifications, core.settings(), ZoneId.systemDefault());
@@ -179,7 +179,9 @@ public final class FerryDesktop implements AutoCloseable {
         sidebar.prefWidthProperty().bind(Bindings.max(232, Bindings.min(280, main.widthProperty().multiply(0.25))));
         NotificationsView notes = new NotificationsView(notifications);
         StackPane root = new StackPane(main, notes);
-        StackPane.setAlignment(notes, Pos.TOP_RIGHT);
+        StackPane.setAlignment(notes, Pos.BOTTOM_RIGHT);
+        sidebar.addFooterButton(new dev.ferry.ui.tunnels.RecentConnections(core.tunnels(), tasks, tunnelDocs));
+        sidebar.addFooterButton(new dev.ferry.ui.notify.NotificationHistory(notifications, () -> stage).button());
         scene = new Scene(root);
         scene.getStylesheets().add(FerryDesktop.class.getResource("/dev/ferry/ui/ferry.css").toExternalForm());
         installKeys();
@@ -197,9 +199,19 @@ public final class FerryDesktop implements AutoCloseable {
         stage.setOnCloseRequest(this::onCloseRequest);
     }
 
-    /** Shows the window, then loads workspaces and credentials in the background. */
+    private boolean started;
+
+    /**
+     * Shows the window, then (the first time only) loads workspaces and credentials in the
+     * background and restores the tunnels. Showing it again (from the tray) loads nothing again:
+     * that reloaded the workspace list, which blanked the workspace drop-down.
+     */
     public void show() {
         stage.setOnShown(e -> {
+            if (started) {
+                return; // shown again from the tray: the workspace and tunnels are loaded already
+            }
+            started = true;
             LOG.info(SHOWN_MESSAGE);
             if (core.env().get("FERRY_EXIT_AFTER_SHOWN").filter("1"::equals).isPresent()) {
                 Platform.runLater(exit);

@@ -305,6 +305,57 @@ class DesktopTest {
     }
 
     @Test
+    void aBrowserLauncherThatFailsIsAnErrorInPlainWordsNotOpened(FxRobot robot) throws Exception {
+        // The system launcher: this machine's real xdg-open, which finds no browser and exits 3.
+        ui.closeDesktop();
+        desktop = ui.launch(env, null);
+        core = ui.core();
+        openRoleMenu(robot, "aws-prod");
+        ui.type(KeyCode.ENTER);
+        until(() -> notes().stream().anyMatch(n -> n.level() == Notifications.Level.ERROR));
+        Notifications.Note note = notes().stream().filter(n -> n.level() == Notifications.Level.ERROR).findFirst().orElseThrow();
+        assertThat(note.title()).isEqualTo("Could not open the AWS console for aws-prod");
+        assertThat(note.message()).isEqualTo("No web browser was found to open the page "
+                + "(xdg-open found no program for web links, exit status 3).");
+        assertThat(note.details()).contains("Set a browser command in Settings").contains("Copy sign-in URL");
+        assertThat(note.text()).doesNotContain("SigninToken");
+        until(() -> !robot.lookup("#launch-aws-prod").queryAs(Button.class).isDisabled());
+        assertThat(notes()).noneMatch(n -> n.level() == Notifications.Level.SUCCESS);
+    }
+
+    @Test
+    void copySignInUrlCopiesOnRequestOnlyAndTheMenuRemembersTheRole(FxRobot robot) throws Exception {
+        openRoleMenu(robot, "aws-prod");
+        assertThat(fx(() -> robot.lookup("#rolePickerList").queryAs(ListView.class).getSelectionModel().getSelectedIndex()))
+                .isZero();
+        ui.type(KeyCode.DOWN);
+        ui.click("#copySigninUrl");
+        until(() -> notes().stream().anyMatch(n -> n.title().equals("Sign-in URL copied")));
+        String copied = fx(() -> javafx.scene.input.Clipboard.getSystemClipboard().getString());
+        assertThat(copied).startsWith(signin.endpoint() + "?Action=login");
+        assertThat(signin.roleOfToken(SigninEndpointDouble.query(URI.create(copied).getRawQuery()).get("SigninToken")))
+                .contains(":assumed-role/Developer/");
+        assertThat(browser.opened).as("copied, not opened").isEmpty();
+        assertThat(shownNotificationTexts(robot)).noneMatch(t -> t.contains("SigninToken"));
+
+        // The menu opens on the role picked last for this app, also after a restart.
+        openRoleMenu(robot, "aws-prod");
+        assertThat(fx(() -> ((dev.ferry.app.model.AwsRole) robot.lookup("#rolePickerList").queryAs(ListView.class)
+                .getSelectionModel().getSelectedItem()).name())).isEqualTo("Developer");
+        ui.type(KeyCode.ESCAPE);
+        ui.closeDesktop();
+        desktop = ui.launch(env, browser);
+        core = ui.core();
+        openRoleMenu(robot, "aws-prod");
+        assertThat(fx(() -> ((dev.ferry.app.model.AwsRole) robot.lookup("#rolePickerList").queryAs(ListView.class)
+                .getSelectionModel().getSelectedItem()).name())).isEqualTo("Developer");
+        ui.type(KeyCode.ENTER);
+        Wait.until("the browser was asked to open a URL", () -> browser.opened.size() == 1);
+        assertThat(signin.roleOfToken(SigninEndpointDouble.query(browser.opened.get(0).getRawQuery()).get("SigninToken")))
+                .contains(":assumed-role/Developer/");
+    }
+
+    @Test
     void aSingleRoleLaunchesAtOnce(FxRobot robot) throws Exception {
         waitForResources(robot);
         ui.click("#launch-aws-govcloud");
@@ -389,7 +440,13 @@ class DesktopTest {
         String shown = fx(() -> ((atlantafx.base.controls.Message) robot.lookup("#loadProblem").query()).getDescription());
         assertThat(shown).contains(bad.toAbsolutePath().normalize() + ":4: apps[0].urii: unknown field 'urii'");
         assertThat(shownNames()).isEmpty();
-        assertThat(notes()).anyMatch(n -> n.level() == Notifications.Level.ERROR && n.message().contains(":4: apps[0].urii"));
+        assertThat(fx(() -> List.copyOf(desktop.notifications().history()))).as("in the history")
+                .anyMatch(n -> n.level() == Notifications.Level.ERROR && n.message().contains(":4: apps[0].urii"));
+        assertThat(notes()).as("one place per error: the banner, not a toast too").noneMatch(n -> n.message().contains("urii"));
+        // The picker marks the file as broken.
+        until(() -> desktop.workspace().broken().containsKey(bad.toAbsolutePath().normalize()));
+        assertThat(fx(() -> robot.lookup("#workspacePicker").lookup(".list-cell").queryAllAs(javafx.scene.control.ListCell.class)
+                .stream().map(javafx.scene.control.ListCell::getText).toList())).contains("bad — broken");
 
         // Choosing the good workspace again in the picker loads it (and remembers it).
         fx(() -> {
@@ -404,6 +461,29 @@ class DesktopTest {
     }
 
     @Test
+    void aChangedWorkspaceFileReloadsAndABrokenChangeKeepsWhatWasShown(FxRobot robot) throws Exception {
+        waitForResources(robot);
+        String good = Files.readString(workspaceFile);
+        assertThat(good).contains("name: aws-govcloud");
+
+        // An editor saves a broken version: the list stays, a banner says why, the picker marks the file.
+        Files.writeString(workspaceFile, good.replaceFirst("name: aws-govcloud", "name: aws-govcloud\n    colour: blue"));
+        until(() -> robot.lookup("#staleProblem").tryQuery().map(Node::isVisible).orElse(false));
+        String banner = fx(() -> ((atlantafx.base.controls.Message) robot.lookup("#staleProblem").query()).getDescription());
+        assertThat(banner).contains("changed, but the new version cannot be used").contains("unknown field 'colour'");
+        assertThat(shownNames()).hasSize(5).contains("aws-govcloud");
+        until(() -> desktop.workspace().broken().containsKey(workspaceFile.toAbsolutePath().normalize()));
+
+        // Fixed (and changed): it reloads by itself and the marks go.
+        Files.writeString(workspaceFile, good.replace("name: aws-govcloud", "name: aws-gov2"));
+        until(() -> shownNames().contains("aws-gov2"));
+        assertThat(shownNames()).hasSize(5).doesNotContain("aws-govcloud");
+        until(() -> !fx(() -> robot.lookup("#staleProblem").queryAs(Node.class).isVisible()));
+        assertThat(desktop.workspace().broken()).isEmpty();
+        assertThat(notes()).anyMatch(n -> n.title().equals("Workspace reloaded"));
+    }
+
+    @Test
     void missingCredentialsShowAnErrorLineWithTheHint(FxRobot robot) throws Exception {
         // The unmodified example uses profile "acme", which this environment does not have.
         fx(() -> {
@@ -413,7 +493,9 @@ class DesktopTest {
         until(() -> !robot.lookup("#identityError").queryAs(Label.class).getText().isEmpty());
         String text = fx(() -> robot.lookup("#identityError").queryAs(Label.class).getText());
         assertThat(text).contains("The AWS profile 'acme' does not exist").contains("aws configure --profile acme");
-        assertThat(notes()).anyMatch(n -> n.title().equals("No usable credentials") && n.details().contains("aws configure"));
+        assertThat(fx(() -> List.copyOf(desktop.notifications().history())))
+                .anyMatch(n -> n.title().equals("No usable credentials") && n.details().contains("aws configure"));
+        assertThat(notes()).as("shown in the sidebar only").noneMatch(n -> n.title().equals("No usable credentials"));
         assertThat(fx(() -> robot.lookup("#identity").queryAs(Label.class).getText())).isEmpty();
     }
 

@@ -281,6 +281,57 @@ class WindowManagerTest {
     }
 
     @Test
+    void atTheMinimumSizeToastsKeepOffTheTabsAndSearchStayInTheWindowAndTheHistoryKeepsThem() throws Exception {
+        saveWindowState("{\"x\": 50, \"y\": 50, \"width\": " + FerryDesktop.MIN_WIDTH + ", \"height\": " + FerryDesktop.MIN_HEIGHT + "}");
+        FerryDesktop desktop = ui.launch(env);
+        settlesAt(ui.stage(), new Rectangle2D(50, 50, FerryDesktop.MIN_WIDTH, FerryDesktop.MIN_HEIGHT));
+        until("the resources are listed", () -> desktop.resources().shown().size() == 2);
+        String longWords = "The database at db-orders-primary.cluster-abcdefghijkl.eu-west-1.rds.amazonaws.com:5432 "
+                + "refused the connection because the tunnel's IAM token was not accepted; check the db user's rds_iam grant.";
+        DesktopFixture.runFx(() -> {
+            desktop.notifications().error("Could not connect to orders", new dev.ferry.app.FerryException(longWords, "Grant rds_iam."));
+            desktop.notifications().error("Could not open the AWS console for aws-dev", new java.io.UncheckedIOException(new java.io.IOException("Broken pipe")));
+            desktop.notifications().info("Opened aws-dev", "The AWS console opened in your browser.");
+        });
+        until("the toasts are shown", () -> ui.robot().lookup("." + dev.ferry.ui.notify.NotificationsView.STYLE_CLASS)
+                .queryAll().stream().filter(DesktopFixture::shown).count() >= 2);
+        waitForPulse();
+        waitForPulse();
+        Node search = ui.node("#search");
+        Node tabs = ui.node(".tab-header-area");
+        List<Node> toasts = fx(() -> List.copyOf(ui.robot().lookup("." + dev.ferry.ui.notify.NotificationsView.STYLE_CLASS).queryAll()));
+        double sceneWidth = fx(() -> ui.stage().getScene().getWidth());
+        for (Node toast : toasts) {
+            Node closeButton = fx(() -> ui.robot().from(toast).lookup(".close-button").query());
+            javafx.geometry.Bounds c = fx(() -> closeButton.localToScene(closeButton.getLayoutBounds()));
+            javafx.geometry.Bounds b = fx(() -> toast.localToScene(toast.getLayoutBounds()));
+            assertThat(b.contains(c)).as("the close button is on its toast: " + c + " in " + b).isTrue();
+            assertThat(b.getMinX()).as("no overflow past the left edge").isGreaterThanOrEqualTo(0);
+            assertThat(b.getMaxX()).as("inside the window").isLessThanOrEqualTo(sceneWidth);
+            javafx.geometry.Bounds searchBox = fx(() -> search.localToScene(search.getLayoutBounds()));
+            assertThat(b.intersects(searchBox)).as("over the search box: " + b + " / " + searchBox).isFalse();
+            assertThat(b.intersects(fx(() -> tabs.localToScene(tabs.getLayoutBounds())))).as("over the tabs").isFalse();
+        }
+
+        // Dismissed with its close button: gone from the window, kept in the history with Copy details.
+        Node shownToast = ui.node("." + dev.ferry.ui.notify.NotificationsView.STYLE_CLASS);
+        int before = fx(() -> desktop.notifications().notes().size());
+        Node closeButton = fx(() -> ui.robot().from(shownToast).lookup(".close-button").query());
+        ui.click(closeButton);
+        until("the toast is closed", () -> fx(() -> desktop.notifications().notes().size()) == before - 1);
+        ui.click("#notificationHistory");
+        Node list = ui.node("#notificationHistoryList");
+        checkDialog("#notificationHistoryDialog");
+        String listed = fx(() -> ui.robot().from(list).lookup(".label").queryAllAs(javafx.scene.control.Label.class).stream()
+                .map(javafx.scene.control.Label::getText).reduce("", (a, b) -> a + "\n" + b));
+        assertThat(listed).contains("Could not connect to orders").contains("Could not open the AWS console for aws-dev")
+                .contains("Opened aws-dev").doesNotContain("UncheckedIOException");
+        assertThat(fx(() -> ui.robot().from(list).lookup(".button").queryAllAs(javafx.scene.control.Button.class).stream()
+                .filter(b -> b.getText().equals("Copy details")).count())).isEqualTo(2);
+        close("#notificationHistoryDialog", ButtonType.CLOSE);
+    }
+
+    @Test
     void atTheMinimumSizeTheTunnelTabsKeepTheirButtonsAndNamesWhole() throws Exception {
         saveWindowState("{\"x\": 50, \"y\": 50, \"width\": " + FerryDesktop.MIN_WIDTH + ", \"height\": " + FerryDesktop.MIN_HEIGHT + "}");
         FerryDesktop desktop = ui.launch(env);

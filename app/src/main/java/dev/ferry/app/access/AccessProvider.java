@@ -154,9 +154,16 @@ public interface AccessProvider extends AutoCloseable {
 
     /**
      * Starts a local AWS API proxy for the role on 127.0.0.1:port: clients sign with local
-     * credentials, the proxy re-signs with the role's real (refreshed) credentials.
+     * credentials ({@code keys}: kept per tunnel by Ferry, so clients configured once keep working),
+     * the proxy re-signs with the role's real (refreshed) credentials.
      */
-    TunnelOpener.Opened openAwsProxy(AppResource app, AwsRole role, ProxyMode mode, int port) throws IOException;
+    TunnelOpener.Opened openAwsProxy(AppResource app, AwsRole role, ProxyMode mode, int port,
+                                     dev.ferry.tunnel.aws.LocalCredentials keys) throws IOException;
+
+    /** As {@link #openAwsProxy(AppResource, AwsRole, ProxyMode, int, dev.ferry.tunnel.aws.LocalCredentials)} with a new random pair. */
+    default TunnelOpener.Opened openAwsProxy(AppResource app, AwsRole role, ProxyMode mode, int port) throws IOException {
+        return openAwsProxy(app, role, mode, port, dev.ferry.tunnel.aws.LocalCredentials.random());
+    }
 
     /**
      * Starts a database tunnel on 127.0.0.1:port: clients connect without a password, the

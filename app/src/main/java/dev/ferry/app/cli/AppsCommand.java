@@ -73,9 +73,11 @@ final class AppsCommand {
                 out.println(arr.toPrettyString());
                 return;
             }
-            Table t = new Table("Application", "Description", "Type", "Public Address", "Labels");
+            Table t = new Table("Application", "Description", "Type", "Public Address", "Roles", "Labels");
             for (AppResource a : list) {
-                t.row(a.name(), a.description(), a.typeName(), a.publicAddr(), labels(a.labels()));
+                String roles = a.isAwsConsole()
+                        ? p.awsRoles(a).stream().map(AwsRole::displayName).collect(Collectors.joining(", ")) : "";
+                t.row(a.name(), a.description(), a.typeName(), a.publicAddr(), roles, labels(a.labels()));
             }
             out.print(t.render());
         }

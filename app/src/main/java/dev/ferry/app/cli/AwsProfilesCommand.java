@@ -37,8 +37,9 @@ final class AwsProfilesCommand {
         @Option(names = "--region", paramLabel = "REGION", description = "region = REGION in every profile.")
         String region;
 
-        @Option(names = "--ferry-command", paramLabel = "CMD", defaultValue = "ferry",
-                description = "How the AWS CLI runs Ferry (default: ${DEFAULT-VALUE}, from PATH).")
+        @Option(names = "--ferry-command", paramLabel = "CMD",
+                description = "How the AWS CLI runs Ferry (default: the command that runs this Ferry: the "
+                        + "installed launcher, else this Java with -jar or the class path).")
         String ferryCommand;
 
         @Override
@@ -46,7 +47,9 @@ final class AwsProfilesCommand {
             FerryCli root = parent.root;
             AccessProvider p = root.provider();
             Path workspaceFile = root.workspaceFile();
-            List<AwsProfiles.Profile> profiles = AwsProfiles.profilesOf(p, workspaceFile, prefix, region, ferryCommand);
+            String command = ferryCommand != null && !ferryCommand.isBlank() ? ferryCommand
+                    : dev.ferry.app.setup.SelfCommand.line(dev.ferry.app.setup.SelfCommand.current());
+            List<AwsProfiles.Profile> profiles = AwsProfiles.profilesOf(p, workspaceFile, prefix, region, command);
             AwsProfiles.Result r = AwsProfiles.write(root.core.clientSetup().awsConfigFile(), workspaceFile, profiles,
                     prune, dryRun);
             PrintWriter out = root.spec.commandLine().getOut();

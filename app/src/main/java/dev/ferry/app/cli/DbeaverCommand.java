@@ -88,6 +88,9 @@ final class DbeaverCommand {
             if (r.backup() != null) {
                 out.println("Backup: " + r.backup());
             }
+            if (!r.dbeaverFound()) {
+                out.println("DBeaver was not found on this computer: it shows the connection once installed.");
+            }
         }
     }
 }

@@ -75,9 +75,9 @@ public final class DBeaverSetup {
 
     // ---- where DBeaver lives ----------------------------------------------------------------
 
-    /** DBeaver's default workspace ({@code …/DBeaverData/workspace6}). */
+    /** DBeaver's default workspace ({@code …/DBeaverData/workspace6}) under {@code $XDG_DATA_HOME}, else {@code $HOME}. */
     public Path defaultWorkspace() {
-        Path home = Path.of(env.userHome());
+        Path home = Path.of(env.home());
         if (env.isMac()) {
             return home.resolve("Library/DBeaverData/workspace6");
         }

@@ -23,16 +23,50 @@ public final class SystemBrowserLauncher implements BrowserLauncher {
         this.template = template;
     }
 
+    /**
+     * How long the launcher may take to say whether it opened the page. Launchers (xdg-open, open,
+     * a browser already running) exit within this; a browser command that is still running after
+     * it is a browser that started with the page.
+     */
+    static final java.time.Duration VERDICT = java.time.Duration.ofSeconds(5);
+
+    private static final String HINT = "Set a browser command in Settings (e.g. `firefox {url}`), or copy the link "
+            + "(\"Copy sign-in URL\" in a console app's role menu, `ferry console --print`) into a browser.";
+
+    /**
+     * Starts the launcher and waits for its verdict: an exit status other than 0 is an error in
+     * plain words (xdg-open's 3: no browser found), never "opened".
+     */
     @Override
     public void open(URI url) {
         List<String> command = command(url.toString());
+        Process p;
         try {
-            new ProcessBuilder(command).redirectErrorStream(true)
+            p = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         } catch (IOException e) {
-            throw new FerryException("Could not start the browser (" + command.get(0) + "): " + e.getMessage(),
-                    "Set a browser command in Settings (e.g. `firefox {url}`), or use `ferry console --print`.", e);
+            throw new FerryException("Could not start the browser (" + command.get(0) + "): " + e.getMessage(), HINT, e);
         }
+        try {
+            if (p.waitFor(VERDICT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS) && p.exitValue() != 0) {
+                throw new FerryException(failure(command.get(0), p.exitValue()), HINT);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** What a launcher's exit status means, in plain words. */
+    static String failure(String program, int status) {
+        String name = program.substring(Math.max(program.lastIndexOf('/'), program.lastIndexOf('\\')) + 1);
+        if (name.equals("xdg-open")) {
+            return switch (status) {
+                case 3 -> "No web browser was found to open the page (xdg-open found no program for web links, exit status 3).";
+                case 4 -> "The browser could not open the page (xdg-open exit status 4).";
+                default -> "xdg-open could not open the page (exit status " + status + ").";
+            };
+        }
+        return "The browser command " + name + " did not open the page (exit status " + status + ").";
     }
 
     List<String> command(String url) {

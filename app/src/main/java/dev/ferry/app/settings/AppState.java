@@ -3,7 +3,9 @@ package dev.ferry.app.settings;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What Ferry remembers about its use, not what the user chose ({@code state.json} in the state
@@ -19,8 +21,12 @@ public final class AppState extends KeepsUnknownFields {
     /** The workspace file in use when Ferry last closed. */
     public String lastWorkspaceFile;
 
+    /** The role picked last per console app: key {@code <workspace file>#<app>}, value the role ARN. */
+    public Map<String, String> lastRoles = new LinkedHashMap<>();
+
     public AppState copy() {
         AppState s = new AppState();
+        s.lastRoles = new LinkedHashMap<>(lastRoles);
         s.recentWorkspaceFiles = new ArrayList<>(recentWorkspaceFiles);
         s.lastWorkspaceFile = lastWorkspaceFile;
         s.unknown().putAll(unknown());

@@ -19,6 +19,7 @@ import dev.ferry.app.tunnels.Tunnel;
 import dev.ferry.app.tunnels.TunnelInfo;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
 
@@ -33,20 +34,45 @@ public final class ClientSetup {
     private final FerryPaths paths;
     private final Supplier<Settings> settings;
     private final Supplier<DBeaverSetup> dbeaver;
+    private final Supplier<List<String>> self;
 
     public ClientSetup(FerryEnvironment env, FerryPaths paths, Supplier<Settings> settings, Supplier<DBeaverSetup> dbeaver) {
+        this(env, paths, settings, dbeaver, SelfCommand::current);
+    }
+
+    /** @param self the words that start this Ferry's command line ({@link SelfCommand#current()}) */
+    public ClientSetup(FerryEnvironment env, FerryPaths paths, Supplier<Settings> settings, Supplier<DBeaverSetup> dbeaver,
+                       Supplier<List<String>> self) {
         this.env = env;
         this.paths = paths;
         this.settings = settings;
         this.dbeaver = dbeaver;
+        this.self = self;
     }
 
     /** What adding to DBeaver did, and the plain words that say so. */
     public record DbeaverResult(String connectionName, String connectionId, Path dataSourcesFile, Path backup,
-                                boolean handedToRunningDbeaver, Path keystore) {
+                                boolean handedToRunningDbeaver, Path keystore, boolean dbeaverFound) {
+        public DbeaverResult(String connectionName, String connectionId, Path dataSourcesFile, Path backup,
+                             boolean handedToRunningDbeaver, Path keystore) {
+            this(connectionName, connectionId, dataSourcesFile, backup, handedToRunningDbeaver, keystore, true);
+        }
+
+        /** The title for a notification: what happened, in three words. */
+        public String title() {
+            return handedToRunningDbeaver ? "Sent to DBeaver" : !dbeaverFound ? "DBeaver not found"
+                    : keystore != null ? "DBeaver is set up for Athena" : "Added to DBeaver";
+        }
+
         public String message() {
             if (handedToRunningDbeaver) {
                 return "DBeaver is running: it got the connection " + connectionName + ". Look in its Database Navigator.";
+            }
+            if (!dbeaverFound) {
+                return "DBeaver was not found on this computer (not on PATH nor in its usual folders). The connection \""
+                        + connectionName + "\" was written to " + dataSourcesFile + ": DBeaver shows it in its \"Ferry\" "
+                        + "folder once installed (if DBeaver uses another workspace, choose it in Settings)."
+                        + (backup != null ? " The previous file is saved as " + backup + "." : "");
             }
             String m = (keystore != null ? "Imported Ferry's CA into " + keystore + " and added " : "Added ")
                     + "the connection \"" + connectionName + "\" to DBeaver's \"Ferry\" folder (" + dataSourcesFile + ").";
@@ -73,7 +99,7 @@ public final class ClientSetup {
         DBeaverSetup.Outcome o = setup.add(new DBeaverSetup.Connection(connectionName, workspaceName, endpoint),
                 dbeaverWorkspace(dbeaverWorkspace));
         return new DbeaverResult(connectionName, o.connectionId(), o.dataSourcesFile(), o.backup(),
-                o.dataSourcesFile() == null, null);
+                o.dataSourcesFile() == null, null, setup.executable().isPresent());
     }
 
     /**
@@ -144,8 +170,19 @@ public final class ClientSetup {
         return a.isEmpty() ? "default" : a;
     }
 
-    /** An AWS CLI profile whose credential_process is {@code ferry credentials} for the proxy's app and role. */
-    public record AwsProfile(String name, Path configFile, String command, String region) {
+    /**
+     * An AWS CLI profile whose credential_process runs this Ferry's {@code credentials} command
+     * for the proxy's app and role: {@code argv} is the command as words, {@code command} as the
+     * line written to the config file.
+     */
+    public record AwsProfile(String name, Path configFile, List<String> argv, String region) {
+        public AwsProfile {
+            argv = List.copyOf(argv);
+        }
+
+        public String command() {
+            return SelfCommand.line(argv);
+        }
     }
 
     /** The profile "Write AWS profile…" offers for a proxy (name, file, command, region). */
@@ -153,14 +190,79 @@ public final class ClientSetup {
         return new AwsProfile(profileName(workspaceName, spec), awsConfigFile(), credentialProcess(spec), region);
     }
 
-    /** {@code ferry credentials --app APP --aws-role ROLE_ARN --workspace-file WS}. */
-    public static String credentialProcess(AwsProxyTunnelSpec spec) {
-        return "ferry credentials --app " + quote(spec.resource()) + " --aws-role " + quote(spec.roleArn())
-                + " --workspace-file " + quote(spec.workspaceFile());
+    /**
+     * The command that will really run: this Ferry's launcher (or {@code java -jar …}, see
+     * {@link SelfCommand}), then {@code credentials --app APP --aws-role ROLE_ARN --workspace-file WS}.
+     */
+    public List<String> credentialProcess(AwsProxyTunnelSpec spec) {
+        List<String> argv = new java.util.ArrayList<>(self.get());
+        argv.addAll(List.of("credentials", "--app", spec.resource(), "--aws-role", spec.roleArn(),
+                "--workspace-file", spec.workspaceFile()));
+        return argv;
     }
 
     static String quote(String s) {
         return s.matches("[A-Za-z0-9_./:@=+,-]+") ? s : "\"" + s.replace("\"", "\\\"") + "\"";
+    }
+
+    /** How long the check run of a credential_process may take (a JVM start and an STS call). */
+    static final java.time.Duration CHECK_TIMEOUT = java.time.Duration.ofSeconds(90);
+
+    /**
+     * Runs the profile's command once, as the AWS CLI will, and checks that it prints
+     * credential_process JSON (Version 1, an access key). Its output holds secrets: it is read,
+     * never logged or shown.
+     *
+     * @throws FerryException saying why in plain words when it does not work
+     */
+    public void checkCredentialProcess(AwsProfile p) {
+        ProcessBuilder pb = new ProcessBuilder(p.argv());
+        pb.environment().clear();
+        pb.environment().putAll(env.env());
+        Process proc;
+        try {
+            proc = pb.start();
+        } catch (java.io.IOException e) {
+            throw new FerryException("The credential_process command could not start (" + p.argv().get(0) + "): "
+                    + e.getMessage() + ". Nothing was written.", "Check that Ferry is still installed where it was started from.", e);
+        }
+        try {
+            java.util.concurrent.CompletableFuture<byte[]> out = java.util.concurrent.CompletableFuture.supplyAsync(() -> readAll(proc.getInputStream()));
+            java.util.concurrent.CompletableFuture<byte[]> err = java.util.concurrent.CompletableFuture.supplyAsync(() -> readAll(proc.getErrorStream()));
+            if (!proc.waitFor(CHECK_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                proc.destroyForcibly();
+                throw new FerryException("The credential_process command did not finish within " + CHECK_TIMEOUT.toSeconds()
+                        + " s. Nothing was written.", "Try again; if it keeps happening, run it in a terminal to see why.");
+            }
+            String errText = new String(err.join(), java.nio.charset.StandardCharsets.UTF_8).strip();
+            if (proc.exitValue() != 0) {
+                String first = errText.lines().filter(l -> !l.isBlank()).findFirst().orElse("no message");
+                throw new FerryException("The credential_process command failed (exit status " + proc.exitValue() + "): "
+                        + first + ". Nothing was written.", "Fix what it says, then write the profile again.");
+            }
+            com.fasterxml.jackson.databind.JsonNode json;
+            try {
+                json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.join());
+            } catch (java.io.IOException e) {
+                json = null;
+            }
+            if (json == null || json.path("Version").asInt() != 1 || json.path("AccessKeyId").asText().isEmpty()) {
+                throw new FerryException("The credential_process command ran but did not print AWS credentials. "
+                        + "Nothing was written.", "Run it in a terminal to see what it prints.");
+            }
+        } catch (InterruptedException e) {
+            proc.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new FerryException("Checking the credential_process command was interrupted. Nothing was written.", "");
+        }
+    }
+
+    private static byte[] readAll(java.io.InputStream in) {
+        try (in) {
+            return in.readAllBytes();
+        } catch (java.io.IOException e) {
+            return new byte[0];
+        }
     }
 
     /** {@code $AWS_CONFIG_FILE}, else {@code ~/.aws/config}. */
@@ -169,11 +271,13 @@ public final class ClientSetup {
     }
 
     /**
-     * Writes (or replaces) the profile in the AWS config file, keeping everything else.
+     * Runs the profile's command once ({@link #checkCredentialProcess}), then writes (or replaces)
+     * the profile in the AWS config file, keeping everything else.
      *
      * @return the backup of the previous file, or null when there was none
      */
     public Path writeAwsProfile(AwsProfile p) {
+        checkCredentialProcess(p);
         return AwsConfigWriter.upsertProfile(p.configFile(), p.name(),
                 AwsConfigWriter.credentialProcessSettings(p.command(), p.region()));
     }

@@ -324,13 +324,14 @@ public final class StandaloneAwsProvider implements AccessProvider {
     }
 
     @Override
-    public TunnelOpener.Opened openAwsProxy(AppResource app, AwsRole role, ProxyMode mode, int port) throws IOException {
+    public TunnelOpener.Opened openAwsProxy(AppResource app, AwsRole role, ProxyMode mode, int port,
+                                            LocalCredentials keys) throws IOException {
         requireRole(app, role);
         if (sso != null && sso.isPermissionSet(app, role)) {
             SsoRoleCredentials.Provider roleCredentials = sso.tunnelCredentials(role);
             try {
                 roleCredentials.resolveCredentials(); // fails early, in plain words (or: sign in first)
-                AwsProxy proxy = AwsProxy.start(new AwsProxyConfig(port, mode, localCredentials(),
+                AwsProxy proxy = AwsProxy.start(new AwsProxyConfig(port, mode, localCredentials(keys),
                         roleCredentials::resolveCredentials, upstream(), ca.get())
                         .withPassThroughPorts(passThroughPorts()).withDefaultRegion(aws.region().id()));
                 return new TunnelOpener.Opened(new ClosingTunnel(proxy, roleCredentials), proxyInfo(role, mode, proxy));
@@ -353,7 +354,7 @@ public final class StandaloneAwsProvider implements AccessProvider {
                 }).build();
         AwsProxy proxy;
         try {
-            proxy = AwsProxy.start(new AwsProxyConfig(port, mode, localCredentials(), roleCredentials::resolveCredentials,
+            proxy = AwsProxy.start(new AwsProxyConfig(port, mode, localCredentials(keys), roleCredentials::resolveCredentials,
                     upstream(), ca.get())
                     .withPassThroughPorts(passThroughPorts())
                     .withDefaultRegion(aws.region().id()));
@@ -414,14 +415,14 @@ public final class StandaloneAwsProvider implements AccessProvider {
         }
     }
 
-    /** Local credentials: FERRY_AWS_ACCESS_KEY_ID / FERRY_AWS_SECRET_ACCESS_KEY, else random per tunnel. */
-    private LocalCredentials localCredentials() {
+    /** Local credentials: FERRY_AWS_ACCESS_KEY_ID / FERRY_AWS_SECRET_ACCESS_KEY, else the tunnel's own. */
+    private LocalCredentials localCredentials(LocalCredentials keys) {
         var key = aws.env().get("FERRY_AWS_ACCESS_KEY_ID");
         var secret = aws.env().get("FERRY_AWS_SECRET_ACCESS_KEY");
         if (key.isPresent() && secret.isPresent()) {
             return new LocalCredentials(key.get(), secret.get());
         }
-        return LocalCredentials.random();
+        return keys;
     }
 
     /**

@@ -21,13 +21,11 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.URI;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -44,7 +42,6 @@ import java.util.function.Supplier;
 public final class TeleportProvider implements AccessProvider {
     private static final Logger LOG = LoggerFactory.getLogger(TeleportProvider.class);
     public static final Duration LOGIN_TIMEOUT = Duration.ofMinutes(5);
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private static final Set<Capability> CAPABILITIES = Set.of(Capability.SIGN_IN, Capability.SIGN_OUT,
             Capability.CONSOLE, Capability.AWS_PROXY, Capability.DATABASE_TUNNELS);
@@ -174,8 +171,8 @@ public final class TeleportProvider implements AccessProvider {
      * when tsh is restarted; the CA bundle and address come from what tsh prints.
      */
     @Override
-    public TunnelOpener.Opened openAwsProxy(AppResource app, AwsRole role, ProxyMode mode, int port)
-            throws IOException {
+    public TunnelOpener.Opened openAwsProxy(AppResource app, AwsRole role, ProxyMode mode, int port,
+                                            dev.ferry.tunnel.aws.LocalCredentials keys) throws IOException {
         RoleChooser.requireConsoleRole(app, role, awsRoles(app),
                 "Pick one of the roles Teleport grants you in this app's account.");
         TshClient client = tsh();
@@ -185,8 +182,7 @@ public final class TeleportProvider implements AccessProvider {
             args.add("--endpoint-url");
         }
         Map<String, String> localCredentials = Map.of(
-                AwsProxyInfo.ACCESS_KEY, "FERRY" + randomToken(15).toUpperCase(Locale.ROOT),
-                AwsProxyInfo.SECRET_KEY, randomToken(40));
+                AwsProxyInfo.ACCESS_KEY, keys.accessKeyId(), AwsProxyInfo.SECRET_KEY, keys.secretAccessKey());
         SupervisedTshTunnel tunnel = SupervisedTshTunnel.start(client, args, localCredentials, port,
                 "tsh proxy aws for " + app.name(), TshProxyOutput.awsProxy(mode),
                 () -> appLogin(client, app, role), SupervisedTshTunnel.READY_TIMEOUT);
@@ -233,14 +229,5 @@ public final class TeleportProvider implements AccessProvider {
             throw new TshException("tsh apps login " + app.name() + " as " + role.arn() + " failed: "
                     + out.errorMessage(), "", out.exitCode());
         }
-    }
-
-    private static String randomToken(int length) {
-        String alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
-        StringBuilder b = new StringBuilder(length);
-        for (int i = 0; i < length; i++) {
-            b.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
-        }
-        return b.toString();
     }
 }

@@ -2,8 +2,11 @@ package dev.ferry.app.tunnels;
 
 import dev.ferry.tunnel.LocalTunnel;
 import dev.ferry.tunnel.TunnelStats;
+import dev.ferry.tunnel.db.UpstreamResult;
 
 import java.net.InetSocketAddress;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -25,6 +28,7 @@ public final class Tunnel {
     private volatile TunnelInfo info;
     private volatile Thread starter;
     private final List<Consumer<Tunnel>> listeners = new CopyOnWriteArrayList<>();
+    private final Consumer<UpstreamResult> upstreamChanged = r -> fire();
 
     Tunnel(TunnelSpec spec) {
         this.id = spec.id();
@@ -102,6 +106,35 @@ public final class Tunnel {
         return stats;
     }
 
+    /**
+     * The last upstream result of a serving database tunnel (from the tunnel layer's typed
+     * events): empty before the first client connection, and for tunnels that do not report one.
+     */
+    public Optional<UpstreamResult> upstream() {
+        return running == null ? Optional.empty() : stats.upstream();
+    }
+
+    /** Whether it listens but its last client connection could not reach the database. */
+    public boolean upstreamFailing() {
+        return upstream().map(r -> !r.ok()).orElse(false);
+    }
+
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
+
+    /**
+     * The upstream result in plain words: "upstream OK", "upstream unreachable since 10:42:13:
+     * connection refused"; empty when there is none yet.
+     */
+    public String upstreamText(ZoneId zone) {
+        return upstream().map(r -> r.ok() ? "upstream OK" : "upstream " + switch (r.reason()) {
+            case UNREACHABLE -> "unreachable";
+            case TLS -> "TLS failed";
+            case CREDENTIALS -> "sign-in failed (no credentials)";
+            case UNSUPPORTED_AUTH -> "sign-in method not supported";
+            default -> "failing";
+        } + " since " + CLOCK.format(r.since().atZone(zone)) + (r.cause().isEmpty() ? "" : ": " + r.cause())).orElse("");
+    }
+
     /** What to show and copy, once it was ready (kept while it restarts). */
     public Optional<TunnelInfo> info() {
         return Optional.ofNullable(info);
@@ -142,8 +175,10 @@ public final class Tunnel {
     }
 
     void ready(LocalTunnel t, TunnelSpec boundSpec, TunnelInfo newInfo) {
+        this.stats.removeUpstreamListener(upstreamChanged);
         this.running = t;
         this.stats = t.stats();
+        this.stats.addUpstreamListener(upstreamChanged);
         this.spec = boundSpec;
         this.info = newInfo;
         this.status = TunnelStatus.READY;

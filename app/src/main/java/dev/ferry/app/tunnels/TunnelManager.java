@@ -149,6 +149,26 @@ public final class TunnelManager implements AutoCloseable {
         return background.submit(() -> move(t, port));
     }
 
+    /**
+     * Restarts a tunnel on the port it listens on (after "New keys"): the old listener closes
+     * first, so the port is free for the new one.
+     */
+    public CompletableFuture<Tunnel> restart(String id) {
+        Tunnel t = tunnels.get(id);
+        if (t == null) {
+            return CompletableFuture.failedFuture(new FerryException("No such tunnel."));
+        }
+        return background.submit(() -> {
+            LocalTunnel old = t.running();
+            TunnelSpec spec = t.spec().withPort(t.port());
+            t.starting(spec, Thread.currentThread());
+            if (old != null) {
+                closeQuietly(t, old);
+            }
+            return start(t, spec);
+        });
+    }
+
     private Tunnel move(Tunnel t, int port) {
         LocalTunnel old = t.running();
         if (old == null) {
@@ -198,11 +218,28 @@ public final class TunnelManager implements AutoCloseable {
         if (running != null) {
             closeQuietly(t, running);
         }
+        TunnelSpec stopped = t.spec();
         state.update(s -> {
             s.open.removeIf(x -> x.id().equals(id));
             s.owners.remove(id);
+            s.recent.removeIf(x -> x.id().equals(id));
+            s.recent.add(0, stopped);
+            while (s.recent.size() > RECENT) {
+                s.recent.remove(s.recent.size() - 1);
+            }
         });
         fire();
+    }
+
+    /** How many stopped tunnels "Recent connections" keeps. */
+    public static final int RECENT = 10;
+
+    /**
+     * The tunnels the user stopped, most recent first, with their settings and port, to reopen
+     * with {@link #open}; not those open now. Reads the state file: call it off the UI thread.
+     */
+    public List<TunnelSpec> recent() {
+        return state.read().recent.stream().filter(s -> !tunnels.containsKey(s.id())).toList();
     }
 
     /** Stops every tunnel of this process but keeps them in the state file, to be restored on the next start. */

@@ -18,4 +18,6 @@ public final class TunnelState extends dev.ferry.app.settings.KeepsUnknownFields
     public Map<String, Long> owners = new LinkedHashMap<>();
     /** Last port per {@link TunnelSpec#portKey()}. */
     public Map<String, Integer> ports = new LinkedHashMap<>();
+    /** Tunnels the user stopped, most recent first (at most {@link TunnelManager#RECENT}), to reopen with the same settings. */
+    public List<TunnelSpec> recent = new ArrayList<>();
 }

@@ -16,9 +16,12 @@ import java.nio.file.Path;
  */
 public final class WorkspaceTunnelOpener implements TunnelOpener {
     private final WorkspaceSessions sessions;
+    private final ProxyKeys proxyKeys;
 
-    public WorkspaceTunnelOpener(WorkspaceSessions sessions) {
+    /** @param proxyKeys the AWS proxies' local keys, kept across restarts and mode switches */
+    public WorkspaceTunnelOpener(WorkspaceSessions sessions, ProxyKeys proxyKeys) {
         this.sessions = sessions;
+        this.proxyKeys = proxyKeys;
     }
 
     @Override
@@ -33,7 +36,7 @@ public final class WorkspaceTunnelOpener implements TunnelOpener {
         AppResource app = provider.app(a.resource()).orElseThrow(() -> gone(ws, "app", spec));
         AwsRole role = AwsRole.tryParse(a.roleArn()).orElseThrow(() ->
                 new FerryException("'" + a.roleArn() + "' is not an IAM role ARN."));
-        return provider.openAwsProxy(app, role, a.mode(), a.port());
+        return provider.openAwsProxy(app, role, a.mode(), a.port(), proxyKeys.keysFor(a));
     }
 
     private static FerryException gone(String ws, String what, TunnelSpec spec) {

@@ -75,16 +75,22 @@ public final class WorkspaceLoader {
     /** Parses workspace text; {@code file} is used in messages only. */
     public Workspace parse(Path file, String text) {
         WorkspaceFile raw;
+        WorkspaceProblems.UnknownFields unknown = new WorkspaceProblems.UnknownFields(file);
         try {
-            raw = text.isBlank() ? null : yaml.readValue(text, WorkspaceFile.class);
+            raw = text.isBlank() ? null : yaml.readerFor(WorkspaceFile.class).withHandler(unknown).readValue(text);
         } catch (JsonProcessingException e) {
-            throw new WorkspaceException(List.of(toProblem(file, e)));
+            WorkspaceException.Problem syntax = WorkspaceProblems.syntax(file, e);
+            List<WorkspaceException.Problem> all = new ArrayList<>(unknown.found());
+            all.add(syntax != null ? syntax : toProblem(file, e));
+            throw new WorkspaceException(all);
         }
         if (raw == null) {
             throw new WorkspaceException(List.of(new WorkspaceException.Problem(file, 0, "",
                     "the file is empty; a workspace needs at least a name")));
         }
-        return new Validation(file, new YamlLocator(text)).validate(raw);
+        Validation v = new Validation(file, new YamlLocator(text));
+        v.problems.addAll(unknown.found()); // every problem at once: unknown fields and the checks
+        return v.validate(raw);
     }
 
     private static WorkspaceException.Problem toProblem(Path file, JsonProcessingException e) {

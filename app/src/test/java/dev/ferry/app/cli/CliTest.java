@@ -68,9 +68,13 @@ class CliTest {
     void appsLsPrintsATable() {
         Result r = run("apps", "ls", "--workspace-file", workspace.toString());
         assertThat(r.code()).isZero();
-        assertThat(r.out().lines().findFirst().orElseThrow()).startsWith("Application").contains("Type").contains("Labels");
+        assertThat(r.out().lines().findFirst().orElseThrow()).startsWith("Application").contains("Type").contains("Roles")
+                .contains("Labels");
         assertThat(r.out()).contains("aws-prod").contains("aws-govcloud").contains("AWS console (GovCloud)")
                 .contains("aws_account_id=111111111111");
+        // The roles column: only the roles of each app's own account.
+        String prod = r.out().lines().filter(l -> l.startsWith("aws-prod ")).findFirst().orElseThrow();
+        assertThat(prod).contains("111111111111: ReadOnly, 111111111111: Developer (/engineering/)").doesNotContain("222222222222");
     }
 
     @Test

@@ -214,7 +214,8 @@ class IdentityCenterCliTest {
         assertThat(first.code()).as(first.err()).isZero();
         String written = Files.readString(config);
         assertThat(written).startsWith(mine).contains("[profile prod/Admin]").contains("# >>> ferry profiles: ")
-                .contains("credential_process = ferry credentials --workspace-file ");
+                .contains("credential_process = " + dev.ferry.app.setup.SelfCommand.line(dev.ferry.app.setup.SelfCommand.current())
+                        + " credentials --workspace-file ");
         assertThat(first.out()).contains("backup: ");
 
         // profiles under another prefix: the first ones are stale, kept without --prune and removed with it

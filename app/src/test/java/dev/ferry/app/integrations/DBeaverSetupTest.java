@@ -232,6 +232,8 @@ class DBeaverSetupTest {
     void workspaceLocationPerOperatingSystem() {
         assertThat(new DBeaverSetup(new FerryEnvironment(Map.of(), "Linux", "/home/u", "u"), Stream::empty).defaultWorkspace())
                 .isEqualTo(Path.of("/home/u/.local/share/DBeaverData/workspace6"));
+        assertThat(new DBeaverSetup(new FerryEnvironment(Map.of("HOME", "/home/real"), "Linux", "/root", "u"), Stream::empty)
+                .defaultWorkspace()).as("$HOME, not Java's user.home").isEqualTo(Path.of("/home/real/.local/share/DBeaverData/workspace6"));
         assertThat(new DBeaverSetup(new FerryEnvironment(Map.of("XDG_DATA_HOME", "/data"), "Linux", "/home/u", "u"), Stream::empty).defaultWorkspace())
                 .isEqualTo(Path.of("/data/DBeaverData/workspace6"));
         assertThat(new DBeaverSetup(new FerryEnvironment(Map.of(), "Mac OS X", "/Users/u", "u"), Stream::empty).defaultWorkspace())

@@ -330,9 +330,9 @@ class TeleportTunnelCliTest {
         String proxyUrl = r.await(Pattern.compile("export HTTPS_PROXY=\"(http://127\\.0\\.0\\.1:\\d+)\""));
         int port = Integer.parseInt(proxyUrl.substring(proxyUrl.lastIndexOf(':') + 1));
         String out = r.out.toString();
-        Matcher key = Pattern.compile("export AWS_ACCESS_KEY_ID=\"(FERRY[A-Z0-9]{15})\"").matcher(out);
+        Matcher key = Pattern.compile("export AWS_ACCESS_KEY_ID=\"(AKIA[A-Z2-7]{16})\"").matcher(out);
         assertThat(key.find()).as(out).isTrue();
-        Matcher secret = Pattern.compile("export AWS_SECRET_ACCESS_KEY=\"([a-z0-9]{40})\"").matcher(out);
+        Matcher secret = Pattern.compile("export AWS_SECRET_ACCESS_KEY=\"([A-Za-z0-9+/]{40})\"").matcher(out);
         assertThat(secret.find()).as(out).isTrue();
         Matcher ca = Pattern.compile("export AWS_CA_BUNDLE=\"([^\"]+)\"").matcher(out);
         assertThat(ca.find()).as(out).isTrue();

@@ -59,17 +59,68 @@ class WorkspaceLoaderTest {
         assertThat(ws.resources()).isEmpty();
     }
 
+    private java.util.List<WorkspaceException.Problem> problems(String yaml) {
+        try {
+            loader.parse(file, yaml);
+        } catch (WorkspaceException e) {
+            return e.problems();
+        }
+        throw new AssertionError("expected the workspace to be rejected");
+    }
+
     @Test
     void unknownFieldNamesFileLineAndField() {
         var p = onlyProblem("""
                 name: x
                 apps:
                   - name: a
+                    uri: https://console.aws.amazon.com/
                     urii: https://console.aws.amazon.com/
                 """);
-        assertThat(p.line()).isEqualTo(4);
+        assertThat(p.line()).isEqualTo(5);
         assertThat(p.field()).isEqualTo("apps[0].urii");
         assertThat(p.message()).contains("unknown field 'urii'").contains("uri");
+    }
+
+    @Test
+    void everyUnknownFieldAndEveryOtherProblemComeAtOnce() {
+        var all = problems("""
+                name: x
+                colour: blue
+                apps:
+                  - name: a
+                    urii: https://console.aws.amazon.com/
+                databases:
+                  - name: orders
+                    protocol: postgres
+                    uri: localhost:5432
+                    tls: {mode: verify-full, ca: x}
+                """);
+        // (the known-field lists grow with the format: only their start is checked here)
+        assertThat(all).extracting(p -> p.toString().replaceFirst(" \\(known fields here: .*\\)$", " (known…)"))
+                .containsExactlyInAnyOrder(
+                        "/ws/team.yaml:2: colour: unknown field 'colour' (known…)",
+                        "/ws/team.yaml:5: apps[0].urii: unknown field 'urii' (known…)",
+                        "/ws/team.yaml:10: databases[0].tls.ca: unknown field 'ca' (known…)",
+                        "/ws/team.yaml:4: apps[0].uri: missing required field 'uri'");
+        assertThat(all.get(2).message()).contains("ca_cert_file, mode");
+    }
+
+    @Test
+    void yamlSyntaxErrorsComeInPlainWordsWithLineAndColumn() {
+        var tab = onlyProblem("name: x\napps:\n\t- name: a\n");
+        assertThat(tab.toString()).isEqualTo("/ws/team.yaml:3: at column 1: a tab character; YAML indents with spaces only");
+        var indent = onlyProblem("""
+                name: x
+                apps:
+                  - name: a
+                     uri: https://console.aws.amazon.com/
+                """);
+        assertThat(indent.line()).isEqualTo(4);
+        assertThat(indent.message()).startsWith("at column ").doesNotContain("mapping values")
+                .contains("; put the value in quotes if it contains ': ', or check the indentation");
+        var quote = onlyProblem("name: \"x\napps: []\n");
+        assertThat(quote.message()).endsWith("a quoted value is not closed (a missing \" or ')");
     }
 
     @Test

@@ -692,7 +692,8 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
         @Override
         public void exceptionCaught(ChannelHandlerContext uctx, Throwable cause) {
             if (uctx.channel() == upstream) {
-                stats.error("Upstream error: " + cause.getMessage());
+                LOG.info("AWS endpoint connection {} failed", upstreamKey, cause);
+                stats.error(ConnectionErrors.upstream(cause, String.valueOf(upstreamKey)));
             }
             uctx.close();
         }
@@ -719,7 +720,11 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        stats.error("Client connection error: " + cause.getMessage());
+        LOG.info("AWS proxy client connection failed", cause);
+        String plain = ConnectionErrors.client(cause, connectEndpoint == null ? ProxyMode.ENDPOINT_URL : ProxyMode.HTTPS_PROXY);
+        if (plain != null) {
+            stats.error(plain);
+        }
         ctx.close();
     }
 

@@ -23,17 +23,34 @@ public final class TunnelFailure extends Exception {
         /** The database asked for an authentication method the tunnel does not support. */
         UNSUPPORTED_AUTH,
         /** The tunnel already serves as many clients as its limits allow. */
-        TOO_MANY_CONNECTIONS
+        TOO_MANY_CONNECTIONS;
+
+        /** Whether the failure is about the database side (what the tunnel's upstream result shows). */
+        public boolean isUpstream() {
+            return this != PROTOCOL && this != TOO_MANY_CONNECTIONS;
+        }
     }
 
     private final Reason reason;
+    private final String cause;
 
     public TunnelFailure(Reason reason, String message) {
+        this(reason, message, null);
+    }
+
+    /** @param cause the cause in a few plain words ("connection refused"); null: the message without "ferry: " */
+    public TunnelFailure(Reason reason, String message, String cause) {
         super(message, null, false, false);
         this.reason = reason;
+        this.cause = cause != null ? cause : message == null ? "" : message.replaceFirst("^ferry: ", "");
     }
 
     public Reason reason() {
         return reason;
+    }
+
+    /** The cause in a few plain words, for a status line ("connection refused"). */
+    public String cause() {
+        return cause;
     }
 }

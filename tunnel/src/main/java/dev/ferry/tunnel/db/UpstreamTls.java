@@ -122,7 +122,8 @@ public final class UpstreamTls {
 
     /** "ferry: upstream unreachable (host:port): why". */
     public TunnelFailure unreachable(String why) {
-        return new TunnelFailure(Reason.UNREACHABLE, "ferry: upstream unreachable (" + where() + "): " + why);
+        String words = why == null || why.isEmpty() ? "no answer" : Character.toLowerCase(why.charAt(0)) + why.substring(1);
+        return new TunnelFailure(Reason.UNREACHABLE, "ferry: upstream unreachable (" + where() + "): " + why, words);
     }
 
     /** The server does not offer TLS: the tunnel never talks to a database in plaintext. */

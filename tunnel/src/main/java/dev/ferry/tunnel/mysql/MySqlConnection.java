@@ -106,6 +106,7 @@ final class MySqlConnection implements TunnelListener.Connection {
                 return;
             }
             relaying = true;
+            stats.upstreamReached();
             Relay.run(client, up, tls, stats, tunnel.listener()::execute, this::close);
         } catch (TunnelFailure f) {
             fail(f);
@@ -299,7 +300,7 @@ final class MySqlConnection implements TunnelListener.Connection {
      * verified", and it can carry no SQL state).
      */
     private void fail(TunnelFailure f) {
-        stats.error(f.getMessage());
+        stats.connectionFailed(f);
         int code;
         String state;
         switch (f.reason()) {

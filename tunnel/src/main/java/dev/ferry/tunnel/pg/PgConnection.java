@@ -106,16 +106,22 @@ final class PgConnection implements TunnelListener.Connection {
                 }
             }
             relaying = true;
+            stats.upstreamReached();
             Relay.run(client, upstream, tls, stats, tunnel.listener()::execute, this::close);
         } catch (TunnelFailure f) {
-            stats.error(f.getMessage());
+            stats.connectionFailed(f);
             sendToClient(PgWire.fatal(PgWire.sqlState(f.reason()), f.getMessage()));
         } catch (IOException e) {
             if (!relaying && !closed.get()) {
-                String message = e instanceof java.net.SocketTimeoutException && upstream == null
+                boolean clientSide = e instanceof java.net.SocketTimeoutException && upstream == null;
+                String message = clientSide
                         ? "ferry: the client stopped answering during the connection's set-up"
                         : "ferry: connection to " + config.upstream() + " failed: " + e.getMessage();
-                stats.error(message);
+                if (clientSide || upstream == null) {
+                    stats.error(message);
+                } else {
+                    stats.upstreamFailed(new TunnelFailure(Reason.CONNECTION, message, "connection failed: " + e.getMessage()));
+                }
                 sendToClient(PgWire.fatal(PgWire.sqlState(Reason.CONNECTION), message));
             }
         } finally {

@@ -27,14 +27,65 @@ public final class ConsoleLauncher {
     private final ObservableValue<AccessProvider> provider;
     private final ObservableSet<String> busy = FXCollections.observableSet();
 
+    private final dev.ferry.app.settings.SavedDocument<dev.ferry.app.settings.AppState> state;
+
     private Consumer<Throwable> failureHook = e -> { };
 
+    /** @param state where the role picked last per app is remembered */
     public ConsoleLauncher(UiTasks tasks, Notifications notes, BrowserLauncher browser,
-                           ObservableValue<AccessProvider> provider) {
+                           ObservableValue<AccessProvider> provider,
+                           dev.ferry.app.settings.SavedDocument<dev.ferry.app.settings.AppState> state) {
         this.tasks = tasks;
         this.notes = notes;
         this.browser = browser;
         this.provider = provider;
+        this.state = state;
+    }
+
+    private static String roleKey(AccessProvider p, AppResource app) {
+        return p.workspace().source() + "#" + app.name();
+    }
+
+    /** The ARN of the role picked last for the app (in this workspace), if any. */
+    public java.util.Optional<String> lastRole(AppResource app) {
+        AccessProvider p = provider.getValue();
+        return p == null ? java.util.Optional.empty()
+                : java.util.Optional.ofNullable(state.read(s -> s.lastRoles.get(roleKey(p, app))));
+    }
+
+    private void remember(AccessProvider p, AppResource app, AwsRole role) {
+        state.update(s -> s.lastRoles.put(roleKey(p, app), role.arn()));
+    }
+
+    /** Remembers the role picked for the app in another role menu (AWS CLI/SDK access). */
+    public void remember(AppResource app, AwsRole role) {
+        AccessProvider p = provider.getValue();
+        if (p != null) {
+            remember(p, app, role);
+        }
+    }
+
+    /**
+     * "Copy sign-in URL": makes the console sign-in URL in the background and puts it on the
+     * clipboard, only on this request (it is a secret: never logged or shown).
+     */
+    public void copySignInUrl(AppResource app, AwsRole role) {
+        AccessProvider p = provider.getValue();
+        if (p == null || !busy.add(app.name())) {
+            return;
+        }
+        tasks.run(() -> p.consoleUrl(app, role), url -> {
+            busy.remove(app.name());
+            remember(p, app, role);
+            javafx.scene.input.ClipboardContent c = new javafx.scene.input.ClipboardContent();
+            c.putString(url.toString());
+            javafx.scene.input.Clipboard.getSystemClipboard().setContent(c);
+            notes.success("Sign-in URL copied", "Paste it into a browser soon (it is valid for 15 minutes) to open the AWS "
+                    + "console of " + app.name() + " as " + role.name() + ". Treat it like a password.");
+        }, e -> {
+            busy.remove(app.name());
+            failed("Could not make the sign-in URL for " + app.name(), e);
+        });
     }
 
     /** Also told of every failure (the desktop turns a lost Teleport session into the sign-in prompt). */
@@ -99,6 +150,7 @@ public final class ConsoleLauncher {
             return role;
         }, r -> {
             busy.remove(app.name());
+            remember(p, app, role);
             notes.success("Opened " + app.name(), "The AWS console opened in your browser as " + role.name() + ".");
         }, e -> {
             busy.remove(app.name());

@@ -34,6 +34,7 @@ public final class RolePicker {
     private final FilteredList<AwsRole> shown;
     private final ListView<AwsRole> list;
     private final Consumer<AwsRole> onPick;
+    private final VBox box;
 
     public RolePicker(String appName, List<AwsRole> roles, Consumer<AwsRole> onPick) {
         this(roles, onPick, "Sign in to " + appName + " as");
@@ -79,7 +80,7 @@ public final class RolePicker {
 
         Label title = new Label(titleText);
         title.getStyleClass().addAll(Styles.TEXT_CAPTION, Styles.TEXT_MUTED);
-        VBox box = new VBox(8, title, search, list);
+        box = new VBox(8, title, search, list);
         box.setPadding(new Insets(10));
         box.getStyleClass().add(STYLE_CLASS);
         box.getStylesheets().add(RolePicker.class.getResource("/dev/ferry/ui/ferry.css").toExternalForm());
@@ -87,6 +88,34 @@ public final class RolePicker {
         popup.setAutoHide(true);
         popup.setHideOnEscape(true);
         list.getSelectionModel().selectFirst();
+    }
+
+    /** Selects the role with this ARN when it is listed (the one picked last), else keeps the first. */
+    public void select(String arn) {
+        shown.stream().filter(r -> r.arn().equals(arn)).findFirst().ifPresent(r -> {
+            list.getSelectionModel().select(r);
+            list.scrollTo(r);
+        });
+    }
+
+    /**
+     * Adds an action under the list that acts on the selected role (e.g. "Copy sign-in URL")
+     * and closes the picker.
+     */
+    public RolePicker addAction(String text, String id, Consumer<AwsRole> action) {
+        javafx.scene.control.Button b = new javafx.scene.control.Button(text);
+        b.setId(id);
+        b.getStyleClass().addAll(Styles.SMALL, Styles.FLAT);
+        b.disableProperty().bind(list.getSelectionModel().selectedItemProperty().isNull());
+        b.setOnAction(e -> {
+            AwsRole r = list.getSelectionModel().getSelectedItem();
+            if (r != null) {
+                popup.hide();
+                action.accept(r);
+            }
+        });
+        box.getChildren().add(b);
+        return this;
     }
 
     private void onKey(KeyEvent e) {

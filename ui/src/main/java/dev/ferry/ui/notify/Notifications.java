@@ -20,16 +20,26 @@ public final class Notifications {
 
     public enum Level { INFO, SUCCESS, ERROR }
 
-    /** One notification; {@code details} is extra text worth copying (may be empty). */
-    public record Note(long id, Level level, String title, String message, String details, Path logFile) {
-        /** What "Copy details" copies: title, message, what to do, and where the log with the technical detail is. */
+    /**
+     * One notification; {@code details} is what to do (shown, may be empty), {@code technical} the
+     * exception's own text (never shown: only copied, may be empty).
+     */
+    public record Note(long id, Level level, String title, String message, String details, String technical, Path logFile) {
+        /** What "Copy details" copies: title, message, what to do, the technical detail and where the log is. */
         public String text() {
             String t = details.isEmpty() ? title + "\n" + message : title + "\n" + message + "\n" + details;
+            if (!technical.isEmpty()) {
+                t += "\nDetails: " + technical;
+            }
             return logFile == null ? t : t + "\nLog file: " + logFile;
         }
     }
 
+    /** How many notes the history keeps. */
+    public static final int HISTORY = 100;
+
     private final ObservableList<Note> notes = FXCollections.observableArrayList();
+    private final ObservableList<Note> history = FXCollections.observableArrayList();
     private final AtomicLong ids = new AtomicLong();
     private final Path logFile;
 
@@ -42,8 +52,35 @@ public final class Notifications {
         this(null);
     }
 
+    /** The notes shown now (toasts), newest last. */
     public ObservableList<Note> notes() {
         return notes;
+    }
+
+    /** Every note of this session, also those dismissed or shown in place only, newest last (at most {@link #HISTORY}). */
+    public ObservableList<Note> history() {
+        return history;
+    }
+
+    /**
+     * An error that is shown where it happened (a tunnel tab's banner): logged and kept in the
+     * history, but not shown a second time as a toast.
+     */
+    public Note errorShownInPlace(String title, Throwable e) {
+        Throwable cause = UiTasks.unwrap(e);
+        Problem p = Problem.of(cause);
+        LOG.warn("{}: {}", title, p.text(), cause);
+        Note n = note(Level.ERROR, title, p.message(), p.hint(), p.technical());
+        remember(n);
+        return n;
+    }
+
+    /** As {@link #errorShownInPlace(String, Throwable)}, for a problem already in plain words. */
+    public Note errorShownInPlace(String title, Problem p) {
+        LOG.warn("{}: {}", title, p.text());
+        Note n = note(Level.ERROR, title, p.message(), p.hint(), p.technical());
+        remember(n);
+        return n;
     }
 
     public Note info(String title, String message) {
@@ -56,7 +93,7 @@ public final class Notifications {
 
     public Note error(String title, Problem problem) {
         LOG.warn("{}: {}", title, problem.text());
-        return add(Level.ERROR, title, problem.message(), problem.hint());
+        return add(Level.ERROR, title, problem.message(), problem.hint(), problem.technical());
     }
 
     /** An error shown in plain words, logged with its stack trace. */
@@ -64,7 +101,7 @@ public final class Notifications {
         Throwable cause = UiTasks.unwrap(e);
         Problem p = Problem.of(cause);
         LOG.warn("{}: {}", title, p.text(), cause);
-        return add(Level.ERROR, title, p.message(), p.hint());
+        return add(Level.ERROR, title, p.message(), p.hint(), p.technical());
     }
 
     public void dismiss(Note note) {
@@ -72,8 +109,24 @@ public final class Notifications {
     }
 
     private Note add(Level level, String title, String message, String details) {
-        Note n = new Note(ids.incrementAndGet(), level, title, message, details == null ? "" : details,
-                level == Level.ERROR ? logFile : null);
+        return add(level, title, message, details, "");
+    }
+
+    private Note note(Level level, String title, String message, String details, String technical) {
+        return new Note(ids.incrementAndGet(), level, title, message, details == null ? "" : details,
+                technical == null ? "" : technical, level == Level.ERROR ? logFile : null);
+    }
+
+    private void remember(Note n) {
+        history.add(n);
+        while (history.size() > HISTORY) {
+            history.remove(0);
+        }
+    }
+
+    private Note add(Level level, String title, String message, String details, String technical) {
+        Note n = note(level, title, message, details, technical);
+        remember(n);
         notes.add(n);
         while (notes.size() > 5) {
             notes.remove(0);

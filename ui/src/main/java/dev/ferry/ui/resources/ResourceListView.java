@@ -82,15 +82,10 @@ public final class ResourceListView extends VBox {
         }, workspace.workspaceProperty()));
         VBox header = new VBox(2, title, subtitle);
 
-        Message problem = new Message("This workspace could not be opened", "");
-        problem.setId("loadProblem");
-        problem.getStyleClass().add(Styles.DANGER);
-        problem.descriptionProperty().bind(Bindings.createStringBinding(() -> {
-            Problem p = workspace.loadProblemProperty().get();
-            return p == null ? "" : p.text();
-        }, workspace.loadProblemProperty()));
-        problem.visibleProperty().bind(workspace.loadProblemProperty().isNotNull());
-        problem.managedProperty().bind(problem.visibleProperty());
+        Message problem = banner("This workspace could not be opened", "loadProblem", Styles.DANGER,
+                workspace.loadProblemProperty());
+        Message stale = banner("Showing the last version that loaded", "staleProblem", Styles.WARNING,
+                workspace.staleProblemProperty());
 
         search.setId("search");
         search.setPromptText("Search name, description or label (env=prod)   Ctrl+F or /");
@@ -204,7 +199,7 @@ public final class ResourceListView extends VBox {
             }
         });
 
-        getChildren().addAll(header, problem, tools);
+        getChildren().addAll(header, problem, stale, tools);
         if (discovery != null) {
             getChildren().add(discoveryBar(discovery));
         }
@@ -291,7 +286,9 @@ public final class ResourceListView extends VBox {
         if (picker != null) {
             picker.hide();
         }
-        picker = new RolePicker(app.name(), roles, role -> launcher.launch(app, role));
+        picker = new RolePicker(app.name(), roles, role -> launcher.launch(app, role))
+                .addAction("Copy sign-in URL", "copySigninUrl", role -> launcher.copySignInUrl(app, role));
+        launcher.lastRole(app).ifPresent(picker::select);
         picker.show(anchorFor(app, ResourceCell.ACTION_CLASS).orElse(list));
     }
 
@@ -300,7 +297,11 @@ public final class ResourceListView extends VBox {
         if (picker != null) {
             picker.hide();
         }
-        picker = RolePicker.titled("AWS CLI/SDK access to " + app.name() + " as", roles, role -> tunnels.awsAccess(app, role));
+        picker = RolePicker.titled("AWS CLI/SDK access to " + app.name() + " as", roles, role -> {
+            launcher.remember(app, role);
+            tunnels.awsAccess(app, role);
+        });
+        launcher.lastRole(app).ifPresent(picker::select);
         picker.show(anchorFor(app, ResourceCell.ACCESS_CLASS).orElse(list));
     }
 
@@ -326,5 +327,19 @@ public final class ResourceListView extends VBox {
     private Optional<Node> anchorFor(Resource r, String styleClass) {
         return list.lookupAll("." + styleClass).stream()
                 .filter(n -> n.getUserData() == r && n.isVisible()).findFirst();
+    }
+
+    /** A banner that shows a problem while there is one. */
+    static Message banner(String title, String id, String style, javafx.beans.value.ObservableValue<Problem> problem) {
+        Message m = new Message(title, "");
+        m.setId(id);
+        m.getStyleClass().add(style);
+        m.descriptionProperty().bind(Bindings.createStringBinding(() -> {
+            Problem p = problem.getValue();
+            return p == null ? "" : p.text();
+        }, problem));
+        m.visibleProperty().bind(Bindings.createBooleanBinding(() -> problem.getValue() != null, problem));
+        m.managedProperty().bind(m.visibleProperty());
+        return m;
     }
 }

@@ -67,14 +67,15 @@ public final class TeleportControls {
         return b;
     }
 
-    /** "Add Teleport cluster…": asks, writes the workspace file, opens it. */
+    /** "Add Teleport cluster…": asks, checks tsh, writes the workspace file, opens it. */
     public Button addClusterButton() {
         return dev.ferry.ui.workspace.WorkspaceSidebar.workspaceButton("addTeleportCluster", "Add Teleport cluster…",
                 this::addCluster);
     }
 
+    /** Checks that tsh is there (and new enough) first: without it the cluster could not be used, so nothing is written. */
     public void addCluster() {
         new AddClusterDialog(owner.get()).showAndWait().ifPresent(c -> workspace.addAndOpen("Teleport cluster",
-                () -> core.workspaces().addTeleportCluster(c.proxy(), c.user(), c.auth())));
+                () -> core.addTeleportCluster(c.proxy(), c.user(), c.auth())));
     }
 }

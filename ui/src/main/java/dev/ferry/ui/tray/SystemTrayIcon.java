@@ -23,6 +23,7 @@ public final class SystemTrayIcon implements AutoCloseable {
     private final TrayIcon icon;
     private final Consumer<TrayMenuModel.Menu> listener;
     private Boolean shownRunning;
+    private volatile boolean shownFailing;
 
     private SystemTrayIcon(TrayMenuModel model, Runnable openWindow) throws AWTException {
         this.model = model;
@@ -87,10 +88,11 @@ public final class SystemTrayIcon implements AutoCloseable {
         }
         icon.setPopupMenu(popup);
         icon.setToolTip(m.tooltip());
-        if (shownRunning == null || shownRunning != m.tunnelsRunning()) {
+        if (shownRunning == null || shownRunning != m.tunnelsRunning() || shownFailing != m.tunnelsFailing()) {
             int size = Math.max(16, icon.getSize().height);
-            icon.setImage(TrayIcons.icon(size * 2, m.tunnelsRunning()));
+            icon.setImage(TrayIcons.icon(size * 2, m.tunnelsRunning(), m.tunnelsFailing()));
             shownRunning = m.tunnelsRunning();
+            shownFailing = m.tunnelsFailing();
         }
     }
 
@@ -109,6 +111,11 @@ public final class SystemTrayIcon implements AutoCloseable {
             item.addActionListener(e -> i.action().run());
         }
         return item;
+    }
+
+    /** Whether the icon currently shows "a tunnel is failing". */
+    public boolean showsFailing() {
+        return shownFailing;
     }
 
     /** Whether the icon currently shows "tunnels running". */

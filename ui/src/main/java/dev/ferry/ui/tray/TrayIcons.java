@@ -16,16 +16,22 @@ import java.awt.image.BufferedImage;
 public final class TrayIcons {
     private static final Color IDLE = new Color(0x3B, 0x5B, 0xDB);
     private static final Color ACTIVE = new Color(0x1F, 0x88, 0x3D);
+    private static final Color FAILING = new Color(0xC9, 0x2A, 0x2A);
 
     private TrayIcons() {
     }
 
     public static BufferedImage icon(int size, boolean tunnelsRunning) {
+        return icon(size, tunnelsRunning, false);
+    }
+
+    /** With {@code failing} the square is red and the dot amber: a tunnel failed or cannot reach its database. */
+    public static BufferedImage icon(int size, boolean tunnelsRunning, boolean failing) {
         BufferedImage img = new BufferedImage(size, size, BufferedImage.TYPE_INT_ARGB);
         Graphics2D g = img.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
         double s = size;
-        g.setColor(tunnelsRunning ? ACTIVE : IDLE);
+        g.setColor(failing ? FAILING : tunnelsRunning ? ACTIVE : IDLE);
         g.fill(new RoundRectangle2D.Double(s * 0.04, s * 0.04, s * 0.92, s * 0.92, s * 0.3, s * 0.3));
         g.setColor(Color.WHITE);
         // hull
@@ -42,9 +48,9 @@ public final class TrayIcons {
         // water line
         g.setStroke(new BasicStroke((float) Math.max(1, s * 0.05), BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
         g.drawLine((int) Math.round(s * 0.18), (int) Math.round(s * 0.84), (int) Math.round(s * 0.82), (int) Math.round(s * 0.84));
-        if (tunnelsRunning) {
+        if (tunnelsRunning || failing) {
             double d = s * 0.34;
-            g.setColor(new Color(0x7C, 0xFC, 0x8A));
+            g.setColor(failing ? new Color(0xFF, 0xC1, 0x07) : new Color(0x7C, 0xFC, 0x8A));
             g.fillOval((int) Math.round(s - d - s * 0.02), (int) Math.round(s * 0.02), (int) Math.round(d), (int) Math.round(d));
         }
         g.dispose();

@@ -66,7 +66,8 @@ public final class TrayMenuModel implements AutoCloseable {
     }
 
     /** The whole menu: whether tunnels run (for the icon), the tooltip, and the items. */
-    public record Menu(boolean tunnelsRunning, String tooltip, List<Item> items) {
+    /** @param tunnelsFailing a tunnel failed, or listens but cannot reach its database (the icon shows it) */
+    public record Menu(boolean tunnelsRunning, boolean tunnelsFailing, String tooltip, List<Item> items) {
         public Item item(String label) {
             return items.stream().filter(i -> i.label().equals(label)).findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("No item '" + label + "'"));
@@ -122,6 +123,7 @@ public final class TrayMenuModel implements AutoCloseable {
     public static Menu build(List<Tunnel> tunnels, Actions actions) {
         List<Item> items = new ArrayList<>();
         long running = tunnels.stream().filter(TrayMenuModel::running).count();
+        long failing = tunnels.stream().filter(TrayMenuModel::failing).count();
         if (tunnels.isEmpty()) {
             items.add(Item.text("No tunnels running"));
         } else {
@@ -141,14 +143,24 @@ public final class TrayMenuModel implements AutoCloseable {
         items.add(Item.action(OPEN, actions::openWindow));
         items.add(Item.action(QUIT, actions::quit));
         String tooltip = running == 0 ? "Ferry" : "Ferry: " + (running == 1 ? "1 tunnel" : running + " tunnels") + " running";
-        return new Menu(running > 0, tooltip, List.copyOf(items));
+        if (failing > 0) {
+            tooltip += (running == 0 ? ": " : ", ") + failing + " failing";
+        }
+        return new Menu(running > 0, failing > 0, tooltip, List.copyOf(items));
     }
 
-    /** {@code orders (alice@orders) — 127.0.0.1:5432 · Ready}. */
+    /** {@code orders (alice@orders) — 127.0.0.1:5432 · Ready} (or {@code · Listening · upstream unreachable since …}). */
     public static String label(Tunnel t) {
         String where = !t.addressText().isEmpty() ? t.addressText()
                 : t.spec().port() > 0 ? "port " + t.spec().port() : "no port yet";
-        return t.spec().title() + " — " + where + " · " + t.status().title();
+        String state = t.upstreamFailing() && t.status() == dev.ferry.app.tunnels.TunnelStatus.READY
+                ? "Listening · " + t.upstreamText(java.time.ZoneId.systemDefault()) : t.status().title();
+        return t.spec().title() + " — " + where + " · " + state;
+    }
+
+    /** Failed, or listening while its database cannot be reached. */
+    static boolean failing(Tunnel t) {
+        return t.status() == dev.ferry.app.tunnels.TunnelStatus.FAILED || t.upstreamFailing();
     }
 
     static boolean running(Tunnel t) {

@@ -10,7 +10,6 @@ import javafx.scene.control.Button;
 import javafx.scene.control.ButtonType;
 import javafx.scene.control.Dialog;
 import javafx.scene.control.Label;
-import javafx.scene.control.TextArea;
 import javafx.scene.control.TextField;
 import javafx.scene.layout.GridPane;
 import javafx.stage.Window;
@@ -23,7 +22,8 @@ import javafx.stage.Window;
  */
 public final class AwsProfileDialog extends Dialog<ButtonType> {
     private final TextField profile = new TextField();
-    private final TextArea command = new TextArea();
+    /** One line (scrolls sideways): a long command, such as a java -cp class path, keeps the dialog's size. */
+    private final TextField command = new TextField();
     private final Label result = new Label();
 
     public AwsProfileDialog(Window owner, UiTasks tasks, ClientSetup setup, AwsProxyTunnelSpec spec, ClientSetup.AwsProfile offered) {
@@ -35,8 +35,8 @@ public final class AwsProfileDialog extends Dialog<ButtonType> {
         profile.setText(offered.name());
         command.setId("profileCommand");
         command.setEditable(false);
-        command.setWrapText(true);
-        command.setPrefRowCount(3);
+        command.setPrefColumnCount(48);
+        command.setTooltip(new javafx.scene.control.Tooltip("The command the AWS CLI runs for this profile"));
         command.setText(offered.command());
         command.getStyleClass().add("mono");
         result.setId("profileResult");
@@ -49,10 +49,11 @@ public final class AwsProfileDialog extends Dialog<ButtonType> {
         write.setOnAction(e -> {
             String name = profile.getText().trim();
             result.getStyleClass().removeAll(Styles.SUCCESS, Styles.DANGER);
-            tasks.run(() -> setup.writeAwsProfile(new ClientSetup.AwsProfile(name, offered.configFile(), offered.command(),
+            result.setText("Checking the command (it runs once, as the AWS CLI will)…");
+            tasks.run(() -> setup.writeAwsProfile(new ClientSetup.AwsProfile(name, offered.configFile(), offered.argv(),
                     offered.region())), backup -> {
                 result.getStyleClass().add(Styles.SUCCESS);
-                result.setText("Wrote [" + AwsConfigWriter.sectionName(name) + "] in " + offered.configFile() + "."
+                result.setText("The command works. Wrote [" + AwsConfigWriter.sectionName(name) + "] in " + offered.configFile() + "."
                         + (backup != null ? "\nThe previous file is saved as " + backup + "." : "")
                         + "\nUse it with: aws --profile " + name + " sts get-caller-identity");
             }, err -> {

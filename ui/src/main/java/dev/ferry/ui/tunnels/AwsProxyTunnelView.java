@@ -119,8 +119,14 @@ public final class AwsProxyTunnelView extends TunnelView {
         dbeaverButton.managedProperty().bind(dbeaverButton.visibleProperty());
         dbeaverButton.setTooltip(new javafx.scene.control.Tooltip(
                 "Imports Ferry's CA into DBeaver's Java and adds an Athena connection through this proxy (folder Ferry)."));
-        dev.ferry.ui.fx.Forms.whole(importButton, profileButton, dbeaverButton);
-        javafx.scene.layout.FlowPane tools = new javafx.scene.layout.FlowPane(12, 8, importButton, profileButton, dbeaverButton);
+        Button newKeys = new Button("New keys");
+        newKeys.setId("newKeys");
+        newKeys.setOnAction(e -> vm.newKeys());
+        newKeys.setTooltip(new javafx.scene.control.Tooltip("Restarts the proxy on its port with a new local access key "
+                + "and secret; clients set up before must be given the new pair. The keys stay the same otherwise, "
+                + "across restarts and mode switches."));
+        dev.ferry.ui.fx.Forms.whole(importButton, profileButton, dbeaverButton, newKeys);
+        javafx.scene.layout.FlowPane tools = new javafx.scene.layout.FlowPane(12, 8, importButton, profileButton, dbeaverButton, newKeys);
 
         finish(section("Proxy", details), section("Use it", new VBox(10, formatHead, rendered, tools)));
         vm.workspaceNameProperty().addListener((o, a, b) -> refreshDetails());

@@ -106,6 +106,8 @@ public final class DatabaseTunnelView extends TunnelView {
                 default -> { }
             }
         }
+        showWhenSet(upstream);
+        showWhenSet(auth);
         if (currentPort() <= 0 || info.isEmpty()) {
             stringFields.values().forEach(f -> f.setText(""));
             env.setText("");

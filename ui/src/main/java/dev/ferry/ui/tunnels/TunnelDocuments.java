@@ -189,18 +189,23 @@ public final class TunnelDocuments implements AutoCloseable {
         return open(TunnelSpec.awsProxy(workspaceFile(ws), app.name(), role.arn(), ProxyMode.HTTPS_PROXY, 0));
     }
 
-    /** Opens a tunnel: its tab shows at once (starting), failures show there and as a notification. */
+    /** Opens a tunnel: its tab shows at once (starting), failures show there (and in the notification history). */
     public CompletableFuture<Tunnel> open(TunnelSpec spec) {
-        return open(spec, "Could not start " + spec.title());
+        return open(spec, "Could not start " + spec.title(), true);
     }
 
-    private CompletableFuture<Tunnel> open(TunnelSpec spec, String failureTitle) {
+    /** @param tabShown the tab is selected, so its banner says why it failed (no toast); else a toast too */
+    private CompletableFuture<Tunnel> open(TunnelSpec spec, String failureTitle, boolean tabShown) {
         CompletableFuture<Tunnel> f = core.tunnels().open(spec);
         sync();
         select(spec.id());
         f.whenCompleteAsync((t, e) -> {
             if (e != null && core.tunnels().get(spec.id()) != null) { // not when it was stopped while starting
-                notes.error(failureTitle, e);
+                if (tabShown) {
+                    notes.errorShownInPlace(failureTitle, e); // the tunnel's tab shows it
+                } else {
+                    notes.error(failureTitle, e);
+                }
             }
         }, tasks::onFx);
         return f;
@@ -230,7 +235,7 @@ public final class TunnelDocuments implements AutoCloseable {
                 }
             }
             for (TunnelSpec s : specs) {
-                open(s, "Could not restore " + s.title());
+                open(s, "Could not restore " + s.title(), false); // several tabs: the failing one may be behind another
             }
         }, e -> notes.error("Could not read the tunnels of the last session", e));
     }

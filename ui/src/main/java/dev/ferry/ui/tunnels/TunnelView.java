@@ -39,6 +39,7 @@ public abstract class TunnelView extends ScrollPane {
     protected final Tunnel tunnel;
     protected final TunnelViewModel vm;
     private final Label status = new Label();
+    private final Label upstream = new Label();
     private final ProgressIndicator progress = new ProgressIndicator();
     private final Label address = new Label();
     private final TextField port = new TextField();
@@ -76,6 +77,10 @@ public abstract class TunnelView extends ScrollPane {
         title.setTooltip(new javafx.scene.control.Tooltip());
         title.getTooltip().textProperty().bind(title.textProperty());
         dev.ferry.ui.fx.Forms.whole(status, stop);
+        upstream.setId("tunnelUpstream");
+        upstream.getStyleClass().add("tunnel-upstream");
+        upstream.setWrapText(true);
+        upstream.managedProperty().bind(upstream.visibleProperty());
         HBox head = new HBox(12, new VBox(2, title, kind), progress, status, grow, stop);
         head.setAlignment(Pos.CENTER_LEFT);
 
@@ -116,7 +121,7 @@ public abstract class TunnelView extends ScrollPane {
 
         counters.setId("tunnelCounters");
         body.setPadding(new Insets(18, 22, 22, 22));
-        body.getChildren().addAll(head, new VBox(4, addressRow, portHelp), error, moveError, signIn);
+        body.getChildren().addAll(head, upstream, new VBox(4, addressRow, portHelp), error, moveError, signIn);
         setContent(body);
 
         poll = new Timeline(new KeyFrame(POLL, e -> refreshCounters()));
@@ -156,12 +161,18 @@ public abstract class TunnelView extends ScrollPane {
     /** Re-reads status, address, error and details from the tunnel. FX thread. */
     public final void refresh() {
         TunnelStatus s = tunnel.status();
-        status.setText(s.title());
+        boolean failingUpstream = s == TunnelStatus.READY && tunnel.upstreamFailing();
+        status.setText(s == TunnelStatus.READY ? (failingUpstream ? "Listening" : "Ready") : s.title());
+        String up = s == TunnelStatus.READY ? tunnel.upstreamText(java.time.ZoneId.systemDefault()) : "";
+        upstream.setText(up);
+        upstream.setVisible(!up.isEmpty());
+        upstream.getStyleClass().removeAll(Styles.SUCCESS, Styles.DANGER);
+        upstream.getStyleClass().add(failingUpstream ? Styles.DANGER : Styles.SUCCESS);
         stop.setText(s == TunnelStatus.STARTING ? "Cancel" : "Stop");
         status.getStyleClass().removeAll(Styles.SUCCESS, Styles.DANGER, Styles.WARNING, Styles.ACCENT);
         status.getStyleClass().add(switch (s) {
             case STARTING -> Styles.ACCENT;
-            case READY -> Styles.SUCCESS;
+            case READY -> failingUpstream ? Styles.WARNING : Styles.SUCCESS;
             case FAILED -> Styles.DANGER;
             case STOPPED -> Styles.WARNING;
         });
@@ -257,6 +268,20 @@ public abstract class TunnelView extends ScrollPane {
         VBox box = new VBox(8, t, content);
         box.getStyleClass().add("tunnel-section");
         return box;
+    }
+
+    /** Shows a details row only while its value has text (a tunnel that never started has no upstream to show). */
+    protected static void showWhenSet(Label value) {
+        boolean show = value.getText() != null && !value.getText().isEmpty();
+        if (value.getParent() instanceof GridPane g) {
+            Integer row = GridPane.getRowIndex(value);
+            for (Node n : g.getChildren()) {
+                if (java.util.Objects.equals(GridPane.getRowIndex(n), row)) {
+                    n.setVisible(show);
+                    n.setManaged(show);
+                }
+            }
+        }
     }
 
     /** A label/value row of a details grid. */

@@ -101,7 +101,7 @@ public final class TunnelViewModel {
         core.tunnels().changePort(tunnel.id(), port).whenCompleteAsync((x, e) -> {
             moving.set(false);
             if (e != null) {
-                notes.error("Could not move " + tunnel.spec().title() + " to port " + port, e);
+                notes.errorShownInPlace("Could not move " + tunnel.spec().title() + " to port " + port, e); // the tab's banner says it
             }
         }, tasks::onFx);
     }
@@ -126,6 +126,17 @@ public final class TunnelViewModel {
         }, host::open, e -> notes.error("Could not switch " + old.title() + " to " + mode, e));
     }
 
+    /** "New keys": a new local access key pair for the proxy, which restarts on its port with it. */
+    public void newKeys() {
+        AwsProxyTunnelSpec s = (AwsProxyTunnelSpec) tunnel.spec();
+        tasks.run(() -> {
+            core.proxyKeys().renew(s);
+            return core.tunnels().restart(tunnel.id()).join();
+        }, t -> notes.success("New keys for " + s.title(), "The proxy listens on " + t.addressText()
+                + " with a new local access key; give clients the new pair from this tab."),
+                e -> notes.error("Could not give " + s.title() + " new keys", e));
+    }
+
     /** Signs in again (the session expired); failed tunnels restart afterwards. */
     public void signIn() {
         host.signIn();
@@ -137,10 +148,13 @@ public final class TunnelViewModel {
             return;
         }
         String ws = workspaceName.get();
-        boolean athena = tunnel.spec() instanceof AwsProxyTunnelSpec;
-        tasks.run(() -> core.clientSetup().addToDbeaver(tunnel, ws), r -> notes.success(
-                        r.handedToRunningDbeaver() ? "Sent to DBeaver" : athena ? "DBeaver is set up for Athena" : "Added to DBeaver",
-                        r.message()),
+        tasks.run(() -> core.clientSetup().addToDbeaver(tunnel, ws), r -> {
+                    if (r.dbeaverFound()) {
+                        notes.success(r.title(), r.message());
+                    } else {
+                        notes.info(r.title(), r.message()); // written, but nothing to start: say where
+                    }
+                },
                 e -> notes.error("Could not set up DBeaver for " + tunnel.spec().title(), e));
     }
 

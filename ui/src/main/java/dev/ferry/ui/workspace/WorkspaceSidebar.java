@@ -58,6 +58,7 @@ public final class WorkspaceSidebar extends VBox {
         picker.setPromptText("No workspace");
         picker.setCellFactory(l -> new PathCell());
         picker.setButtonCell(new PathCell());
+        vm.broken().addListener((javafx.collections.MapChangeListener<Path, dev.ferry.ui.fx.Problem>) c -> refreshCells());
         picker.valueProperty().addListener((o, was, now) -> {
             if (!updating && now != null && !now.equals(vm.currentProperty().get())) {
                 vm.open(now);
@@ -206,6 +207,11 @@ public final class WorkspaceSidebar extends VBox {
     }
 
     /** Adds a button under "Open workspace file…" (e.g. "Add Teleport cluster…"). */
+    /** Adds a button above Settings (e.g. the notification history). */
+    public void addFooterButton(Node button) {
+        getChildren().add(getChildren().size() - 1, button);
+    }
+
     public void addWorkspaceButton(Node button) {
         workspaceButtons.getChildren().add(button);
     }
@@ -228,18 +234,48 @@ public final class WorkspaceSidebar extends VBox {
     }
 
     /** A workspace file: its name, with the folder as a tooltip. */
-    private static final class PathCell extends ListCell<Path> {
+    /** A workspace file in the picker: its name, marked "broken" (with why in the tooltip) when it cannot be used. */
+    private final class PathCell extends ListCell<Path> {
+        PathCell() {
+            cells.add(new java.lang.ref.WeakReference<>(this));
+        }
+
         @Override
         protected void updateItem(Path item, boolean empty) {
             super.updateItem(item, empty);
+            getStyleClass().remove("broken-workspace");
             if (empty || item == null) {
                 setText(null);
                 setTooltip(null);
+                setGraphic(null);
             } else {
                 String name = item.getFileName().toString().replaceFirst("\\.ya?ml$", "");
-                setText(name);
-                setTooltip(new Tooltip(item.toString()));
+                dev.ferry.ui.fx.Problem p = vm.broken().get(item);
+                if (p == null) {
+                    setText(name);
+                    setTooltip(new Tooltip(item.toString()));
+                } else {
+                    setText(name + " — broken");
+                    getStyleClass().add("broken-workspace");
+                    setTooltip(new Tooltip(item + "\n" + p.text()));
+                }
             }
         }
+
+        void refresh() {
+            updateItem(getItem(), isEmpty());
+        }
+    }
+
+    private final java.util.List<java.lang.ref.WeakReference<PathCell>> cells = new java.util.ArrayList<>();
+
+    private void refreshCells() {
+        cells.removeIf(r -> r.get() == null);
+        cells.forEach(r -> {
+            PathCell c = r.get();
+            if (c != null) {
+                c.refresh();
+            }
+        });
     }
 }

@@ -50,6 +50,11 @@ public final class WorkspaceViewModel implements AutoCloseable {
     private final ObjectProperty<SignInNeeded> signInNeeded = new SimpleObjectProperty<>();
     private final BooleanProperty refreshing = new SimpleBooleanProperty();
     private final javafx.beans.property.StringProperty refreshProgress = new javafx.beans.property.SimpleStringProperty("");
+    /** The open file changed on disk but the new version cannot be used: the last good one stays. */
+    private final ObjectProperty<Problem> staleProblem = new SimpleObjectProperty<>();
+    /** Known workspace files that cannot be used, with why (the picker marks them). */
+    private final javafx.collections.ObservableMap<Path, Problem> broken = FXCollections.observableHashMap();
+    private dev.ferry.app.workspace.WorkspaceFileWatcher watcher;
     private long generation;
     /** The file whose provider {@link #provider} holds (the sessions own it). */
     private Path openFile;
@@ -74,6 +79,7 @@ public final class WorkspaceViewModel implements AutoCloseable {
             return new Start(all, chosen);
         }, start -> {
             known.setAll(start.known());
+            checkKnown(start.known());
             if (start.chosen().isPresent()) {
                 open(start.chosen().get());
             } else {
@@ -88,6 +94,25 @@ public final class WorkspaceViewModel implements AutoCloseable {
     private record Start(List<Path> known, Optional<Path> chosen) {
     }
 
+    /** Reads every known workspace file in the background and marks the broken ones. */
+    private void checkKnown(List<Path> files) {
+        tasks.run(() -> {
+            java.util.Map<Path, Problem> found = new java.util.HashMap<>();
+            for (Path f : files) {
+                try {
+                    core.workspaces().load(f);
+                } catch (RuntimeException e) {
+                    found.put(f.toAbsolutePath().normalize(), Problem.of(e));
+                }
+            }
+            return found;
+        }, found -> found.forEach((f, p) -> {
+            if (!f.equals(openFile)) { // the open one is judged by its own load
+                broken.put(f, p);
+            }
+        }), e -> LOG.info("Could not check the workspace files", e));
+    }
+
     /** Opens a workspace file: validates it, lists its resources, then checks the credentials. */
     public void open(Path file) {
         Path abs = file.toAbsolutePath().normalize();
@@ -98,6 +123,8 @@ public final class WorkspaceViewModel implements AutoCloseable {
         current.set(abs);
         loading.set(true);
         loadProblem.set(null);
+        staleProblem.set(null);
+        stopWatching();
         identity.set(null);
         identityProblem.set(null);
         signInNeeded.set(null);
@@ -113,31 +140,18 @@ public final class WorkspaceViewModel implements AutoCloseable {
         workspace.set(null);
         resources.clear();
         tasks.run(() -> {
-            AccessProvider p = core.sessions().reopen(abs);
-            List<Resource> list = List.of();
-            SignInNeeded needed = null;
-            try {
-                list = p.resources();
-            } catch (SignInRequiredException e) {
-                needed = SignInNeeded.of(e);
-            }
+            Opened opened = load(abs);
             core.workspaces().remember(abs);
-            return new Opened(p.workspace(), p, list, needed);
+            return opened;
         }, opened -> {
             if (gen != generation) {
                 return; // a later open replaced it; the sessions keep (or closed) its provider
             }
             openFile = abs;
             loading.set(false);
-            workspace.set(opened.workspace());
-            provider.set(opened.provider());
-            opened.provider().onResourcesChanged(() -> javafx.application.Platform.runLater(() -> relist(gen)));
-            resources.setAll(opened.resources());
-            if (opened.signIn() != null) {
-                signInNeeded.set(opened.signIn());
-            } else {
-                refreshIdentity();
-            }
+            broken.remove(abs);
+            show(opened, gen);
+            watch(abs, gen);
         }, e -> {
             if (gen != generation) {
                 return;
@@ -146,7 +160,9 @@ public final class WorkspaceViewModel implements AutoCloseable {
             Problem p = Problem.of(e);
             LOG.info("Workspace {} could not be opened: {}", abs, p.message());
             loadProblem.set(p);
-            notes.error("Workspace not loaded", p);
+            broken.put(abs, p);
+            notes.errorShownInPlace("Workspace not loaded", p); // the list's banner says it
+            watch(abs, gen); // fixed in an editor: it loads by itself
         });
     }
 
@@ -163,6 +179,90 @@ public final class WorkspaceViewModel implements AutoCloseable {
             notes.success(what + " added", "Workspace file " + file);
             open(file);
         }, err -> notes.error(what + " not added", err));
+    }
+
+    private Opened load(Path abs) {
+        AccessProvider p = core.sessions().reopen(abs);
+        List<Resource> list = List.of();
+        SignInNeeded needed = null;
+        try {
+            list = p.resources();
+        } catch (SignInRequiredException e) {
+            needed = SignInNeeded.of(e);
+        }
+        return new Opened(p.workspace(), p, list, needed);
+    }
+
+    private void show(Opened opened, long gen) {
+        workspace.set(opened.workspace());
+        provider.set(opened.provider());
+        opened.provider().onResourcesChanged(() -> javafx.application.Platform.runLater(() -> relist(gen)));
+        resources.setAll(opened.resources());
+        if (opened.signIn() != null) {
+            signInNeeded.set(opened.signIn());
+        } else {
+            signInNeeded.set(null);
+            refreshIdentity();
+        }
+    }
+
+    /** Watches the open file: a change reloads it (keeping what was shown when the new version is broken). */
+    private void watch(Path abs, long gen) {
+        stopWatching();
+        try {
+            watcher = dev.ferry.app.workspace.WorkspaceFileWatcher.watch(abs, () -> tasks.onFx(() -> {
+                if (gen == generation) {
+                    changedOnDisk(abs, gen);
+                }
+            }));
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.info("Not watching {} for changes: {}", abs, e.getMessage());
+        }
+    }
+
+    private void stopWatching() {
+        if (watcher != null) {
+            watcher.close();
+            watcher = null;
+        }
+    }
+
+    /** The open file changed on disk (FX thread). */
+    private void changedOnDisk(Path abs, long gen) {
+        if (workspace.get() == null) { // it did not load before: open it as new
+            open(abs);
+            return;
+        }
+        tasks.run(() -> load(abs), opened -> {
+            if (gen != generation) {
+                return;
+            }
+            staleProblem.set(null);
+            broken.remove(abs);
+            show(opened, gen);
+            notes.info("Workspace reloaded", abs.getFileName() + " changed: " + opened.resources().size()
+                    + " apps and databases now.");
+        }, e -> {
+            if (gen != generation) {
+                return;
+            }
+            Problem p = Problem.of(e);
+            Problem stale = new Problem(abs.getFileName() + " changed, but the new version cannot be used, so Ferry "
+                    + "keeps showing the version that loaded before.", p.text());
+            staleProblem.set(stale);
+            broken.put(abs, p);
+            notes.errorShownInPlace("Workspace not reloaded", stale); // the list's banner says it
+        });
+    }
+
+    /** Why the open file's new version was not loaded (the last good one is shown), or null. */
+    public ReadOnlyObjectProperty<Problem> staleProblemProperty() {
+        return staleProblem;
+    }
+
+    /** Known workspace files that cannot be used, with why. */
+    public javafx.collections.ObservableMap<Path, Problem> broken() {
+        return broken;
     }
 
     /** Opens the current workspace again (e.g. after signing in or out). */
@@ -197,7 +297,7 @@ public final class WorkspaceViewModel implements AutoCloseable {
             }
             Problem problem = Problem.of(e);
             identityProblem.set(problem);
-            notes.error("No usable credentials", problem);
+            notes.errorShownInPlace("No usable credentials", problem); // the sidebar's identity line says it
         });
     }
 
@@ -334,6 +434,7 @@ public final class WorkspaceViewModel implements AutoCloseable {
     @Override
     public void close() {
         generation++;
+        stopWatching();
         provider.set(null);
         if (openFile != null) {
             core.sessions().close(openFile);

@@ -332,6 +332,23 @@ class TeleportDesktopTest {
     }
 
     @Test
+    void addClusterWithoutTshSaysHowToInstallItAndWritesNothing() throws Exception {
+        launch(env.with("PATH", Files.createDirectories(dir.resolve("empty")).toString()));
+        until(() -> showing("#loadProblem"));
+        ui.click("#addTeleportCluster");
+        until("the proxy field has the focus", () -> ui.find("#clusterProxy").map(Node::isFocused).orElse(false));
+        ui.write("teleport.beta.example:443");
+        ui.type(KeyCode.ENTER);
+        until("the dialog closed", () -> !showing("#addClusterDialog"));
+        until("the error", () -> ui.notesSeen().stream().anyMatch(n -> n.title().equals("Teleport cluster not added")));
+        var note = ui.notesSeen().stream().filter(n -> n.title().equals("Teleport cluster not added")).findFirst().orElseThrow();
+        assertThat(note.message()).isEqualTo("tsh (Teleport's command-line client) was not found on this computer.");
+        assertThat(note.details()).contains("Install Teleport 14 or newer").contains("https://goteleport.com/download/");
+        assertThat(ui.notesSeen()).noneMatch(n -> n.title().equals("Teleport cluster added"));
+        assertThat(core.paths().workspacesDir().resolve("teleport.beta.example.yaml")).doesNotExist();
+    }
+
+    @Test
     void tooOldTshIsExplained() throws Exception {
         tsh.state.put("version", "12.0.3");
         tsh.save();

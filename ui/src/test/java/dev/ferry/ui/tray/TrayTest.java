@@ -195,6 +195,15 @@ class TrayTest {
         until("the question closed", () -> !ui.showing("#quitDialog"));
     }
 
+    /** What the workspace drop-down shows (its button cell). */
+    String pickerText() throws Exception {
+        return DesktopFixture.fx(() -> {
+            javafx.scene.control.ComboBox<?> picker = (javafx.scene.control.ComboBox<?>) stage.getScene().lookup("#workspacePicker");
+            javafx.scene.control.ListCell<?> cell = picker.getButtonCell();
+            return cell == null || cell.getText() == null ? "" : cell.getText();
+        });
+    }
+
     @Test
     void closingTheWindowKeepsTunnelsInTheTrayAndOpenBringsItBack() throws Exception {
         SystemTrayIcon icon = icon();
@@ -209,8 +218,12 @@ class TrayTest {
         assertThat(TunnelFixtures.accepts(portA)).isTrue();
 
         // Open Ferry from the tray brings the window back.
+        String before = pickerText();
+        assertThat(before).isNotBlank();
         click(icon, null, TrayMenuModel.OPEN);
         until("the window is back", stage::isShowing);
+        DesktopFixture.waitForPulse();
+        assertThat(pickerText()).as("the workspace drop-down still names the workspace").isEqualTo(before);
         // Shown again, the window asks for the tray again (FerryApp does so on every WINDOW_SHOWN): still one icon.
         runFx(desktop::enableTray);
         assertThat(desktop.trayIcon()).containsSame(icon);

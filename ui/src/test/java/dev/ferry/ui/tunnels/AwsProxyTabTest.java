@@ -166,6 +166,120 @@ class AwsProxyTabTest {
                 .contains(":assumed-role/ReadOnly/");
     }
 
+    static String accessKey(Tunnel t) {
+        return ((dev.ferry.app.tunnels.AwsProxyInfo) t.info().orElseThrow()).accessKeyId();
+    }
+
+    Tunnel onlyReady(dev.ferry.tunnel.aws.ProxyMode mode) {
+        Tunnel t = Wait.until("one " + mode + " proxy", () -> core.tunnels().tunnels(),
+                l -> l.size() == 1 && ((dev.ferry.app.tunnels.AwsProxyTunnelSpec) l.get(0).spec()).mode() == mode).get(0);
+        waitForStatus(t, TunnelStatus.READY);
+        return t;
+    }
+
+    @Test
+    void theLocalKeysStayAcrossModeSwitchesAndRestartsUntilNewKeys() throws Exception {
+        core.settings().update(s -> s.restoreTunnels = dev.ferry.app.settings.Settings.RestoreTunnels.ALWAYS);
+        AwsProxyTunnelView v = openProxy();
+        String first = accessKey(v.tunnel());
+        Path keysFile = core.paths().stateDir().resolve("proxy-keys.json");
+        assertThat(Files.readString(keysFile)).contains(first);
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(keysFile)))
+                .isEqualTo("rw-------");
+
+        // A mode switch keeps the pair: a client set up before keeps working.
+        ui.click(ui.nodeIn(v, "#modeEndpointUrl", ToggleButton.class));
+        Tunnel e = onlyReady(dev.ferry.tunnel.aws.ProxyMode.ENDPOINT_URL);
+        assertThat(accessKey(e)).isEqualTo(first);
+
+        // "New keys": the proxy restarts on its port with a new pair, which works with the AWS CLI.
+        int port = e.localAddress().getPort();
+        AwsProxyTunnelView ev = view(e);
+        ui.click(ui.nodeIn(ev, "#newKeys", Node.class));
+        until("the proxy has new keys", () -> e.status() == TunnelStatus.READY && e.info().isPresent()
+                && !accessKey(e).equals(first));
+        String renewed = accessKey(e);
+        assertThat(e.localAddress().getPort()).isEqualTo(port);
+        until("the tab shows the new key", () -> textFormat(ev).contains(renewed));
+        assertThat(awsCli(textFormat(ev), "sts", "get-caller-identity", "--output", "text", "--query", "Arn"))
+                .contains(":assumed-role/ReadOnly/");
+
+        // The next start restores the proxy with the same pair.
+        ui.closeDesktop();
+        Path ws = TunnelFixtures.workspace(dir, PostgresServer.shared());
+        desktop = ui.launch(TestWorkspaces.motoEnv(dir, moto.endpoint()).with("FERRY_WORKSPACE_FILE", ws.toString())
+                .with("PATH", dir.resolve("bin").toString()).with("XDG_DATA_HOME", dir.resolve("xdg").toString()));
+        core = ui.core();
+        Tunnel restored = onlyReady(dev.ferry.tunnel.aws.ProxyMode.ENDPOINT_URL);
+        assertThat(accessKey(restored)).isEqualTo(renewed);
+        assertThat(restored.localAddress().getPort()).isEqualTo(port);
+    }
+
+    @Test
+    void plainHttpToTheEndpointUrlIsExplainedInPlainWordsNotAsAnException() throws Exception {
+        AwsProxyTunnelView v = openProxy();
+        ui.click(ui.nodeIn(v, "#modeEndpointUrl", ToggleButton.class));
+        Tunnel e = onlyReady(dev.ferry.tunnel.aws.ProxyMode.ENDPOINT_URL);
+        AwsProxyTunnelView ev = view(e);
+        // A real client that was given http:// instead of the tab's https:// endpoint.
+        Process curl = new ProcessBuilder("curl", "-s", "-m", "10", "http://127.0.0.1:" + e.localAddress().getPort() + "/")
+                .redirectErrorStream(true).start();
+        curl.getInputStream().readAllBytes();
+        assertThat(curl.waitFor(Wait.TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        until("the tab shows the last error", () -> ui.find("#lastError").isPresent());
+        String shown = ui.textIn(ev, "#lastError");
+        assertThat(shown).startsWith("A client spoke plain HTTP to the proxy").contains("https://")
+                .doesNotContain("io.netty").doesNotContain("Exception").doesNotContainPattern("[0-9a-f]{16}");
+    }
+
+    @Test
+    void writeAwsProfileWritesTheCommandThatRunsChecksItAndTheAwsCliUsesIt() throws Exception {
+        AwsProxyTunnelView v = openProxy();
+        until("the workspace can issue credentials", () -> ui.find("#writeProfile").isPresent());
+        ui.click(ui.nodeIn(v, "#writeProfile", Node.class));
+        String command = ui.text("#profileCommand");
+        // Not a bare "ferry" (not on PATH when started from a jar): this Java, with this Ferry's classes.
+        assertThat(command).startsWith(Path.of(System.getProperty("java.home"), "bin", "java").toString() + " ")
+                .contains(" credentials --app aws-dev --aws-role " + TunnelFixtures.ROLE_ARN);
+        ui.click("#profileWrite");
+        until("the command was checked", () -> !ui.text("#profileResult").isEmpty() && !ui.text("#profileResult").startsWith("Checking"));
+        assertThat(ui.text("#profileResult")).startsWith("The command works. Wrote [");
+        String name = fx(() -> ui.node("#profileName", TextField.class).getText());
+        Path config = core.clientSetup().awsConfigFile();
+        assertThat(Files.readString(config)).contains("credential_process = " + command);
+
+        // The real AWS CLI runs that credential_process and gets the role.
+        ProcessBuilder pb = new ProcessBuilder("aws", "--profile", name, "sts", "get-caller-identity", "--output", "text",
+                "--query", "Arn").redirectErrorStream(true);
+        pb.environment().keySet().removeIf(k -> k.startsWith("AWS_") || k.startsWith("FERRY_"));
+        core.env().env().forEach((k, val) -> {
+            if (!k.equals("PATH")) {
+                // Ferry's home, moto and the base keys Ferry's credentials command assumes the role with; with
+                // --profile the AWS CLI ignores keys in its environment, so an assumed-role ARN is the profile's
+                pb.environment().put(k, val);
+            }
+        });
+        pb.environment().put("AWS_ENDPOINT_URL_STS", moto.endpoint());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor(Wait.TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        assertThat(out).contains(":assumed-role/ReadOnly/");
+    }
+
+    @Test
+    void aProfileWhoseCommandFailsIsNotWritten() throws Exception {
+        AwsProxyTunnelView v = openProxy();
+        until("the workspace can issue credentials", () -> ui.find("#writeProfile").isPresent());
+        // The workspace file goes away: the command cannot give credentials any more.
+        Files.move(Path.of(v.tunnel().spec().workspaceFile()), dir.resolve("moved.yaml"));
+        ui.click(ui.nodeIn(v, "#writeProfile", Node.class));
+        ui.click("#profileWrite");
+        until("the check failed", () -> ui.text("#profileResult").contains("The credential_process command failed"));
+        assertThat(ui.text("#profileResult")).contains("Nothing was written");
+        assertThat(core.clientSetup().awsConfigFile()).doesNotExist();
+    }
+
     @Test
     void aRequestSignedWithOtherKeysIsRefusedAndCounted() throws Exception {
         AwsProxyTunnelView v = openProxy();

@@ -167,10 +167,23 @@ class DatabaseTunnelTabTest {
                 && desktop.documents().find(TunnelDocuments.TAB_PREFIX + t.id()).isEmpty());
         Wait.until("port " + port + " is free", () -> FreePorts.isFree(port));
         assertThat(core.tunnels().savedSpecs()).as("a stopped tunnel is forgotten").isEmpty();
+
+        // ...but not lost: "Recent connections" reopens it with the same settings and port.
+        String recent = "#recent-" + t.id();
+        until("it is in Recent connections", () -> ui.find(recent).isPresent());
+        assertThat(ui.text(recent)).isEqualTo("orders (" + PostgresServer.TRUST_USER + "@" + PostgresServer.DATABASE
+                + ") · port " + port);
+        ui.click(recent);
+        Tunnel again = onlyTunnel(core);
+        waitForStatus(again, TunnelStatus.READY);
+        assertThat(again.localAddress().getPort()).isEqualTo(port);
+        TunnelView reopened = view(again);
+        assertThat(query(ui.textIn(reopened, "#postgresJdbcUrl"), "select current_user")).isEqualTo(PostgresServer.TRUST_USER);
+        until("an open tunnel is not listed as recent", () -> ui.find(recent).isEmpty());
     }
 
     @Test
-    void takenPortShowsTheErrorInTheTabAndANotification() throws Exception {
+    void takenPortShowsTheErrorInTheTabOnlyAndKeepsItInTheHistory() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             connect(String.valueOf(taken.getLocalPort()));
             Tunnel t = onlyTunnel(core);
@@ -180,10 +193,15 @@ class DatabaseTunnelTabTest {
             atlantafx.base.controls.Message error = ui.nodeIn(view, "#tunnelError", atlantafx.base.controls.Message.class);
             assertThat(fx(error::isVisible)).isTrue();
             assertThat(fx(error::getDescription)).contains("Port " + taken.getLocalPort()).contains("already in use");
-            until("an error notification", () -> ui.notesSeen().stream().anyMatch(n -> n.level() == Notifications.Level.ERROR
-                    && n.title().startsWith("Could not start orders") && n.message().contains("already in use")));
+            assertThat(ui.find("#dbUpstream")).as("no empty Upstream row on a tab that never started").isEmpty();
+            assertThat(ui.find("#dbAuth")).as("no empty Authentication row").isEmpty();
+            until("the error is in the notification history", () -> fx(() -> desktop.notifications().history().stream()
+                    .anyMatch(n -> n.level() == Notifications.Level.ERROR && n.title().startsWith("Could not start orders")
+                            && n.message().contains("already in use"))));
+            assertThat(ui.notesSeen()).as("one place per error: the tab, not a toast as well")
+                    .noneMatch(n -> n.title().startsWith("Could not start orders"));
 
-            // Fix it in the tab: an empty port picks a free one (by keyboard: the notification may cover the field).
+            // Fix it in the tab: an empty port picks a free one.
             TextField portField = ui.nodeIn(view, "#tunnelPort", TextField.class);
             ui.focus(portField);
             runFx(portField::clear);
@@ -191,6 +209,8 @@ class DatabaseTunnelTabTest {
             waitForStatus(t, TunnelStatus.READY);
             assertThat(t.localAddress().getPort()).isNotEqualTo(taken.getLocalPort());
             until("the error is gone", () -> !error.isVisible());
+            until("the Upstream row is shown once it serves", () -> ui.find("#dbUpstream").isPresent());
+            assertThat(ui.textIn(view, "#dbAuth")).isNotEmpty();
             assertThat(query(ui.textIn(view, "#postgresJdbcUrl"), "select current_user")).isEqualTo(PostgresServer.TRUST_USER);
         }
     }
@@ -229,6 +249,11 @@ class DatabaseTunnelTabTest {
         assertThat(conn.get("folder").asText()).isEqualTo("Ferry");
         assertThat(conn.get("configuration").get("port").asText()).isEqualTo(String.valueOf(t.localAddress().getPort()));
         assertThat(conn.get("configuration").get("user").asText()).isEqualTo(PostgresServer.TRUST_USER);
+        // DBeaver is not installed on this machine: the note says so and where the connection went.
+        until("the DBeaver note", () -> ui.notesSeen().stream().anyMatch(n -> n.title().equals("DBeaver not found")));
+        assertThat(ui.notesSeen()).filteredOn(n -> n.title().equals("DBeaver not found")).singleElement()
+                .satisfies(n -> assertThat(n.message()).contains("DBeaver was not found").contains(file.toString()));
+        assertThat(ui.notesSeen()).noneMatch(n -> n.title().equals("Added to DBeaver"));
         // And the JDBC URL DBeaver will use really works.
         assertThat(query(conn.get("configuration").get("url").asText(), "select current_database()")).isEqualTo(PostgresServer.DATABASE);
     }

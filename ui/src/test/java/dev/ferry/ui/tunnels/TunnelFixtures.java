@@ -29,6 +29,11 @@ public final class TunnelFixtures {
      * any database name; app "aws-dev" (account 123456789012) with two roles.
      */
     public static Path workspace(Path dir, PostgresServer pg) throws IOException {
+        return workspace(dir, pg, pg.port());
+    }
+
+    /** As {@link #workspace(Path, PostgresServer)}, with "orders" at localhost:{@code dbPort} (a relay, or nothing). */
+    public static Path workspace(Path dir, PostgresServer pg, int dbPort) throws IOException {
         String yaml = """
                 name: tunnels
                 user: alice
@@ -56,7 +61,7 @@ public final class TunnelFixtures {
                       db_labels: {'*': '*'}
                       db_users: [%4$s]
                       db_names: ['*']
-                """.formatted(pg.port(), pg.caPem(), ROLE_ARN, PostgresServer.TRUST_USER);
+                """.formatted(dbPort, pg.caPem(), ROLE_ARN, PostgresServer.TRUST_USER);
         Path f = dir.resolve("tunnels.yaml");
         Files.writeString(f, yaml);
         return f;
