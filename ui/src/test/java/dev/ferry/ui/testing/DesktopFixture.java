@@ -397,6 +397,30 @@ public final class DesktopFixture implements BeforeEachCallback, AfterEachCallba
         return false;
     }
 
+    /**
+     * Scrolls the scroll pane that holds {@code n} (a tunnel tab, say) so that {@code n} is in view,
+     * as a user would before clicking it, then waits for the pulse that laid it out.
+     */
+    public void scrollIntoView(Node n) throws Exception {
+        runFx(() -> {
+            for (Node at = n.getParent(); at != null; at = at.getParent()) {
+                if (at instanceof javafx.scene.control.ScrollPane sp && sp.getContent() != null) {
+                    Node content = sp.getContent();
+                    javafx.geometry.Bounds b = content.sceneToLocal(n.localToScene(n.getBoundsInLocal()));
+                    double contentHeight = content.getLayoutBounds().getHeight();
+                    double viewHeight = sp.getViewportBounds().getHeight();
+                    if (contentHeight > viewHeight) {
+                        double top = b.getMinY() - Math.max(0, (viewHeight - b.getHeight()) / 2);
+                        double f = Math.max(0, Math.min(1, top / (contentHeight - viewHeight)));
+                        sp.setVvalue(sp.getVmin() + f * (sp.getVmax() - sp.getVmin()));
+                    }
+                    return;
+                }
+            }
+        });
+        waitForPulse();
+    }
+
     /** Gives {@code query}'s node the keyboard focus (no click) and waits until its window has it too. */
     public void focus(String query) throws Exception {
         focus(node(query));

@@ -141,7 +141,9 @@ class MySqlTunnelTabTest {
         // Open in DBeaver: DBeaver's MySQL provider and its "MySQL" (mysql8) driver, with a URL that works.
         Path dbeaverWs = dir.resolve("dbeaver-workspace");
         core.settings().update(s -> s.dbeaverWorkspace = dbeaverWs.toString());
-        ui.click(ui.nodeIn(view, "#openInDbeaver", javafx.scene.Node.class));
+        javafx.scene.Node openInDbeaver = ui.nodeIn(view, "#openInDbeaver", javafx.scene.Node.class);
+        ui.scrollIntoView(openInDbeaver); // below the connection forms: a MySQL tab has more of them
+        ui.click(openInDbeaver);
         Path file = DBeaverSetup.dataSourcesFile(dbeaverWs);
         Wait.until("DBeaver's data-sources.json is written", () -> Files.exists(file));
         JsonNode conn = new ObjectMapper().readTree(file.toFile()).get("connections").elements().next();
