@@ -53,11 +53,13 @@ class TunnelManagerTest {
     }
 
     @Test
-    void opensOnAFreePortThenRemembersItAcrossRestarts() throws Exception {
+    void opensOnItsPortThenRemembersItAcrossRestarts() throws Exception {
         TunnelManager m = manager();
         List<List<TunnelStatus>> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
         m.addListener(list -> seen.add(list.stream().map(Tunnel::status).toList()));
-        TunnelSpec spec = TunnelSpec.database("/ws.yaml", "orders", "alice", "orders", 0);
+        // A port no other program gets from the kernel meanwhile (the test binds it again after the restart).
+        TunnelSpec spec = TunnelSpec.database("/ws.yaml", "orders", "alice", "orders",
+                dev.ferry.tunnel.testsupport.FreePorts.outsideEphemeralRange());
         Tunnel t = m.open(spec).join();
         assertThat(t.status()).isEqualTo(TunnelStatus.READY);
         int port = t.localAddress().getPort();
