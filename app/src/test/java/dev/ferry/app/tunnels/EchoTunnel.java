@@ -15,6 +15,7 @@ import java.net.Socket;
 final class EchoTunnel implements LocalTunnel {
     private final ServerSocket server;
     private final TunnelStats stats = new TunnelStats();
+    private final Thread acceptor;
 
     EchoTunnel(int port) throws IOException {
         try {
@@ -24,9 +25,9 @@ final class EchoTunnel implements LocalTunnel {
         } catch (BindException e) {
             throw new PortInUseException(port, e);
         }
-        Thread t = new Thread(this::serve, "echo-" + port);
-        t.setDaemon(true);
-        t.start();
+        acceptor = new Thread(this::serve, "echo-" + port);
+        acceptor.setDaemon(true);
+        acceptor.start();
     }
 
     private void serve() {
@@ -57,6 +58,13 @@ final class EchoTunnel implements LocalTunnel {
             server.close();
         } catch (IOException ignored) {
             // already closed
+        }
+        // The JDK releases a server socket's port only once the thread blocked in accept() has left
+        // it: wait for that, as a real tunnel's close does, so the port can be bound again at once.
+        try {
+            acceptor.join(dev.ferry.tunnel.testsupport.Wait.TIMEOUT.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

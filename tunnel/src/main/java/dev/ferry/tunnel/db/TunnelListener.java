@@ -118,12 +118,15 @@ public final class TunnelListener implements AutoCloseable {
      * @param refusals    makes the connection that tells a client past the cap why it is refused
      *                    (null: such a client is just closed)
      */
+    private volatile Thread acceptor;
+
     public void accept(Function<Socket, Connection> connections, Function<Socket, Connection> refusals) {
         this.connections = connections;
         this.refusals = refusals;
-        Thread acceptor = new Thread(this::acceptLoop, "ferry-" + name + "-accept-" + server.getLocalPort());
-        acceptor.setDaemon(true);
-        acceptor.start();
+        Thread t = new Thread(this::acceptLoop, "ferry-" + name + "-accept-" + server.getLocalPort());
+        t.setDaemon(true);
+        acceptor = t;
+        t.start();
     }
 
     private static InetAddress loopback() {
@@ -161,6 +164,16 @@ public final class TunnelListener implements AutoCloseable {
             server.close();
         } catch (IOException ignored) {
             // closing anyway
+        }
+        // The JDK frees the port only once the thread blocked in accept() has left it: wait (briefly)
+        // so that a restart on the same port (new keys, a restore in this process) can bind it at once.
+        Thread t = acceptor;
+        if (t != null && t != Thread.currentThread()) {
+            try {
+                t.join(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         for (Connection c : open) {
             c.close();
