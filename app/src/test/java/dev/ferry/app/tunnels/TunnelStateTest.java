@@ -79,13 +79,8 @@ class TunnelStateTest {
     void fiveTunnelsOfTwoManagersAllComeBack() throws Exception {
         TunnelManager first = manager();
         TunnelManager second = manager();
-        // Ports no other program gets from the kernel meanwhile: the third manager binds them again.
-        List<TunnelSpec> specs = new ArrayList<>();
-        for (String name : List.of("a", "b", "c", "d")) {
-            specs.add(db(name).withPort(dev.ferry.tunnel.testsupport.FreePorts.outsideEphemeralRange()));
-        }
-        specs.add(TunnelSpec.awsProxy("/ws.yaml", "aws-prod", "arn:aws:iam::111111111111:role/ReadOnly", ProxyMode.HTTPS_PROXY,
-                dev.ferry.tunnel.testsupport.FreePorts.outsideEphemeralRange()));
+        List<TunnelSpec> specs = List.of(db("a"), db("b"), db("c"), db("d"),
+                TunnelSpec.awsProxy("/ws.yaml", "aws-prod", "arn:aws:iam::111111111111:role/ReadOnly", ProxyMode.HTTPS_PROXY, 0));
         List<CompletableFuture<Tunnel>> opening = new ArrayList<>();
         for (int i = 0; i < specs.size(); i++) {
             opening.add((i % 2 == 0 ? first : second).open(specs.get(i)));
