@@ -55,6 +55,9 @@ public final class WorkspaceViewModel implements AutoCloseable {
     /** Known workspace files that cannot be used, with why (the picker marks them). */
     private final javafx.collections.ObservableMap<Path, Problem> broken = FXCollections.observableHashMap();
     private dev.ferry.app.workspace.WorkspaceFileWatcher watcher;
+    /** Providers whose background listings this view model follows (FX thread; weak: closed ones go). */
+    private final java.util.Set<AccessProvider> listening =
+            java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>());
     private long generation;
     /** The file whose provider {@link #provider} holds (the sessions own it). */
     private Path openFile;
@@ -150,7 +153,7 @@ public final class WorkspaceViewModel implements AutoCloseable {
             openFile = abs;
             loading.set(false);
             broken.remove(abs);
-            show(opened, gen);
+            show(opened);
             watch(abs, gen);
         }, e -> {
             if (gen != generation) {
@@ -193,10 +196,13 @@ public final class WorkspaceViewModel implements AutoCloseable {
         return new Opened(p.workspace(), p, list, needed);
     }
 
-    private void show(Opened opened, long gen) {
+    private void show(Opened opened) {
         workspace.set(opened.workspace());
         provider.set(opened.provider());
-        opened.provider().onResourcesChanged(() -> javafx.application.Platform.runLater(() -> relist(gen)));
+        AccessProvider p = opened.provider();
+        if (listening.add(p)) { // once per provider: a reload of the file may hand back the same one
+            p.onResourcesChanged(() -> javafx.application.Platform.runLater(() -> relist(p)));
+        }
         resources.setAll(opened.resources());
         if (opened.signIn() != null) {
             signInNeeded.set(opened.signIn());
@@ -239,7 +245,7 @@ public final class WorkspaceViewModel implements AutoCloseable {
             }
             staleProblem.set(null);
             broken.remove(abs);
-            show(opened, gen);
+            show(opened);
             notes.info("Workspace reloaded", abs.getFileName() + " changed: " + opened.resources().size()
                     + " apps and databases now.");
         }, e -> {
@@ -368,11 +374,12 @@ public final class WorkspaceViewModel implements AutoCloseable {
     }
 
     /** Shows the provider's resources again (it listed them anew in the background). */
-    private void relist(long gen) {
-        AccessProvider p = provider.get();
-        if (p == null || gen != generation || signInNeeded.get() != null) {
+    /** {@code p} listed its resources again in the background: show them if it is still the open one. */
+    private void relist(AccessProvider p) {
+        if (provider.get() != p || signInNeeded.get() != null) {
             return;
         }
+        long gen = generation;
         tasks.run(p::resources, list -> {
             if (gen == generation) {
                 resources.setAll(list);
