@@ -180,19 +180,25 @@ public final class AtomicFiles {
             return null;
         }
         Path at = file.toAbsolutePath();
-        String stamp = LocalDateTime.now().format(STAMP);
-        String base = at.getFileName() + BACKUP_INFIX + stamp;
-        Path backup = at.resolveSibling(base);
-        for (int n = 2; ; n++) {
-            try {
-                Files.copy(real, backup, StandardCopyOption.COPY_ATTRIBUTES);
-                break;
-            } catch (FileAlreadyExistsException taken) {
-                backup = at.resolveSibling(base + "-" + n);
+        // One backup-and-prune at a time per file in this JVM: otherwise a writer's prune can delete
+        // the newest-but-sixth backup just made by another, and a third writer of the same
+        // millisecond gets that freed name again (two callers handed the same backup). Another
+        // process can still prune ours, but only what the bound drops anyway.
+        synchronized (at.toString().intern()) {
+            String stamp = LocalDateTime.now().format(STAMP);
+            String base = at.getFileName() + BACKUP_INFIX + stamp;
+            Path backup = at.resolveSibling(base);
+            for (int n = 2; ; n++) {
+                try {
+                    Files.copy(real, backup, StandardCopyOption.COPY_ATTRIBUTES);
+                    break;
+                } catch (FileAlreadyExistsException taken) {
+                    backup = at.resolveSibling(base + "-" + n);
+                }
             }
+            pruneBackups(at);
+            return backup;
         }
-        pruneBackups(at);
-        return backup;
     }
 
     private static void pruneBackups(Path file) {

@@ -129,29 +129,33 @@ class AtomicFilesTest {
             }
         })).containsExactly("version 15", "version 16", "version 17", "version 18", "version 19");
 
-        Set<Path> made = ConcurrentHashMap.newKeySet();
-        List<Throwable> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
-        CountDownLatch go = new CountDownLatch(1);
-        List<Thread> writers = new ArrayList<>();
-        for (int i = 0; i < 8; i++) {
-            Thread t = new Thread(() -> {
-                try {
-                    go.await();
-                    made.add(AtomicFiles.backup(f));
-                } catch (Throwable e) {
-                    errors.add(e);
-                }
-            });
-            t.start();
-            writers.add(t);
+        // Rounds of 8 writers in the same few milliseconds: each gets a backup of its own, even
+        // while the others prune (a pruned name must not be handed out again).
+        for (int round = 0; round < 25; round++) {
+            Set<Path> made = ConcurrentHashMap.newKeySet();
+            List<Throwable> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+            CountDownLatch go = new CountDownLatch(1);
+            List<Thread> writers = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                Thread t = new Thread(() -> {
+                    try {
+                        go.await();
+                        made.add(AtomicFiles.backup(f));
+                    } catch (Throwable e) {
+                        errors.add(e);
+                    }
+                });
+                t.start();
+                writers.add(t);
+            }
+            go.countDown();
+            for (Thread t : writers) {
+                t.join(30_000);
+            }
+            assertThat(errors).isEmpty();
+            assertThat(made).as("round %d", round).hasSize(8);
+            assertThat(names(dir).stream().filter(n -> n.contains(".ferry-backup-"))).hasSize(AtomicFiles.KEPT_BACKUPS);
         }
-        go.countDown();
-        for (Thread t : writers) {
-            t.join(30_000);
-        }
-        assertThat(errors).isEmpty();
-        assertThat(made).hasSize(8);
-        assertThat(names(dir).stream().filter(n -> n.contains(".ferry-backup-"))).hasSize(AtomicFiles.KEPT_BACKUPS);
     }
 
     /** A child JVM that rewrites {@code args[0]} forever with 8 MB of one repeated letter, alternating. */
