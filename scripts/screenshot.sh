@@ -3,7 +3,7 @@
 # window on the example workspace, with the role selector of aws-prod open,
 # docs/screenshot-tunnel.png of an AWS API proxy tab for aws-prod (needs moto_server), and a
 # screen capture of each dialog over the window in docs/dialogs/ (settings, connect, import CA,
-# write AWS profile, add Teleport cluster, add AWS workspace). The Identity Center sign-in prompt with
+# write AWS profile, add Teleport cluster, add AWS workspace, notifications history with an error). The Identity Center sign-in prompt with
 # a code (docs/sign-in-code.png) needs the test stand-in: IdentityCenterDesktopTest writes it to
 # ui/target/screenshots/sign-in-code.png. Starts Xvfb with the Openbox window manager when
 # there is no DISPLAY (with a DISPLAY, Openbox when no window manager runs there), and a local

@@ -86,7 +86,8 @@ public final class TunnelStats {
     }
 
     /**
-     * A client connection reached the database and signed in. Ends a run of upstream failures:
+     * A client connection reached the upstream (the database, and signed in; the AWS endpoint
+     * answered a request). Ends a run of upstream failures:
      * the result turns to OK, and the last error goes when it was that failure's.
      */
     public void upstreamReached() {
@@ -106,7 +107,7 @@ public final class TunnelStats {
     }
 
     /**
-     * A client connection could not be set up because of the database side. Records the
+     * A client connection could not be set up because of the upstream side. Records the
      * failure as the last error too; a run of the same failure keeps its first time.
      */
     public void upstreamFailed(TunnelFailure f) {

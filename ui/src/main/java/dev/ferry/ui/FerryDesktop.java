@@ -178,6 +178,7 @@ public final class FerryDesktop implements AutoCloseable {
         // list keeps room for its buttons.
         sidebar.prefWidthProperty().bind(Bindings.max(232, Bindings.min(280, main.widthProperty().multiply(0.25))));
         NotificationsView notes = new NotificationsView(notifications);
+        notes.keepBelow(() -> java.util.Arrays.asList(documents.view().lookup(".tab-header-area"), resourceView.searchBar()));
         StackPane root = new StackPane(main, notes);
         StackPane.setAlignment(notes, Pos.BOTTOM_RIGHT);
         sidebar.addFooterButton(new dev.ferry.ui.tunnels.RecentConnections(core.tunnels(), tasks, tunnelDocs));

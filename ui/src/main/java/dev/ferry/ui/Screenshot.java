@@ -124,7 +124,8 @@ public final class Screenshot {
     /**
      * Opens each dialog the way its button does, captures the screen around the window once the
      * dialog is placed, and closes it: settings, import CA and write AWS profile (on the proxy
-     * tab that is open), connect (on the first database), add Teleport cluster and add AWS workspace.
+     * tab that is open), connect (on the first database), add Teleport cluster, add AWS workspace and
+     * the notifications history (with an error in it).
      */
     private static void snapshotDialogs(FerryDesktop desktop, Path dir) throws Exception {
         javafx.scene.Node tab = fx(() -> desktop.documents().view().getSelectionModel().getSelectedItem().getContent());
@@ -146,6 +147,15 @@ public final class Screenshot {
                 () -> ((javafx.scene.control.ButtonBase) desktop.scene().lookup("#addTeleportCluster")).fire());
         dialog(desktop, dir.resolve("add-aws-workspace.png"), "addAwsWorkspaceDialog", javafx.scene.control.ButtonType.CANCEL,
                 () -> ((javafx.scene.control.ButtonBase) desktop.scene().lookup("#addAwsWorkspace")).fire());
+        // The history with an error in it, as a failed connection leaves it.
+        fx(() -> {
+            desktop.notifications().error("Could not connect to " + db, new dev.ferry.app.FerryException(
+                    "The database refused the connection (it is not running, or not on this address).",
+                    "Start the database, then connect again."));
+            return null;
+        });
+        dialog(desktop, dir.resolve("notifications.png"), "notificationHistoryDialog", javafx.scene.control.ButtonType.CLOSE,
+                () -> ((javafx.scene.control.ButtonBase) desktop.scene().lookup("#notificationHistory")).fire());
     }
 
     /** Runs {@code open} (it shows a dialog and waits for it), captures the dialog over the window, closes it. */

@@ -42,6 +42,7 @@ import java.util.List;
 import java.util.Map;
 
 import static dev.ferry.ui.testing.DesktopFixture.fx;
+import static dev.ferry.ui.testing.DesktopFixture.runFx;
 import static dev.ferry.ui.testing.DesktopFixture.until;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -364,6 +365,24 @@ class DesktopTest {
         Map<String, String> q = SigninEndpointDouble.query(browser.opened.get(0).getRawQuery());
         assertThat(q).containsEntry("Destination", "https://console.amazonaws-us-gov.com/");
         assertThat(signin.roleOfToken(q.get("SigninToken"))).contains(":assumed-role/Auditor/");
+    }
+
+    @Test
+    void aSingleRoleAppOffersCopySignInUrlInItsRowMenu(FxRobot robot) throws Exception {
+        waitForResources(robot);
+        runFx(() -> javafx.scene.input.Clipboard.getSystemClipboard().setContent(java.util.Map.of(
+                javafx.scene.input.DataFormat.PLAIN_TEXT, "before")));
+        ui.rightClick("#launch-aws-govcloud");
+        ui.click("#copySigninUrlMenu");
+        until(() -> notes().stream().anyMatch(n -> n.title().equals("Sign-in URL copied")));
+        String copied = fx(() -> javafx.scene.input.Clipboard.getSystemClipboard().getString());
+        assertThat(copied).startsWith(signin.endpoint() + "?Action=login");
+        Map<String, String> q = SigninEndpointDouble.query(URI.create(copied).getRawQuery());
+        assertThat(q).containsEntry("Destination", "https://console.amazonaws-us-gov.com/");
+        assertThat(signin.roleOfToken(q.get("SigninToken"))).contains(":assumed-role/Auditor/");
+        assertThat(browser.opened).as("copied, not opened").isEmpty();
+        assertThat(fx(() -> desktop.resourceView().rolePicker().isPresent())).as("one role: no role menu").isFalse();
+        assertThat(shownNotificationTexts(robot)).noneMatch(t -> t.contains("SigninToken"));
     }
 
     @Test

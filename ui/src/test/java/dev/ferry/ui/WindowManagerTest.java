@@ -331,6 +331,52 @@ class WindowManagerTest {
         close("#notificationHistoryDialog", ButtonType.CLOSE);
     }
 
+    /**
+     * A banner above the search bar (the workspace file changed into a broken version) puts it
+     * lower than a fixed reserve would guess: the toasts keep off where the tabs and the search bar
+     * are laid out, at the minimum size and at a large one.
+     */
+    @Test
+    void toastsKeepOffTheTabsAndTheSearchBarWhereverTheyAreLaidOut() throws Exception {
+        String good = java.nio.file.Files.readString(workspaceFile);
+        for (Rectangle2D size : List.of(new Rectangle2D(50, 50, FerryDesktop.MIN_WIDTH, FerryDesktop.MIN_HEIGHT),
+                new Rectangle2D(20, 20, 1200, 740))) {
+            java.nio.file.Files.writeString(workspaceFile, good);
+            saveWindowState("{\"x\": " + (int) size.getMinX() + ", \"y\": " + (int) size.getMinY() + ", \"width\": "
+                    + (int) size.getWidth() + ", \"height\": " + (int) size.getHeight() + "}");
+            FerryDesktop desktop = ui.launch(env);
+            settlesAt(ui.stage(), size);
+            until("the resources are listed", () -> desktop.resources().shown().size() == 2);
+            java.nio.file.Files.writeString(workspaceFile, good + "\n[broken\n");
+            until("the banner says the new version cannot be used", () -> ui.find("#staleProblem", DesktopFixture::shown).isPresent());
+            DesktopFixture.runFx(() -> {
+                for (int i = 1; i <= 8; i++) {
+                    desktop.notifications().error("Could not connect to orders (" + i + ")",
+                            new dev.ferry.app.FerryException("The database refused the connection.", "Start it, then connect again."));
+                }
+            });
+            Node bar = ui.node("#search").getParent();
+            Node tabs = ui.node(".tab-header-area");
+            String toast = "." + dev.ferry.ui.notify.NotificationsView.STYLE_CLASS;
+            until("the toasts fit below the search bar at " + size, () -> fx(() -> {
+                List<Node> shown = ui.robot().lookup(toast).queryAll().stream().filter(DesktopFixture::shown).toList();
+                double barBottom = bar.localToScene(bar.getLayoutBounds()).getMaxY();
+                return !shown.isEmpty() && shown.stream().allMatch(n -> n.localToScene(n.getLayoutBounds()).getMinY() > barBottom);
+            }));
+            waitForPulse();
+            javafx.geometry.Bounds barBounds = fx(() -> bar.localToScene(bar.getLayoutBounds()));
+            javafx.geometry.Bounds tabBounds = fx(() -> tabs.localToScene(tabs.getLayoutBounds()));
+            assertThat(barBounds.getMaxY()).as("the banner put the search bar below where a fixed reserve guessed").isGreaterThan(130);
+            for (Node n : fx(() -> ui.robot().lookup(toast).queryAll().stream().filter(DesktopFixture::shown).toList())) {
+                javafx.geometry.Bounds b = fx(() -> n.localToScene(n.getLayoutBounds()));
+                assertThat(b.intersects(barBounds)).as("over the search bar at " + size + ": " + b + " / " + barBounds).isFalse();
+                assertThat(b.intersects(tabBounds)).as("over the tabs at " + size).isFalse();
+            }
+            assertThat(fx(() -> desktop.notifications().history().size())).as("closed toasts stay in the history").isGreaterThanOrEqualTo(8);
+            ui.closeDesktop();
+        }
+    }
+
     @Test
     void atTheMinimumSizeTheTunnelTabsKeepTheirButtonsAndNamesWhole() throws Exception {
         saveWindowState("{\"x\": 50, \"y\": 50, \"width\": " + FerryDesktop.MIN_WIDTH + ", \"height\": " + FerryDesktop.MIN_HEIGHT + "}");

@@ -1,7 +1,7 @@
 package dev.ferry.app.tunnels;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.ferry.app.settings.JsonFileStore;
+import dev.ferry.app.settings.LockedJsonFile;
 import dev.ferry.app.settings.KeepsUnknownFields;
 import dev.ferry.tunnel.aws.LocalCredentials;
 import dev.ferry.tunnel.aws.ProxyMode;
@@ -14,7 +14,9 @@ import java.util.Map;
  * The local access keys of each AWS API proxy ({@code proxy-keys.json} in the state folder,
  * private: 0600), so that clients configured once keep working: the same pair comes back when
  * the proxy is restored at the next start and when it switches mode. One pair per workspace,
- * app and role (not per mode or port); {@link #renew} is the explicit "New keys".
+ * app and role (not per mode or port); {@link #renew} is the explicit "New keys". Changed by
+ * read-modify-write under a lock between processes ({@link LockedJsonFile}, like
+ * {@code tunnels.json}), so the desktop and a {@code ferry} command never lose each other's keys.
  */
 public final class ProxyKeys {
 
@@ -42,10 +44,10 @@ public final class ProxyKeys {
         }
     }
 
-    private final JsonFileStore<Stored> store;
+    private final LockedJsonFile<Stored> store;
 
     public ProxyKeys(Path file) {
-        this.store = new JsonFileStore<>(file, Stored.class, Stored::new, true);
+        this.store = new LockedJsonFile<>(file, Stored.class, Stored::new, true);
     }
 
     public Path file() {
@@ -53,27 +55,30 @@ public final class ProxyKeys {
     }
 
     /** The proxy's keys: the stored pair, else a new random one (stored). */
-    public synchronized LocalCredentials keysFor(AwsProxyTunnelSpec spec) {
-        Stored s = store.load();
-        Pair p = s.keys.get(key(spec));
-        if (p != null && p.accessKeyId != null && p.secretAccessKey != null) {
-            try {
-                return p.credentials();
-            } catch (IllegalArgumentException unusable) {
-                // replaced below
-            }
-        }
-        return put(s, spec, LocalCredentials.random());
+    public LocalCredentials keysFor(AwsProxyTunnelSpec spec) {
+        Pair stored = store.read().keys.get(key(spec));
+        return usable(stored).orElseGet(() -> store.update(s -> usable(s.keys.get(key(spec)))
+                .orElseGet(() -> put(s, spec, LocalCredentials.random()))));
     }
 
     /** "New keys": a new random pair for the proxy, stored; clients must be given the new pair. */
-    public synchronized LocalCredentials renew(AwsProxyTunnelSpec spec) {
-        return put(store.load(), spec, LocalCredentials.random());
+    public LocalCredentials renew(AwsProxyTunnelSpec spec) {
+        return store.update(s -> put(s, spec, LocalCredentials.random()));
     }
 
-    private LocalCredentials put(Stored s, AwsProxyTunnelSpec spec, LocalCredentials c) {
+    private static java.util.Optional<LocalCredentials> usable(Pair p) {
+        if (p != null && p.accessKeyId != null && p.secretAccessKey != null) {
+            try {
+                return java.util.Optional.of(p.credentials());
+            } catch (IllegalArgumentException unusable) {
+                // replaced by the caller
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    private static LocalCredentials put(Stored s, AwsProxyTunnelSpec spec, LocalCredentials c) {
         s.keys.put(key(spec), Pair.of(c));
-        store.save(s);
         return c;
     }
 

@@ -551,7 +551,10 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
         upstream = upstreamReady.channel();
         upstreamReady.addListener((ChannelFutureListener) f -> {
             if (!f.isSuccess() && f.channel() == upstream) {
-                failUpstream("Ferry could not connect to " + key + ": " + f.cause().getMessage());
+                String message = "Ferry could not connect to " + key + ": " + f.cause().getMessage();
+                stats.upstreamFailed(new dev.ferry.tunnel.db.TunnelFailure(dev.ferry.tunnel.db.TunnelFailure.Reason.UNREACHABLE,
+                        message, ConnectionErrors.unreachable(f.cause())));
+                failUpstream(message);
             }
         });
     }
@@ -621,6 +624,7 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
                     return;
                 }
                 upstreamReusable = HttpUtil.isKeepAlive(r);
+                stats.upstreamReached(); // the endpoint answered (cheap once OK: one read)
                 HttpResponse out = new DefaultHttpResponse(HttpVersion.HTTP_1_1, r.status());
                 for (Map.Entry<String, String> h : r.headers()) {
                     String n = h.getKey().toLowerCase(Locale.ROOT);

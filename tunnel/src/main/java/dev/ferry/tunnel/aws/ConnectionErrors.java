@@ -46,6 +46,22 @@ final class ConnectionErrors {
                 + "If it keeps happening, check the network (the details are in Ferry's log).";
     }
 
+    /** Why an AWS endpoint could not be reached, in a few words for a status line ("connection refused"). */
+    static String unreachable(Throwable cause) {
+        Throwable c = root(cause);
+        if (c instanceof io.netty.channel.ConnectTimeoutException) {
+            return "no answer";
+        }
+        if (c instanceof java.net.ConnectException) {
+            return "connection refused";
+        }
+        if (c instanceof java.net.UnknownHostException) {
+            return "unknown host";
+        }
+        String m = c.getMessage();
+        return m == null || m.isBlank() ? c.getClass().getSimpleName() : m;
+    }
+
     private static Throwable root(Throwable cause) {
         Throwable c = cause;
         while (c instanceof DecoderException && c.getCause() != null) {

@@ -2,12 +2,7 @@ package dev.ferry.tunnel.ca;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -16,7 +11,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import dev.ferry.tunnel.testsupport.JvmRace;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,12 +28,7 @@ class LocalCaRaceTest {
 
     /** A child: waits for "go" from the test, loads or creates the CA, prints its fingerprint. */
     public static void main(String[] args) throws Exception {
-        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), Integer.parseInt(args[1]))) {
-            s.getOutputStream().write('r');
-            s.getOutputStream().flush();
-            if (s.getInputStream().read() != 'g') {
-                throw new IllegalStateException("no go");
-            }
+        try (Socket s = JvmRace.awaitGo(args[1])) {
             LocalCa ca = LocalCa.loadOrCreate(Path.of(args[0]));
             System.out.println("CA " + fingerprint(ca));
         }
@@ -52,40 +42,12 @@ class LocalCaRaceTest {
     void processesStartedTogetherEndWithOneCa() throws Exception {
         for (int round = 0; round < 3; round++) {
             Path folder = dir.resolve("round" + round);
-            List<Process> children = new ArrayList<>();
-            try (ServerSocket barrier = new ServerSocket(0, PROCESSES, InetAddress.getLoopbackAddress())) {
-                String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-                for (int i = 0; i < PROCESSES; i++) {
-                    children.add(new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                            LocalCaRaceTest.class.getName(), folder.toString(), Integer.toString(barrier.getLocalPort()))
-                            .redirectErrorStream(true).start());
-                }
-                List<Socket> ready = new ArrayList<>();
-                barrier.setSoTimeout(60_000);
-                for (int i = 0; i < PROCESSES; i++) {
-                    Socket s = barrier.accept();
-                    assertThat(s.getInputStream().read()).isEqualTo('r');
-                    ready.add(s);
-                }
-                for (Socket s : ready) {
-                    s.getOutputStream().write('g');
-                    s.getOutputStream().flush();
-                }
-                Set<String> seen = ConcurrentHashMap.newKeySet();
-                for (Process p : children) {
-                    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-                    assertThat(p.exitValue()).as(out).isZero();
-                    out.lines().filter(l -> l.startsWith("CA ")).forEach(l -> seen.add(l.substring(3)));
-                }
-                for (Socket s : ready) {
-                    s.close();
-                }
-                LocalCa onDisk = LocalCa.loadOrCreate(folder);
-                assertThat(seen).as("CAs the processes of round " + round + " ended with").containsExactly(fingerprint(onDisk));
-            } finally {
-                children.forEach(Process::destroyForcibly);
+            Set<String> seen = ConcurrentHashMap.newKeySet();
+            for (String out : JvmRace.run(LocalCaRaceTest.class, PROCESSES, i -> List.of(folder.toString()))) {
+                out.lines().filter(l -> l.startsWith("CA ")).forEach(l -> seen.add(l.substring(3)));
             }
+            LocalCa onDisk = LocalCa.loadOrCreate(folder);
+            assertThat(seen).as("CAs the processes of round " + round + " ended with").containsExactly(fingerprint(onDisk));
         }
     }
 

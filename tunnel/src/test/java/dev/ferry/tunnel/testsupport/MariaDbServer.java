@@ -211,6 +211,16 @@ public final class MariaDbServer implements AutoCloseable {
         return cmd;
     }
 
+    /** Stops mariadbd, keeping its data and port, as a database that went down (see {@link #resume()}). */
+    public synchronized void pause() {
+        kill();
+    }
+
+    /** Starts mariadbd again on the same port and data after {@link #pause()}; returns once it greets. */
+    public synchronized void resume() throws IOException {
+        launch();
+    }
+
     public synchronized void stop() {
         if (stopped) {
             return;

@@ -88,6 +88,26 @@ public final class ConsoleLauncher {
         });
     }
 
+    /**
+     * "Copy sign-in URL" of an app's row menu: with one role it copies that role's URL at once
+     * (the Launch button of such an app opens the console without a menu), with several it
+     * calls {@code pickRole} with them (the role menu has "Copy sign-in URL" too).
+     */
+    public void requestCopySignInUrl(AppResource app, Consumer<List<AwsRole>> pickRole) {
+        oneOrPick(app, "Could not make the sign-in URL for " + app.name(), role -> copySignInUrl(app, role), pickRole);
+    }
+
+    /** Lists the app's roles: one is handed to {@code one}, several to {@code pick} (on the FX thread). */
+    private void oneOrPick(AppResource app, String failureTitle, Consumer<AwsRole> one, Consumer<List<AwsRole>> pick) {
+        requestRoles(app, failureTitle, roles -> {
+            if (roles.size() == 1) {
+                one.accept(roles.get(0));
+            } else {
+                pick.accept(roles);
+            }
+        });
+    }
+
     /** Also told of every failure (the desktop turns a lost Teleport session into the sign-in prompt). */
     public void onFailure(Consumer<Throwable> hook) {
         this.failureHook = hook;
@@ -108,13 +128,7 @@ public final class ConsoleLauncher {
      * several it calls {@code pickRole} with them (on the FX thread).
      */
     public void requestLaunch(AppResource app, Consumer<List<AwsRole>> pickRole) {
-        requestRoles(app, "Cannot open " + app.name(), roles -> {
-            if (roles.size() == 1) {
-                launch(app, roles.get(0));
-            } else {
-                pickRole.accept(roles);
-            }
-        });
+        oneOrPick(app, "Cannot open " + app.name(), role -> launch(app, role), pickRole);
     }
 
     /**

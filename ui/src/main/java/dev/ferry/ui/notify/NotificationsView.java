@@ -19,7 +19,8 @@ import java.util.Map;
 
 /**
  * The bottom-right overlay that shows {@link Notifications} as AtlantaFX {@link Notification}s:
- * below the tabs and the search box (never over them), at most {@link #WIDTH} wide and never
+ * below the controls it is told to keep off ({@link #keepBelow}: the tabs and the search box,
+ * measured where they are laid out now, at any window size), at most {@link #WIDTH} wide and never
  * wider than the window leaves (no overflow past its left edge), each with a close button.
  * Clicks outside the notes fall through to the window below.
  */
@@ -30,10 +31,22 @@ public final class NotificationsView extends VBox {
     private static final double MARGIN = 16;
     /** The toast's padding and its close button, beside the text. */
     private static final double CLOSE_ROOM = 64;
-    /** The top of the window the toasts keep off: the tab headers and the search bar below them. */
-    public static final double TOP_RESERVE = 130;
+    /** The room kept between the lowest control the toasts keep off and the top toast. */
+    private static final double GAP = 8;
+
+    private java.util.function.Supplier<java.util.List<Node>> keepOff = java.util.List::of;
 
     private final Notifications model;
+    private double lastReserve = Double.NaN;
+    private final Runnable watchReserve = () -> {
+        double now = topReserve();
+        if (now != lastReserve) {
+            lastReserve = now;
+            if (getParent() != null) {
+                getParent().requestLayout();
+            }
+        }
+    };
     private final Map<Long, Node> shown = new HashMap<>();
 
     public NotificationsView(Notifications model) {
@@ -44,11 +57,20 @@ public final class NotificationsView extends VBox {
         setAlignment(Pos.BOTTOM_RIGHT);
         setPickOnBounds(false);
         setMaxWidth(USE_PREF_SIZE);
-        setMaxHeight(USE_PREF_SIZE);
         model.notes().addListener((ListChangeListener<Notifications.Note>) c -> {
             while (c.next()) {
                 c.getRemoved().forEach(n -> getChildren().remove(shown.remove(n.id())));
                 c.getAddedSubList().forEach(this::show);
+            }
+        });
+        // A control laid out lower (a banner appeared above the search box) changes the room
+        // without laying the overlay out again: look after each layout pass.
+        sceneProperty().addListener((o, was, now) -> {
+            if (was != null) {
+                was.removePostLayoutPulseListener(watchReserve);
+            }
+            if (now != null) {
+                now.addPostLayoutPulseListener(watchReserve);
             }
         });
         parentProperty().addListener((o, was, now) -> {
@@ -59,12 +81,62 @@ public final class NotificationsView extends VBox {
     }
 
     /**
-     * Keeps the toasts below {@link #TOP_RESERVE}: when the laid-out stack reaches higher, the
-     * oldest toast closes (it stays in the history), until it fits or one is left.
+     * The controls the toasts never cover (asked at every layout, so a control laid out lower
+     * at another window size or shown later counts; hidden ones do not).
+     */
+    public void keepBelow(java.util.function.Supplier<java.util.List<Node>> controls) {
+        this.keepOff = controls;
+        requestLayout();
+    }
+
+    /**
+     * Where the toasts may begin, in the parent's coordinates: below the lowest shown control of
+     * {@link #keepBelow}, or the margin when there is none.
+     */
+    public double topReserve() {
+        double top = MARGIN;
+        if (getParent() == null) {
+            return top;
+        }
+        for (Node n : keepOff.get()) {
+            if (n != null && n.getScene() == getScene() && treeVisible(n)) {
+                javafx.geometry.Bounds b = n.localToScene(n.getLayoutBounds());
+                top = Math.max(top, getParent().sceneToLocal(b.getMinX(), b.getMaxY()).getY() + GAP);
+            }
+        }
+        return top;
+    }
+
+    private static boolean treeVisible(Node n) {
+        for (Node at = n; at != null; at = at.getParent()) {
+            if (!at.isVisible()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The height the stack may take: from the bottom of the parent up to {@link #topReserve()}. */
+    private double room() {
+        return getParent() instanceof javafx.scene.layout.Region r ? Math.max(0, r.getHeight() - topReserve()) : Double.MAX_VALUE;
+    }
+
+    /** Never taller than the room below the controls it keeps off (a toast too tall for it shrinks and elides). */
+    @Override
+    protected double computeMaxHeight(double width) {
+        return Math.min(prefHeight(width), room());
+    }
+
+    private boolean tooFull() {
+        return getChildren().size() > 1 && prefHeight(getWidth()) > room();
+    }
+
+    /**
+     * Keeps the toasts below {@link #topReserve()}: while the stack needs more room than there is,
+     * the oldest toast closes (it stays in the history), until it fits or one is left.
      */
     private void fit() {
-        if (getChildren().size() > 1 && getLayoutY() + getChildren().get(0).getLayoutY() < TOP_RESERVE
-                && getChildren().get(0).getUserData() instanceof Notifications.Note oldest) {
+        if (tooFull() && getChildren().get(0).getUserData() instanceof Notifications.Note oldest) {
             model.dismiss(oldest);
         }
     }
@@ -72,7 +144,7 @@ public final class NotificationsView extends VBox {
     @Override
     protected void layoutChildren() {
         super.layoutChildren();
-        if (getChildren().size() > 1 && getLayoutY() + getChildren().get(0).getLayoutY() < TOP_RESERVE) {
+        if (tooFull()) {
             javafx.application.Platform.runLater(this::fit);
         }
     }
@@ -114,6 +186,7 @@ public final class NotificationsView extends VBox {
         message.setMinWidth(0);
         title.setWrapText(true);
         n.setMaxHeight(USE_PREF_SIZE);
+        message.setMinHeight(0); // a toast with less room than it needs elides its message (Copy details has it all)
         n.setOnClose(e -> model.dismiss(note));
         if (note.level() == Notifications.Level.ERROR) {
             Button copy = new Button("Copy details");

@@ -12,8 +12,10 @@ import javafx.beans.binding.BooleanBinding;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
 import javafx.scene.control.ContentDisplay;
+import javafx.scene.control.ContextMenu;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
+import javafx.scene.control.MenuItem;
 import javafx.scene.control.ProgressIndicator;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.HBox;
@@ -63,6 +65,9 @@ final class ResourceCell extends ListCell<Resource> {
     private final Button action = new Button();
     private final Button access = new Button("AWS CLI/SDK access ▾");
     private final ProgressIndicator busy = new ProgressIndicator();
+    /** The row's menu of an AWS console app (right-click): also for a one-role app, whose Launch opens at once. */
+    private final ContextMenu consoleMenu = new ContextMenu();
+    private final Tooltip launchTip = new Tooltip("Open the AWS console as a role (right-click: Copy sign-in URL)");
     private final VBox actions = new VBox(6, action);
     private final HBox row;
 
@@ -148,6 +153,18 @@ final class ResourceCell extends ListCell<Resource> {
         });
         actions.setAlignment(Pos.CENTER);
         actions.setMinWidth(USE_PREF_SIZE);
+
+        MenuItem launch = new MenuItem("Launch");
+        launch.setId("launchMenu");
+        launch.setOnAction(e -> act(getItem()));
+        MenuItem copy = new MenuItem("Copy sign-in URL");
+        copy.setId("copySigninUrlMenu");
+        copy.setOnAction(e -> {
+            if (getItem() instanceof AppResource app) {
+                launcher.requestCopySignInUrl(app, roles -> pickRole.accept(app, roles));
+            }
+        });
+        consoleMenu.getItems().addAll(launch, copy);
 
         row = new HBox(16, badge, middle, actions);
         row.setAlignment(Pos.CENTER_LEFT);
@@ -240,6 +257,11 @@ final class ResourceCell extends ListCell<Resource> {
             action.setText("Connect");
             action.setGraphic(null);
             action.setId("connect-" + r.name());
+        }
+        ContextMenu menu = console ? consoleMenu : null;
+        if (getContextMenu() != menu) {
+            setContextMenu(menu);
+            action.setTooltip(console ? launchTip : null);
         }
         if (console) {
             access.setId("access-" + r.name());

@@ -43,6 +43,8 @@ public final class ResourceListView extends VBox {
     private final ResourceListViewModel vm;
     private final ConsoleLauncher launcher;
     private final CustomTextField search = new CustomTextField();
+    /** The search box, the kind toggles and the count: the row notifications keep off. */
+    private final HBox tools;
     private final ListView<Resource> list = new ListView<>();
     private final ToggleGroup kinds = new ToggleGroup();
     private final TunnelStarter tunnels;
@@ -148,7 +150,7 @@ public final class ResourceListView extends VBox {
         count.setMinWidth(USE_PREF_SIZE);
         kindBar.setMinWidth(USE_PREF_SIZE);
         search.setMinWidth(120);
-        HBox tools = new HBox(12, search, kindBar, count);
+        tools = new HBox(12, search, kindBar, count);
         tools.setAlignment(Pos.CENTER_LEFT);
 
         list.setItems(vm.shown());
@@ -263,6 +265,11 @@ public final class ResourceListView extends VBox {
     public void focusSearch() {
         search.requestFocus();
         search.selectAll();
+    }
+
+    /** The row of the search box and the filter toggles. */
+    public Node searchBar() {
+        return tools;
     }
 
     public ListView<Resource> list() {

@@ -320,6 +320,15 @@ public final class DesktopFixture implements BeforeEachCallback, AfterEachCallba
      * waits for the pulse that handled the click. Clicks exactly once.
      */
     public void click(Callable<Node> target, String what) {
+        click(target, what, MouseButton.PRIMARY);
+    }
+
+    /** Right-clicks the node of {@code query} (its context menu), as {@link #click(Callable, String)} clicks. */
+    public void rightClick(String query) {
+        click(() -> find(query).orElse(null), query, MouseButton.SECONDARY);
+    }
+
+    private void click(Callable<Node> target, String what, MouseButton button) {
         Wait.until("clicking " + what, () -> {
             Point2D before = fx(() -> clickPoint(target.call()));
             if (before == null) {
@@ -335,7 +344,7 @@ public final class DesktopFixture implements BeforeEachCallback, AfterEachCallba
             if (now == null || now.distance(settled) > 0.5) {
                 return false;
             }
-            robot.clickOn(MouseButton.PRIMARY);
+            robot.clickOn(button);
             return true;
         });
         try {
