@@ -218,7 +218,8 @@ final class MySqlConnection implements TunnelListener.Connection {
         int caps = request.capabilities() & serverCaps & MySqlWire.RELAYED
                 | MySqlWire.CLIENT_PROTOCOL_41 | MySqlWire.CLIENT_SECURE_CONNECTION | MySqlWire.CLIENT_PLUGIN_AUTH
                 | MySqlWire.CLIENT_SSL | serverCaps & MySqlWire.CLIENT_PLUGIN_AUTH_LENENC_CLIENT_DATA;
-        if (config.dbName() != null) {
+        byte[] db = database(request);
+        if (db != null) {
             caps |= MySqlWire.CLIENT_CONNECT_WITH_DB;
         }
         byte[] attrs = request.connectAttributes();
@@ -233,7 +234,6 @@ final class MySqlConnection implements TunnelListener.Connection {
 
         MySqlAuth auth = new MySqlAuth(password, user, true);
         MySqlAuth.Answer first = auth.first(server.authPlugin(), server.scramble());
-        byte[] db = config.dbName() == null ? null : config.dbName().getBytes(StandardCharsets.UTF_8);
         HandshakeResponse response = new HandshakeResponse(caps, request.maxPacketSize(), request.charset(), mariaDb,
                 user.getBytes(StandardCharsets.UTF_8), first.response(), db, first.plugin(), attrs);
         OutputStream upOut = tls.out();
@@ -276,6 +276,20 @@ final class MySqlConnection implements TunnelListener.Connection {
         }
         throw new TunnelFailure(Reason.PROTOCOL, "ferry: the database's login exchange did not end after "
                 + MAX_AUTH_ROUNDS + " rounds");
+    }
+
+    /**
+     * The default database asked for upstream: the tunnel's db name, or when the user chose
+     * none, the one the client named in its HandshakeResponse (none: no default database, as
+     * {@code mysql} without one).
+     */
+    private byte[] database(HandshakeResponse request) {
+        if (config.dbName() != null) {
+            return config.dbName().getBytes(StandardCharsets.UTF_8);
+        }
+        byte[] own = request.database();
+        boolean named = (request.capabilities() & MySqlWire.CLIENT_CONNECT_WITH_DB) != 0 && own != null && own.length > 0;
+        return named ? own : null;
     }
 
     /** Passes the database's OK to the client; if the client is gone, says COM_QUIT upstream. */
