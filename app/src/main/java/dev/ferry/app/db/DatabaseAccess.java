@@ -118,6 +118,11 @@ public final class DatabaseAccess {
                 return Session.of(l.user(), l.password());
             }
 
+            @Override
+            public void rejected(String dbUser, String dbName) {
+                source.rejected(dbUser, dbName);
+            }
+
             private DbLogin login(String dbUser, String dbName) throws CredentialException {
                 try {
                     return source.login(dbUser, dbName);

@@ -44,6 +44,7 @@ final class MySqlConnection implements TunnelListener.Connection {
     private static final int MAX_AUTH_ROUNDS = 8;
     /** Error code of the tunnel's own failures (servers never send the 2xxx client codes). */
     private static final int ER_HANDSHAKE_ERROR = 1043;
+    private static final int ER_ACCESS_DENIED = 1045;
 
     private final MySqlTunnel tunnel;
     private final MySqlTunnelConfig config;
@@ -262,6 +263,10 @@ final class MySqlConnection implements TunnelListener.Connection {
                     // Access denied, unknown database...: the database's own error, unchanged.
                     stats.error("ferry: the database refused the login of " + user + ": "
                             + MySqlWire.describeErr(p.payload()));
+                    if (p.payload().length >= 3 && ((p.payload()[1] & 0xff) | (p.payload()[2] & 0xff) << 8)
+                            == ER_ACCESS_DENIED) {
+                        config.passwords().rejected(config.dbUser(), config.dbName());
+                    }
                     send(2, p.payload());
                     return null;
                 }
@@ -323,7 +328,7 @@ final class MySqlConnection implements TunnelListener.Connection {
                 state = "08001"; // unable to establish the connection
             }
             case CREDENTIALS -> {
-                code = 1045; // ER_ACCESS_DENIED_ERROR
+                code = ER_ACCESS_DENIED;
                 state = "28000";
             }
             case UNSUPPORTED_AUTH -> {

@@ -95,4 +95,19 @@ class MySqlTunnelDatabaseChoiceTest {
         assertThat(r.exit()).isNotZero();
         assertThat(r.err()).contains("1044").contains("nosuchdb");
     }
+
+    @Test
+    void laterConnectionsResumeTheUpstreamTlsSession() throws Exception {
+        MySqlTunnel t = MySqlTunnel.start(fx.config(MariaDbServer.NATIVE_USER,
+                dev.ferry.tunnel.pg.PasswordSupplier.fixed(MariaDbServer.PASSWORD)));
+        try {
+            for (int i = 0; i < 3; i++) {
+                assertThat(mariadb(t)).endsWith(MariaDbServer.DATABASE);
+            }
+            assertThat(t.upstream().fullHandshakes()).isEqualTo(1);
+            assertThat(t.upstream().resumedHandshakes()).isEqualTo(2);
+        } finally {
+            t.close();
+        }
+    }
 }
