@@ -16,12 +16,14 @@
 #
 # Prerequisite: mvn -B -q -o -pl tunnel -am test-compile   (runs as root: the MariaDB test server does)
 # Usage: bash bench/mysql-tunnel.sh      env: QUERIES (40000), ROUNDS (5), BULK_ROWS (150000),
-#        JAVA (java on PATH; the tunnel's JVM, e.g. /usr/lib/jvm/temurin-25-jdk-amd64/bin/java)
+#        CONNECTS (100), JAVA (java on PATH; the tunnel's JVM, e.g. /usr/lib/jvm/temurin-25-jdk-amd64/bin/java),
+#        CONNECT_JDKS (JDKs whose connect latency is measured besides JAVA: java and temurin 25 where installed)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 QUERIES=${QUERIES:-40000}
 ROUNDS=${ROUNDS:-5}
 ROWS=${BULK_ROWS:-150000}
+CONNECTS=${CONNECTS:-100}
 JAVA=${JAVA:-java}
 
 for tool in mariadb mariadb-slap mariadbd socat haproxy "$JAVA" mvn python3; do
@@ -115,13 +117,16 @@ for _ in $(seq "$ROUNDS"); do
   for n in "${NAMES[@]}"; do RATIO[$n]+="$(r "${NOW[$n]}" "${NOW[direct_tls]}") "; done
   best_relay=$(( NOW[via_socat_tls] > NOW[via_haproxy_tls] ? NOW[via_socat_tls] : NOW[via_haproxy_tls] ))
   RATIO[best_relay]+="$(r "${NOW[via_tunnel]}" "$best_relay") "
+  round=$(( ${round:-0} + 1 ))
+  printf '  round %d: tunnel %s qps, socat %s, haproxy %s, direct TLS %s; tunnel / best relay = %s\n' "$round" \
+    "${NOW[via_tunnel]}" "${NOW[via_socat_tls]}" "${NOW[via_haproxy_tls]}" "${NOW[direct_tls]}" "$(r "${NOW[via_tunnel]}" "$best_relay")"
 done
 for n in "${NAMES[@]}"; do
   QPS[$n]=$(median ${RUNS[$n]})
   sorted=($(printf '%s\n' ${RUNS[$n]} | sort -g))
   printf '  %-16s %8.0f qps  (%.0f-%.0f)\n' "$n" "${QPS[$n]}" "${sorted[0]}" "${sorted[-1]}"
 done
-echo "  tunnel / best relay per round: ${RATIO[best_relay]}"
+echo "  tunnel / best relay per round: ${RATIO[best_relay]}  (target: every one >= 1.00)"
 
 echo
 echo "== bulk read: mariadb --quick, $ROWS rows x 1 kB to /dev/null, best of 5 interleaved rounds =="
@@ -140,6 +145,15 @@ for n in "${NAMES[@]}"; do
 done
 
 echo
+echo "== connect + 'select 1' with mariadb, $CONNECTS times each, alternating direct TLS / tunnel, p50, per JDK =="
+my_connect() { # direct | PORT
+  if [ "$1" = direct ]; then mariadb --no-defaults $direct_tls -N -e 'select 1' $NAME >/dev/null
+  else mariadb --no-defaults -h 127.0.0.1 -P "$1" -u anyone -N -e 'select 1' $NAME >/dev/null; fi
+}
+source bench/connect-per-jdk.sh
+connect_per_jdk dev.ferry.tunnel.mysql.MySqlTunnelBenchPeers "$DB" "$CA" my_connect
+
+echo
 echo "== ratios (tunnel: plaintext client -> tunnel -> TLS -> MariaDB) =="
 echo "  QPS   tunnel / best relay (TLS)  = $(median ${RATIO[best_relay]})   (target >= 1.00; per round, the better of socat and haproxy)"
 echo "  QPS   tunnel / direct TLS        = $(median ${RATIO[via_tunnel]})"
@@ -148,3 +162,6 @@ echo "  QPS   haproxy (TLS) / direct TLS = $(median ${RATIO[via_haproxy_tls]})"
 echo "  bulk  tunnel / socat (TLS)       = $(r "${MBS[via_tunnel]}" "${MBS[via_socat_tls]}")   (target >= 0.95)"
 echo "  bulk  tunnel / haproxy (TLS)     = $(r "${MBS[via_tunnel]}" "${MBS[via_haproxy_tls]}")"
 echo "  bulk  tunnel / direct TLS        = $(r "${MBS[via_tunnel]}" "${MBS[direct_tls]}")"
+for jv in "${!ADDED[@]}"; do
+  echo "  connect latency added (p50)      = ${ADDED[$jv]} ms on JDK $jv   (target <= 1 ms; the mariadb client's process start in both)"
+done

@@ -60,11 +60,13 @@ final class DbeaverCommand {
             ClientSetup.DbeaverResult r;
             Optional<DatabaseResource> db = p.database(name);
             if (db.isPresent()) {
-                if (dbUser == null || database == null) {
+                String dbName = database == null ? "" : database;
+                if (dbUser == null || dbName.isEmpty() && !DatabaseAccess.nameOptional(db.get())) {
                     throw new FerryException("A database connection needs --db-user and --db-name.");
                 }
-                DatabaseAccess.checkAllowed(db.get(), dbUser, database);
-                r = setup.addDatabase(ws, db.get().name() + " (" + dbUser + "@" + database + ")", dbUser, database,
+                DatabaseAccess.checkAllowed(db.get(), dbUser, dbName);
+                r = setup.addDatabase(ws, db.get().name() + " (" + dbUser + (dbName.isEmpty() ? "" : "@" + dbName) + ")",
+                        dbUser, dbName,
                         db.get().flavour(), port, workspace);
             } else if (p.app(name).isPresent()) {
                 AppResource app = p.app(name).get();

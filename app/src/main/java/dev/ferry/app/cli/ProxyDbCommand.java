@@ -27,7 +27,8 @@ final class ProxyDbCommand implements Runnable {
     @Option(names = "--db-user", required = true, paramLabel = "USER", description = "Database user to log in as.")
     String dbUser;
 
-    @Option(names = "--db-name", required = true, paramLabel = "NAME", description = "Database name to connect to.")
+    @Option(names = "--db-name", paramLabel = "NAME", description = "Database name to connect to (MySQL: optional, "
+            + "each client then picks its own or none).")
     String database;
 
     @Option(names = "--port", defaultValue = "0", description = "Local port (default: the last one used, or a free one).")
@@ -40,8 +41,9 @@ final class ProxyDbCommand implements Runnable {
         Workspace ws = p.workspace();
         CliDiscovery.prepare(p, false, root.spec.commandLine().getErr());
         DatabaseResource db = p.requireDatabase(dbName);
-        DatabaseAccess.checkAllowed(db, dbUser, database);
-        TunnelSpec spec = TunnelSpec.database(ws.source().toAbsolutePath().toString(), db.name(), dbUser, database, port);
+        String name = database == null ? "" : database;
+        DatabaseAccess.checkAllowed(db, dbUser, name);
+        TunnelSpec spec = TunnelSpec.database(ws.source().toAbsolutePath().toString(), db.name(), dbUser, name, port);
         ProxyCommand.runInForeground(root, spec, t -> {
             PrintWriter out = root.spec.commandLine().getOut();
             DatabaseTunnelInfo info = (DatabaseTunnelInfo) t.info().orElseThrow();

@@ -27,10 +27,23 @@ public final class DatabaseAccess {
     private DatabaseAccess() {
     }
 
-    /** The workspace roles must allow the user and the name ({@code '*'}: any). */
+    /**
+     * The workspace roles must allow the user and the name ({@code '*'}: any). A MySQL database
+     * may go without a name where the roles allow any name: each client then connects to the
+     * database it names itself, or to none, as MySQL clients may.
+     */
     public static void checkAllowed(DatabaseResource db, String dbUser, String dbName) {
-        if (dbUser == null || dbUser.isBlank() || dbName == null || dbName.isBlank()) {
-            throw new FerryException("Connecting to " + db.name() + " needs a database user and a database name.");
+        if (dbUser == null || dbUser.isBlank()) {
+            throw new FerryException("Connecting to " + db.name() + " needs a database user.");
+        }
+        if (dbName == null || dbName.isBlank()) {
+            if (!nameOptional(db)) {
+                throw new FerryException("Connecting to " + db.name() + " needs a database user and a database name.",
+                        db.flavour() == DatabaseFlavour.MYSQL
+                                ? "The workspace allows only some database names here: pick one of "
+                                        + String.join(", ", db.allowedNames()) + "." : "");
+            }
+            return;
         }
         if (!db.anyUserAllowed() && !db.allowedUsers().contains(dbUser)) {
             throw new FerryException("The workspace does not allow database user '" + dbUser + "' on " + db.name() + ".",
@@ -42,6 +55,14 @@ public final class DatabaseAccess {
                     db.allowedNames().isEmpty() ? "Add db_names to a role whose db_labels match this database."
                             : "Allowed names: " + String.join(", ", db.allowedNames()) + ".");
         }
+    }
+
+    /**
+     * True when a tunnel to the database may leave the database name to its clients: MySQL
+     * (clients name their database in the login, or none) with roles that allow any name.
+     */
+    public static boolean nameOptional(DatabaseResource db) {
+        return db.flavour() == DatabaseFlavour.MYSQL && db.anyNameAllowed();
     }
 
     /** Starts the tunnel that speaks the database's protocol on 127.0.0.1:{@code port}. */
@@ -95,6 +116,11 @@ public final class DatabaseAccess {
             public Session session(String dbUser, String dbName) throws CredentialException {
                 DbLogin l = login(dbUser, dbName);
                 return Session.of(l.user(), l.password());
+            }
+
+            @Override
+            public void rejected(String dbUser, String dbName) {
+                source.rejected(dbUser, dbName);
             }
 
             private DbLogin login(String dbUser, String dbName) throws CredentialException {

@@ -8,7 +8,9 @@ import dev.ferry.app.aws.AwsSetup;
 import dev.ferry.app.aws.RoleSessionName;
 import dev.ferry.app.model.AwsRole;
 import dev.ferry.app.model.DatabaseResource;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.regions.Region;
@@ -38,6 +40,10 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class DbAuth implements AutoCloseable {
     static final int REDSHIFT_DURATION = 900;
+    /** How long an RDS IAM token (valid 15 minutes) is reused for new connections. */
+    static final Duration TOKEN_REUSE = Duration.ofMinutes(10);
+    /** How long a Secrets Manager value is reused (re-fetched sooner when the database refuses it). */
+    static final Duration SECRET_REUSE = Duration.ofMinutes(5);
 
     private final AwsSetup aws;
     private final String sessionUser;
@@ -46,6 +52,9 @@ public final class DbAuth implements AutoCloseable {
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
     /** Assumed roles by role, external id and region: assumed once, refreshed by the SDK before they expire. */
     private final Map<String, StsAssumeRoleCredentialsProvider> roles = new ConcurrentHashMap<>();
+
+    /** RDS IAM tokens signed so far (tests: the cache saves the signing). */
+    private final java.util.concurrent.atomic.AtomicInteger tokensSigned = new java.util.concurrent.atomic.AtomicInteger();
 
     private record Cached(DbLogin login, Instant until) {
     }
@@ -74,11 +83,17 @@ public final class DbAuth implements AutoCloseable {
         return describe("no password (trust or client certificate)", (u, n) -> new DbLogin(u, null));
     }
 
-    private static DbCredentialSource describe(String what, DbCredentialSource source) {
+    private DbCredentialSource describe(String what, DbCredentialSource source) {
         return new DbCredentialSource() {
             @Override
             public DbLogin login(String dbUser, String dbName) {
                 return source.login(dbUser, dbName);
+            }
+
+            /** The database refused a cached login (a rotated secret): the next connection fetches afresh. */
+            @Override
+            public void rejected(String dbUser, String dbName) {
+                cache.clear();
             }
 
             @Override
@@ -113,18 +128,38 @@ public final class DbAuth implements AutoCloseable {
     }
 
     /**
-     * A fresh RDS IAM token for each connection (PostgreSQL and MySQL alike): a presigned
-     * {@code connect} for the real host:port and user, signed locally with the database's
-     * credentials (an assumed role is assumed once and refreshed by the SDK, not per token).
+     * An RDS IAM token (PostgreSQL and MySQL alike): a presigned {@code connect} for the real
+     * host:port and user, signed locally with the database's credentials (an assumed role is
+     * assumed once and refreshed by the SDK, not per token). A token is valid for 15 minutes
+     * and checked by the database only at login, so one is reused for the connections of the
+     * next {@link #TOKEN_REUSE} (each still logs in with a valid token, none pays for the
+     * signing), then signed afresh, and sooner when the credentials that signed it change or
+     * expire (a token is no longer accepted once its temporary credentials have expired).
      */
     DbLogin rdsToken(DatabaseResource db, Region region, String dbUser) {
         AwsCredentialsProvider creds = credentialsFor(db, region);
         return call(db, "RDS IAM token", () -> {
-            RdsUtilities utilities = RdsUtilities.builder().region(region).credentialsProvider(creds).build();
-            String token = utilities.generateAuthenticationToken(b -> b.hostname(db.host()).port(db.port())
-                    .username(dbUser).region(region));
-            return new DbLogin(dbUser, token);
+            AwsCredentials signing = creds.resolveCredentials();
+            Instant until = clock.instant().plus(TOKEN_REUSE);
+            if (signing.expirationTime().isPresent()) {
+                Instant credsEnd = signing.expirationTime().get().minus(Duration.ofMinutes(1));
+                until = credsEnd.isBefore(until) ? credsEnd : until;
+            }
+            String key = "rds|" + db.host() + "|" + db.port() + "|" + dbUser + "|" + region.id() + "|"
+                    + signing.accessKeyId();
+            return cachedUntil(key, until, () -> {
+                tokensSigned.incrementAndGet();
+                RdsUtilities utilities = RdsUtilities.builder().region(region)
+                        .credentialsProvider(StaticCredentialsProvider.create(signing)).build();
+                String token = utilities.generateAuthenticationToken(b -> b.hostname(db.host()).port(db.port())
+                        .username(dbUser).region(region));
+                return new DbLogin(dbUser, token);
+            });
         });
+    }
+
+    int tokensSigned() {
+        return tokensSigned.get();
     }
 
     DbLogin redshift(DatabaseResource db, Region region, String dbUser, String dbName) {
@@ -174,7 +209,7 @@ public final class DbAuth implements AutoCloseable {
 
     DbLogin secret(DatabaseResource db, Region region, String dbUser) {
         String id = db.aws().secretId();
-        DbLogin login = cached("secret|" + db.name() + "|" + id, Duration.ofMinutes(5), () -> call(db, "Secrets Manager GetSecretValue", () -> {
+        DbLogin login = cached("secret|" + db.name() + "|" + id, SECRET_REUSE, () -> call(db, "Secrets Manager GetSecretValue", () -> {
             try (SecretsManagerClient sm = aws.configure(SecretsManagerClient.builder(), "SECRETS_MANAGER", region)
                     .credentialsProvider(credentialsFor(db, region)).build()) {
                 String value = sm.getSecretValue(b -> b.secretId(id)).secretString();
@@ -199,13 +234,17 @@ public final class DbAuth implements AutoCloseable {
     }
 
     private DbLogin cached(String key, Duration reuse, java.util.function.Supplier<DbLogin> make) {
-        Instant now = clock.instant();
+        return cachedUntil(key, clock.instant().plus(reuse), make);
+    }
+
+    /** The login cached under key while the clock is before its end, else a fresh one kept until {@code until}. */
+    private DbLogin cachedUntil(String key, Instant until, java.util.function.Supplier<DbLogin> make) {
         Cached c = cache.get(key);
-        if (c != null && c.until().isAfter(now)) {
+        if (c != null && c.until().isAfter(clock.instant())) {
             return c.login();
         }
         DbLogin fresh = make.get();
-        cache.put(key, new Cached(fresh, now.plus(reuse)));
+        cache.put(key, new Cached(fresh, until));
         return fresh;
     }
 

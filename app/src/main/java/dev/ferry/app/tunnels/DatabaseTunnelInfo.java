@@ -15,7 +15,7 @@ public record DatabaseTunnelInfo(String dbUser, String dbName, DatabaseFlavour f
     @Override
     public List<Row> rows() {
         return List.of(new Row("dbUser", "Database user", dbUser, false),
-                new Row("dbName", "Database name", dbName, false),
+                new Row("dbName", "Database name", dbName.isEmpty() ? "none: each client picks its own" : dbName, false),
                 new Row("dbUpstream", "Upstream", upstream + " (TLS " + tls + ")", false),
                 new Row("dbAuth", "Authentication", authentication, false));
     }

@@ -31,7 +31,7 @@ public record DatabaseTunnelSpec(String workspaceFile, String resource, int port
 
     @Override
     public String title() {
-        return resource + " (" + dbUser + "@" + dbName + ")";
+        return resource + " (" + dbUser + (dbName.isEmpty() ? "" : "@" + dbName) + ")";
     }
 
     @Override

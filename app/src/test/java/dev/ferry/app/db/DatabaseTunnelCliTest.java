@@ -188,6 +188,14 @@ class DatabaseTunnelCliTest {
             assertThat(code).isEqualTo(1);
             assertThat(err.toString()).contains("does not allow database user 'mallory'").contains("Allowed users: u_scram, alice");
         }
+        try (FerryCore core = new FerryCore(env())) {
+            StringWriter e1 = new StringWriter();
+            // PostgreSQL names its database in the startup packet the tunnel sends: the name stays required
+            int code = FerryCli.run(core, new String[]{"proxy", "db", "orders", "--db-user", "alice",
+                    "-w", workspace().toString()}, new PrintWriter(new StringWriter()), new PrintWriter(e1));
+            assertThat(code).isEqualTo(1);
+            assertThat(e1.toString()).contains("needs a database user and a database name");
+        }
         try (ServerSocket squatter = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
              FerryCore core = new FerryCore(env())) {
             StringWriter e2 = new StringWriter();

@@ -26,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
@@ -87,6 +88,65 @@ class DbAuthTest {
         DbCredentialSource missing = auth.sourceFor(db("127.0.0.1:5432", aws("us-east-1", "", "", "", "", "", "nope")));
         assertThatThrownBy(() -> missing.login("app", "x")).isInstanceOf(FerryException.class)
                 .hasMessageContaining("Secrets Manager GetSecretValue for db failed: ResourceNotFoundException");
+    }
+
+    /** A clock the test moves. */
+    static final class MovingClock extends Clock {
+        Instant now = Instant.parse("2026-12-02T10:00:00Z");
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    @Test
+    void rdsTokenIsReusedPerHostPortAndUserUntilShortlyBeforeItExpires() {
+        MovingClock clock = new MovingClock();
+        DbAuth timed = new DbAuth(new AwsSetup(env, new StandaloneWorkspace.AwsSettings("", "us-east-1", "")),
+                "alice@acme.example", clock);
+        DbCredentialSource src = timed.sourceFor(db("orders.c9abcdefghij.us-east-1.rds.amazonaws.com:5432",
+                aws("us-east-1", "", "", "", "", "", "")));
+        String first = src.login("alice", "orders").password();
+        assertThat(src.login("alice", "orders").password()).as("the same token within minutes").isEqualTo(first);
+        assertThat(timed.tokensSigned()).isEqualTo(1);
+        String bob = src.login("bob", "orders").password();
+        assertThat(bob).as("another user, another token").contains("DBUser=bob");
+        assertThat(timed.tokensSigned()).isEqualTo(2);
+        clock.now = clock.now.plus(DbAuth.TOKEN_REUSE).minusSeconds(1);
+        assertThat(src.login("alice", "orders").password()).isEqualTo(first);
+        assertThat(timed.tokensSigned()).isEqualTo(2);
+        clock.now = clock.now.plusSeconds(2);
+        src.login("alice", "orders");
+        assertThat(timed.tokensSigned()).as("signed afresh well before its 15 minutes end").isEqualTo(3);
+        DbCredentialSource otherPort = timed.sourceFor(db("orders.c9abcdefghij.us-east-1.rds.amazonaws.com:5433",
+                aws("us-east-1", "", "", "", "", "", "")));
+        assertThat(otherPort.login("alice", "orders").password()).startsWith("orders.c9abcdefghij.us-east-1.rds.amazonaws.com:5433/?");
+        assertThat(timed.tokensSigned()).as("another port, another token").isEqualTo(4);
+    }
+
+    @Test
+    void secretIsCachedAndFetchedAgainOnceTheDatabaseRefusedIt() {
+        try (SecretsManagerClient sm = SecretsManagerClient.builder().region(Region.US_EAST_1)
+                .endpointOverride(URI.create(moto.endpoint())).credentialsProvider(keys()).build()) {
+            sm.createSecret(b -> b.name("rotating").secretString("{\"username\":\"app\",\"password\":\"one\"}"));
+            DbCredentialSource src = auth.sourceFor(db("127.0.0.1:5432", aws("us-east-1", "", "", "", "", "", "rotating")));
+            assertThat(src.login("app", "orders").password()).isEqualTo("one");
+            sm.putSecretValue(b -> b.secretId("rotating").secretString("{\"username\":\"app\",\"password\":\"two\"}"));
+            assertThat(src.login("app", "orders").password()).as("cached for a short while").isEqualTo("one");
+            src.rejected("app", "orders");
+            assertThat(src.login("app", "orders").password()).as("fetched again after a refusal").isEqualTo("two");
+        }
     }
 
     @Test

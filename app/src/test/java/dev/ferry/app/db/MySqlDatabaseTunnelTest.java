@@ -203,6 +203,40 @@ class MySqlDatabaseTunnelTest {
     }
 
     @Test
+    void withoutADbNameEachClientPicksItsOwnDatabaseOrNone() throws Exception {
+        RunningCli r = new RunningCli(env(), "proxy", "db", "shop", "--db-user", MariaDbServer.NATIVE_USER,
+                "-w", workspace.toString());
+        int port = r.port();
+        String out = r.out();
+        assertThat(out).contains("  mariadb -h 127.0.0.1 -P " + port + " -u " + MariaDbServer.NATIVE_USER + "\n")
+                .contains("jdbc:mariadb://127.0.0.1:" + port + "/?user=" + MariaDbServer.NATIVE_USER + "\n");
+        String mariadb = line(out, "mariadb -h");
+        String sql = " -N -B -e \"select current_user(), ifnull(database(), 'NONE')\"";
+        var none = Processes.run(List.of("sh", "-c", mariadb + sql), null, 60);
+        assertThat(none.exit()).as(none.err()).isZero();
+        assertThat(none.out().strip()).isEqualTo(MariaDbServer.NATIVE_USER + "@%\tNONE");
+        var own = Processes.run(List.of("sh", "-c", mariadb + " " + MariaDbServer.DATABASE + sql), null, 60);
+        assertThat(own.exit()).as(own.err()).isZero();
+        assertThat(own.out().strip()).isEqualTo(MariaDbServer.NATIVE_USER + "@%\t" + MariaDbServer.DATABASE);
+        String base = "//127.0.0.1:" + port + "/" + MariaDbServer.DATABASE + "?user=" + MariaDbServer.NATIVE_USER;
+        assertThat(query("jdbc:mariadb:" + base, "select database()")).isEqualTo(MariaDbServer.DATABASE);
+        assertThat(query("jdbc:mysql:" + base + "&sslMode=DISABLED", "select database()")).isEqualTo(MariaDbServer.DATABASE);
+        assertThat(r.stop()).isZero();
+    }
+
+    @Test
+    void aDbNameIsStillNeededWhereTheRolesAllowOnlySomeNames() throws Exception {
+        Files.writeString(workspace, Files.readString(workspace).replace("db_names: ['*']", "db_names: [shopdb]"));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        try (FerryCore core = new FerryCore(env())) {
+            assertThat(FerryCli.run(core, new String[]{"proxy", "db", "shop", "--db-user", MariaDbServer.NATIVE_USER,
+                    "-w", workspace.toString()}, new PrintWriter(out), new PrintWriter(err))).isNotZero();
+        }
+        assertThat(err.toString()).contains("needs a database user and a database name").contains("shopdb");
+    }
+
+    @Test
     void dbLsShowsTheProtocol() throws Exception {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();

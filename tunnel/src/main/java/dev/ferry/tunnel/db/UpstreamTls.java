@@ -48,7 +48,15 @@ public final class UpstreamTls {
     /** Large socket buffers keep bulk results streaming while the relay thread decrypts. */
     public static final int SOCKET_BUFFER = 1 << 20;
 
+    /**
+     * One context per upstream: its client session cache keeps the sessions (TLS 1.3 tickets,
+     * TLS 1.2 ids/tickets) of this host:port, so a server that allows resumption (MariaDB,
+     * MySQL) skips the certificate exchange and verification on the next connection.
+     * PostgreSQL turns both off (SSL_OP_NO_TICKET, no session cache): a full handshake each time.
+     */
     private final SSLContext context;
+    private final java.util.concurrent.atomic.LongAdder full = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder resumed = new java.util.concurrent.atomic.LongAdder();
     private final TlsMode mode;
     private final String host;
     private final int port;
@@ -72,6 +80,16 @@ public final class UpstreamTls {
         } catch (GeneralSecurityException e) {
             throw new IOException("Could not set up TLS for " + where() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Handshakes that resumed a cached session (no certificate exchange). */
+    public long resumedHandshakes() {
+        return resumed.sum();
+    }
+
+    /** Full handshakes (certificate verified). */
+    public long fullHandshakes() {
+        return full.sum();
     }
 
     /** host:port, for messages. */
@@ -147,7 +165,11 @@ public final class UpstreamTls {
                 params.setServerNames(List.of(new SNIHostName(IDN.toASCII(host))));
             }
             engine.setSSLParameters(params);
-            return TlsLink.handshake(plain, engine);
+            long start = System.currentTimeMillis();
+            TlsLink link = TlsLink.handshake(plain, engine);
+            // A resumed session keeps the creation time of the handshake that made it.
+            (link.session().getCreationTime() < start ? resumed : full).increment();
+            return link;
         } catch (SSLException e) {
             closeQuietly(plain);
             if (isVerificationFailure(e)) {

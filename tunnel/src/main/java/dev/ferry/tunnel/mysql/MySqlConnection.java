@@ -44,6 +44,7 @@ final class MySqlConnection implements TunnelListener.Connection {
     private static final int MAX_AUTH_ROUNDS = 8;
     /** Error code of the tunnel's own failures (servers never send the 2xxx client codes). */
     private static final int ER_HANDSHAKE_ERROR = 1043;
+    private static final int ER_ACCESS_DENIED = 1045;
 
     private final MySqlTunnel tunnel;
     private final MySqlTunnelConfig config;
@@ -218,7 +219,8 @@ final class MySqlConnection implements TunnelListener.Connection {
         int caps = request.capabilities() & serverCaps & MySqlWire.RELAYED
                 | MySqlWire.CLIENT_PROTOCOL_41 | MySqlWire.CLIENT_SECURE_CONNECTION | MySqlWire.CLIENT_PLUGIN_AUTH
                 | MySqlWire.CLIENT_SSL | serverCaps & MySqlWire.CLIENT_PLUGIN_AUTH_LENENC_CLIENT_DATA;
-        if (config.dbName() != null) {
+        byte[] db = database(request);
+        if (db != null) {
             caps |= MySqlWire.CLIENT_CONNECT_WITH_DB;
         }
         byte[] attrs = request.connectAttributes();
@@ -233,7 +235,6 @@ final class MySqlConnection implements TunnelListener.Connection {
 
         MySqlAuth auth = new MySqlAuth(password, user, true);
         MySqlAuth.Answer first = auth.first(server.authPlugin(), server.scramble());
-        byte[] db = config.dbName() == null ? null : config.dbName().getBytes(StandardCharsets.UTF_8);
         HandshakeResponse response = new HandshakeResponse(caps, request.maxPacketSize(), request.charset(), mariaDb,
                 user.getBytes(StandardCharsets.UTF_8), first.response(), db, first.plugin(), attrs);
         OutputStream upOut = tls.out();
@@ -262,6 +263,10 @@ final class MySqlConnection implements TunnelListener.Connection {
                     // Access denied, unknown database...: the database's own error, unchanged.
                     stats.error("ferry: the database refused the login of " + user + ": "
                             + MySqlWire.describeErr(p.payload()));
+                    if (p.payload().length >= 3 && ((p.payload()[1] & 0xff) | (p.payload()[2] & 0xff) << 8)
+                            == ER_ACCESS_DENIED) {
+                        config.passwords().rejected(config.dbUser(), config.dbName());
+                    }
                     send(2, p.payload());
                     return null;
                 }
@@ -276,6 +281,20 @@ final class MySqlConnection implements TunnelListener.Connection {
         }
         throw new TunnelFailure(Reason.PROTOCOL, "ferry: the database's login exchange did not end after "
                 + MAX_AUTH_ROUNDS + " rounds");
+    }
+
+    /**
+     * The default database asked for upstream: the tunnel's db name, or when the user chose
+     * none, the one the client named in its HandshakeResponse (none: no default database, as
+     * {@code mysql} without one).
+     */
+    private byte[] database(HandshakeResponse request) {
+        if (config.dbName() != null) {
+            return config.dbName().getBytes(StandardCharsets.UTF_8);
+        }
+        byte[] own = request.database();
+        boolean named = (request.capabilities() & MySqlWire.CLIENT_CONNECT_WITH_DB) != 0 && own != null && own.length > 0;
+        return named ? own : null;
     }
 
     /** Passes the database's OK to the client; if the client is gone, says COM_QUIT upstream. */
@@ -309,7 +328,7 @@ final class MySqlConnection implements TunnelListener.Connection {
                 state = "08001"; // unable to establish the connection
             }
             case CREDENTIALS -> {
-                code = 1045; // ER_ACCESS_DENIED_ERROR
+                code = ER_ACCESS_DENIED;
                 state = "28000";
             }
             case UNSUPPORTED_AUTH -> {

@@ -19,7 +19,8 @@ import java.util.List;
  *                        the bundled Amazon RDS CAs
  * @param dbUser          database user the tunnel logs in as (the client's user is ignored)
  * @param dbName          default database of every connection (the client's is ignored);
- *                        null or blank: none, as {@code mysql} without a database
+ *                        null or blank: the client's own choice (its HandshakeResponse's
+ *                        database, or none, as {@code mysql} without a database)
  * @param passwords       gives the password per upstream connection: an RDS IAM token
  *                        (sent with mysql_clear_password over TLS) or a password
  * @param connectTimeout  limit for TCP connect, TLS handshake and authentication
@@ -48,6 +49,12 @@ public record MySqlTunnelConfig(int port, String upstreamHost, int upstreamPort,
 
     public MySqlTunnelConfig withTls(TlsMode mode, List<Path> extraCas) {
         return new MySqlTunnelConfig(port, upstreamHost, upstreamPort, mode, extraCas, dbUser, dbName,
+                passwords, connectTimeout);
+    }
+
+    /** The same config with another db name (null or blank: the client's own choice). */
+    public MySqlTunnelConfig withDbName(String name) {
+        return new MySqlTunnelConfig(port, upstreamHost, upstreamPort, tlsMode, extraCaPemFiles, dbUser, name,
                 passwords, connectTimeout);
     }
 

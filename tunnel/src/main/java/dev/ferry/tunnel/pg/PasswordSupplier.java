@@ -24,6 +24,13 @@ public interface PasswordSupplier {
         return new Session(dbUser, () -> password(dbUser, dbName));
     }
 
+    /**
+     * The database refused the login (wrong password) made with what this supplier gave:
+     * a supplier that caches (a Secrets Manager value) fetches afresh for the next connection.
+     */
+    default void rejected(String dbUser, String dbName) {
+    }
+
     /** The user sent upstream and how to get its password (null: none configured). */
     record Session(String user, PasswordCall password) {
         public static Session of(String user, String password) {

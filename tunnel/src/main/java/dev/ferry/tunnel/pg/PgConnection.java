@@ -293,6 +293,9 @@ final class PgConnection implements TunnelListener.Connection {
                     }
                     // The database's own error (wrong password, unknown database...): unchanged.
                     stats.error("ferry: the database refused the connection: " + m.field('C') + " " + message);
+                    if (!authenticated && ("28P01".equals(m.field('C')) || "28000".equals(m.field('C')))) {
+                        config.passwords().rejected(config.dbUser(), config.dbName()); // a rotated secret
+                    }
                     toClient.write(m.encode());
                     client.getOutputStream().write(toClient.toByteArray());
                     return false;

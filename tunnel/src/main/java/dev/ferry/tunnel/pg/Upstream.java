@@ -19,6 +19,11 @@ final class Upstream {
                 config.extraCaPemFiles(), config.connectTimeout());
     }
 
+    /** The TLS side (tests and benches: handshake counts). */
+    UpstreamTls tls() {
+        return tls;
+    }
+
     /**
      * Connects, asks for TLS and completes a verified handshake. The returned socket has
      * the connect timeout as read timeout; callers reset it once the session is set up.

@@ -16,6 +16,10 @@ public final class MySqlTunnelBenchPeers {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length == 3 && args[0].equals("tunnel")) {
+            tunnelOnly(Integer.parseInt(args[1]), java.nio.file.Path.of(args[2]));
+            return;
+        }
         try (MariaDbServer db = MariaDbServer.start();
              MySqlTunnel tunnel = MySqlTunnel.start(new MySqlTunnelConfig(0, "127.0.0.1", db.port(),
                      TlsMode.VERIFY_FULL, List.of(db.caPem()), MariaDbServer.NATIVE_USER, MariaDbServer.DATABASE,
@@ -26,9 +30,29 @@ public final class MySqlTunnelBenchPeers {
             while (System.in.read() >= 0) {
                 // wait for stdin to close
             }
+            System.err.println("handshakes: full " + tunnel.upstream().fullHandshakes() + ", resumed "
+                    + tunnel.upstream().resumedHandshakes());
             var s = tunnel.stats().snapshot();
             System.err.println("tunnel stats: connections " + s.totalConnections() + ", bytes to client "
                     + s.bytesToClient() + ", last error " + s.lastError());
+        }
+    }
+
+    /**
+     * {@code tunnel DBPORT CA}: only a tunnel, to the MariaDB of another peers process (the
+     * bench measures connect latency with each JDK). Prints {@code READY tunnel=PORT}.
+     */
+    private static void tunnelOnly(int dbPort, java.nio.file.Path ca) throws Exception {
+        try (MySqlTunnel tunnel = MySqlTunnel.start(new MySqlTunnelConfig(0, "127.0.0.1", dbPort, TlsMode.VERIFY_FULL,
+                List.of(ca), MariaDbServer.NATIVE_USER, MariaDbServer.DATABASE,
+                PasswordSupplier.fixed(MariaDbServer.PASSWORD), Duration.ofSeconds(10)))) {
+            System.out.println("READY tunnel=" + tunnel.localAddress().getPort());
+            System.out.flush();
+            while (System.in.read() >= 0) {
+                // wait for stdin to close
+            }
+            System.err.println("handshakes: full " + tunnel.upstream().fullHandshakes() + ", resumed "
+                    + tunnel.upstream().resumedHandshakes());
         }
     }
 }

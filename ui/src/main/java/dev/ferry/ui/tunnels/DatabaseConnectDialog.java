@@ -36,6 +36,10 @@ public final class DatabaseConnectDialog extends Dialog<DatabaseConnectDialog.Ch
 
         user = choices("dbUserChoice", db.allowedUsers(), db.anyUserAllowed());
         name = choices("dbNameChoice", db.allowedNames(), db.anyNameAllowed());
+        boolean nameOptional = dev.ferry.app.db.DatabaseAccess.nameOptional(db);
+        if (nameOptional) {
+            name.setPromptText("optional: the client's own");
+        }
         port.setId("portChoice");
         port.setPromptText("auto");
         port.setPrefColumnCount(6);
@@ -57,7 +61,7 @@ public final class DatabaseConnectDialog extends Dialog<DatabaseConnectDialog.Ch
 
         Node ok = getDialogPane().lookupButton(ButtonType.OK);
         ok.disableProperty().bind(javafx.beans.binding.Bindings.createBooleanBinding(
-                () -> value(user).isEmpty() || value(name).isEmpty() || parsePort(port.getText()) < 0,
+                () -> value(user).isEmpty() || value(name).isEmpty() && !nameOptional || parsePort(port.getText()) < 0,
                 user.valueProperty(), user.getEditor().textProperty(), name.valueProperty(),
                 name.getEditor().textProperty(), port.textProperty()));
         setResultConverter(b -> b == ButtonType.OK ? new Choice(value(user), value(name), parsePort(port.getText())) : null);
