@@ -1,13 +1,21 @@
 #!/usr/bin/env bash
-# Start-up benchmark of the packaged Ferry desktop app against the same app run from its
-# jar on the build JDK (the reference, measured in the same run).
+# Start-up benchmark of the packaged Ferry desktop app, against references measured in the
+# same run (a loaded machine slows them all alike: read the ratios).
 #
-#   bench/startup.sh [RUNS]        (default 5 runs each; needs Xvfb)
+#   bench/startup.sh [RUNS]        (default 5 runs each; needs Xvfb and a JDK's javac)
 #
 # Packaged app: the installed /opt/ferry/bin/ferry if present, else the app image from
-# installers/build.sh. Reference: java -jar ui/target/ferry-desktop.jar (class path, no
-# AppCDS). Prints the median time from launch to the "Ferry window shown" log line (its own
-# timestamp), the idle RSS 3 s after that, each as a ratio against the reference, and the .deb size.
+# installers/build.sh. Measured, each RUNS times, interleaved round by round:
+#   packaged      the app as shipped
+#   no-footprint  the same without the launcher's footprint settings (GDK_GL, MALLOC_ARENA_MAX,
+#                 -Dprism.order=sw without a GPU): what they buy
+#   no-aot        the same without its AOT cache / AppCDS archive: what the archive buys
+#   floor         bench/startup/HelloWindow.java (one label in a window of Ferry's size) run by
+#                 the same launcher, runtime and options, without an archive: the least a
+#                 JavaFX window costs here
+#   jar           java -jar ui/target/ferry-desktop.jar on the build JDK (class path, no archive)
+# Prints the median time from launch to the "Ferry window shown" log line (its own timestamp),
+# the idle RSS 3 s after that, each against the packaged app, every run, and the .deb size.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 source "$root/installers/display.sh"
@@ -18,6 +26,7 @@ packaged=/opt/ferry/bin/ferry
 [ -x "$packaged" ] || { echo "no packaged app: run installers/build.sh (or install the .deb)" >&2; exit 1; }
 jar="$root/ui/target/ferry-desktop.jar"
 [ -f "$jar" ] || { echo "no $jar: run mvn -DskipTests package" >&2; exit 1; }
+image="$(dirname "$(dirname "$(readlink -f "$packaged")")")"
 
 tmp="$(mktemp -d)"
 pid=
@@ -26,6 +35,18 @@ trap '[ -z "$pid" ] || kill "$pid" 2>/dev/null; stop_xvfb; rm -rf "$tmp"' EXIT
 # and every run starts from the same state.
 export FERRY_HOME="$tmp/ferry-home"
 start_xvfb
+
+# The floor: HelloWindow behind a copy of Ferry's launcher, with Ferry's runtime and Java
+# options (less the archive), so only the app differs.
+floor="$tmp/floor-app"
+mkdir -p "$floor/bin" "$floor/lib/app/classes"
+ln -s "$image/lib/runtime" "$floor/lib/runtime"
+cp "$image/bin/ferry" "$floor/bin/ferry"
+javac --release 17 -d "$floor/lib/app/classes" \
+  -cp "$(ls "$root"/ui/target/lib/javafx-*-*-*.jar | tr '\n' ':')" "$root/bench/startup/HelloWindow.java"
+{ echo '[Application]'; echo 'app.classpath=$APPDIR/classes'; echo 'app.mainclass=HelloWindow'
+  sed -n '/^\[JavaOptions\]/,$p' "$image/lib/app/ferry.cfg" | grep -v -e AOTCache -e SharedArchiveFile -e Xshare
+} > "$floor/lib/app/ferry.cfg"
 
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
@@ -41,7 +62,7 @@ run_once() {
   t0=$(ms_of_day "$(date +%H:%M:%S.%3N)")
   "$@" > "$log" 2>&1 &
   pid=$!
-  wait_for_line "$log" "Ferry window shown" 60 || { cat "$log" >&2; echo "no window within 60 s: $*" >&2; exit 1; }
+  wait_for_line "$log" "Ferry window shown" 180 || { cat "$log" >&2; echo "no window within 180 s: $*" >&2; exit 1; }
   t1=$(ms_of_day "$(grep -m 1 -F "Ferry window shown" "$log" | cut -d' ' -f1)")
   [ "$t1" -ge "$t0" ] || t1=$((t1 + 86400000)) # past midnight
   sleep 3 # idle period before reading the resident set size
@@ -50,26 +71,40 @@ run_once() {
   echo "$((t1 - t0)) $rss"
 }
 
-measure() { # label CMD...
-  local label=$1; shift
-  : > "$tmp/$label"
-  for _ in $(seq "$runs"); do run_once "$@" >> "$tmp/$label"; done
+# Without the app's archive: JDK 25+ leaves its AOT cache out; JDK 17 maps the runtime's own
+# CDS archive (JDK classes only) instead of the app's.
+no_archive="-XX:AOTMode=off"
+grep -q '^JAVA_VERSION="17' "$image/lib/runtime/release" && no_archive="-XX:SharedArchiveFile=$image/lib/runtime/lib/server/classes.jsa"
+labels=(packaged no-footprint no-aot floor jar)
+run_label() { # label: one run of that configuration
+  case $1 in
+    packaged) run_once "$packaged" ;;
+    # GDK_GL and MALLOC_ARENA_MAX set but empty: the launcher leaves them (GTK's and glibc's defaults)
+    no-footprint) GDK_GL= MALLOC_ARENA_MAX= FERRY_JAVA_OPTIONS=-Dprism.order=es2,sw run_once "$packaged" ;;
+    no-aot) FERRY_JAVA_OPTIONS="$no_archive" run_once "$packaged" ;;
+    floor) run_once "$floor/bin/ferry" ;;
+    jar) run_once java -jar "$jar" ;;
+  esac
 }
+# Warm the page cache once for each, then measure round by round.
+for l in "${labels[@]}"; do run_label "$l" > /dev/null; : > "$tmp/$l"; done
+for _ in $(seq "$runs"); do
+  for l in "${labels[@]}"; do run_label "$l" >> "$tmp/$l"; echo "  $l $(tail -n 1 "$tmp/$l") (ms KB)" >&2; done
+done
 
-# Warm the page cache once for both, then measure.
-run_once "$packaged" > /dev/null
-run_once java -jar "$jar" > /dev/null
-measure packaged "$packaged"
-measure reference java -jar "$jar"
-
-p_ms=$(cut -d' ' -f1 "$tmp/packaged" | median); r_ms=$(cut -d' ' -f1 "$tmp/reference" | median)
-p_kb=$(cut -d' ' -f2 "$tmp/packaged" | median); r_kb=$(cut -d' ' -f2 "$tmp/reference" | median)
+echo "packaged app: $packaged  ($runs runs each, Xvfb $DISPLAY, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg))"
+p_ms=$(cut -d' ' -f1 "$tmp/packaged" | median); p_kb=$(cut -d' ' -f2 "$tmp/packaged" | median)
+printf '%-13s %14s %10s %14s %10s\n' "" "first window" "/packaged" "idle RSS" "/packaged"
+for l in "${labels[@]}"; do
+  ms=$(cut -d' ' -f1 "$tmp/$l" | median); kb=$(cut -d' ' -f2 "$tmp/$l" | median)
+  awk -v l="$l" -v ms="$ms" -v kb="$kb" -v pms="$p_ms" -v pkb="$p_kb" \
+    'BEGIN { printf "%-13s %12.2f s %10.2f %11.0f MB %10.2f\n", l, ms / 1000, ms / pms, kb / 1024, kb / pkb }'
+done
+awk -v p="$p_ms" -v f="$(cut -d' ' -f1 "$tmp/floor" | median)" -v pk="$p_kb" -v fk="$(cut -d' ' -f2 "$tmp/floor" | median)" \
+  'BEGIN { printf "packaged above the floor: %+.2f s, %+.0f MB (targets: first window <= 0.50 s, idle RSS <= 150 MB)\n", (p - f) / 1000, (pk - fk) / 1024 }'
 deb="$(ls "$root"/installers/target/packages/ferry_*.deb 2>/dev/null | head -n 1 || true)"
-
-echo "packaged app: $packaged  ($runs runs each, Xvfb $DISPLAY)"
-awk -v p="$p_ms" -v r="$r_ms" 'BEGIN { printf "first window   packaged %.2f s   reference (java -jar) %.2f s   ratio %.2f\n", p / 1000, r / 1000, p / r }'
-awk -v p="$p_kb" -v r="$r_kb" 'BEGIN { printf "idle RSS       packaged %.0f MB   reference (java -jar) %.0f MB   ratio %.2f\n", p / 1024, r / 1024, p / r }'
 if [ -n "$deb" ]; then
   awk -v b="$(stat -c %s "$deb")" -v n="$(basename "$deb")" 'BEGIN { printf ".deb size      %.1f MB (%s)\n", b / 1000000, n }'
 fi
-echo "runs (ms, KB): packaged $(tr '\n' ';' < "$tmp/packaged")  reference $(tr '\n' ';' < "$tmp/reference")"
+echo "runs (ms, KB):"
+for l in "${labels[@]}"; do echo "  $l: $(tr '\n' ';' < "$tmp/$l")"; done
