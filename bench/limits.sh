@@ -10,6 +10,8 @@
 # stop, and SETTLE_SECONDS later (the slow and idle clients still connected on their side).
 # Needs: PostgreSQL 15 server binaries, moto_server, mvn.  Usage: bash bench/limits.sh
 # env: ACTIVE (200) SLOW (100) IDLE (300) LOAD_SECONDS (20) SETTLE_SECONDS (30) JAVA (java)
+#      KINDS ("pg aws": which listeners) CONFIGS ("before after") AFTER_EXTRA (more JVM options for
+#      "after", to try a setting)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ACTIVE=${ACTIVE:-200}; SLOW=${SLOW:-100}; IDLE=${IDLE:-300}
@@ -21,7 +23,8 @@ mvn -B -q -o -pl tunnel test-compile
 mvn -B -q -o -pl tunnel dependency:build-classpath -Dmdep.outputFile=target/bench.cp -Dmdep.includeScope=test >/dev/null
 CP="tunnel/target/classes:tunnel/target/test-classes:$(cat tunnel/target/bench.cp)"
 eval "$(grep '^cli_opts=' installers/linux/ferry-launcher.sh)"
-AFTER_OPTS=(-XX:+UseSerialGC -Xss512k -Xms16m "${cli_opts[@]}")
+AFTER_OPTS=(-XX:+UseSerialGC -Xss512k -Xms16m "${cli_opts[@]}" ${AFTER_EXTRA:-})
+KINDS=${KINDS:-pg aws}; CONFIGS=${CONFIGS:-before after}
 MAIN=dev.ferry.tunnel.ListenerLoadBench
 LOG="-Dlogback.configurationFile=bench/logback-bench.xml"
 ulimit -n 65536 2>/dev/null || true
@@ -56,18 +59,19 @@ run() { # kind config
   rm -rf "$dir"
 }
 field() { sed -n "s/.*$2=\([0-9]*\).*/\1/p" <<<"$1"; }
-for kind in pg aws; do for cfg in before after; do run "$kind" "$cfg"; done; done
+for kind in $KINDS; do for cfg in $CONFIGS; do run "$kind" "$cfg"; done; done
 
 echo "load: $ACTIVE busy + $SLOW slow-header + $IDLE idle clients; samples at ${LOAD_SECONDS}s of load, when the busy clients stop, ${SETTLE_SECONDS}s later"
 printf '%-22s %-7s %10s %10s %12s %12s %14s %14s\n' listener config idle_MB load_MB stopped_MB settled_MB open@load open@settled
-for kind in pg aws; do
+for kind in $KINDS; do
   name=$([ $kind = pg ] && echo "PostgreSQL tunnel" || echo "AWS proxy (HTTPS_PROXY)")
-  for cfg in before after; do
+  for cfg in $CONFIGS; do
     printf '%-22s %-7s %10s %10s %12s %12s %14s %14s\n' "$name" "$cfg" \
       "$(field "${R[$kind,$cfg,idle]}" rss_mb)" "$(field "${R[$kind,$cfg,load]}" rss_mb)" \
       "$(field "${R[$kind,$cfg,stopped]}" rss_mb)" "$(field "${R[$kind,$cfg,settled]}" rss_mb)" \
       "$(field "${R[$kind,$cfg,load]}" open)" "$(field "${R[$kind,$cfg,settled]}" open)"
   done
+  [ "$CONFIGS" = "before after" ] || continue
   for s in load settled; do
     b=$(field "${R[$kind,before,$s]}" rss_mb); a=$(field "${R[$kind,after,$s]}" rss_mb)
     echo "  $name RSS at $s, after/before: $(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", a / b }')"

@@ -30,6 +30,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.resolver.DefaultNameResolver;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.NetUtil;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
@@ -89,7 +90,7 @@ public final class AwsProxy implements LocalTunnel {
         this.sigV2 = new SigV2Verifier(config.local(), Clock.systemUTC());
         this.upstreamSigner = new UpstreamSigner(config.upstreamCredentials());
         this.upstreamTls = SslContextBuilder.forClient().build();
-        this.group = new NioEventLoopGroup(2);
+        this.group = new NioEventLoopGroup(2, new DefaultThreadFactory("ferry-aws-proxy"));
     }
 
     /** Binds 127.0.0.1:{@code config.port()} and starts serving. */

@@ -41,7 +41,10 @@ import software.amazon.awssdk.services.s3.S3Client;
 public final class AwsProxyBench {
 
     public static void main(String[] args) throws Exception {
-        int n = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
+        int n = args.length > 0 ? Integer.parseInt(args[0]) : 1500;
+        // HttpURLConnection keeps 5 idle connections per destination by default: at concurrency 8
+        // three of the clients would open (and handshake) a new connection for every request.
+        System.setProperty("http.maxConnections", "16");
         Path tmp = Files.createTempDirectory("ferry-bench");
         try (MotoServer moto = new MotoServer().start()) {
             LocalCa ca = LocalCa.loadOrCreate(tmp.resolve("ca"));
@@ -59,8 +62,6 @@ public final class AwsProxyBench {
                         local.secretAccessKey()));
                 DynamoDbClient direct = DynamoDbClient.builder().endpointOverride(moto.uri()).region(Region.US_EAST_1)
                         .credentialsProvider(testing).httpClient(http).build();
-                DynamoDbClient proxied = DynamoDbClient.builder().endpointOverride(URI.create(proxy.endpointUrl()))
-                        .region(Region.US_EAST_1).credentialsProvider(viaProxy).httpClient(http).build();
                 direct.createTable(b -> b.tableName("bench").billingMode(BillingMode.PAY_PER_REQUEST)
                         .attributeDefinitions(AttributeDefinition.builder().attributeName("id")
                                 .attributeType(ScalarAttributeType.S).build())
@@ -68,16 +69,39 @@ public final class AwsProxyBench {
                 direct.putItem(b -> b.tableName("bench").item(Map.of("id", AttributeValue.fromS("k"),
                         "v", AttributeValue.fromS("small value"))));
 
-                double[] d = getItemLoop(direct, n);
-                double[] p = getItemLoop(proxied, n);
-                double[] d2 = getItemLoop(direct, n);
-                double[] p2 = getItemLoop(proxied, n);
-                double dP50 = Math.min(d[1], d2[1]);
-                double pP50 = Math.min(p[1], p2[1]);
-                System.out.printf("DynamoDB GetItem x%d  direct: %.0f req/s p50 %.2f ms | proxy: %.0f req/s p50 %.2f ms"
-                                + " | p50 overhead %.2f ms (target <= 2 ms), throughput ratio %.2f%n",
-                        n, Math.max(d[0], d2[0]), dP50, Math.max(p[0], p2[0]), pP50, pP50 - dP50,
-                        Math.max(p[0], p2[0]) / Math.max(d[0], d2[0]));
+                TlsFront front = startTlsFrontForMoto(tmp, moto.uri(), ks);
+                Process stunnel = front.process();
+                Runtime.getRuntime().addShutdownHook(new Thread(stunnel::destroy));
+                MitmFront mitm = MitmFront.start(tmp, moto.uri());
+                try {
+                    if (mitm != null) {
+                        ks.setCertificateEntry("mitmproxy", mitm.ca());
+                    }
+                    TrustManagerFactory all = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                    all.init(ks);
+                    SdkHttpClient httpAll = UrlConnectionHttpClient.builder().tlsTrustManagersProvider(all::getTrustManagers).build();
+                    java.util.List<SmallRequests.Peer> peers = new java.util.ArrayList<>();
+                    peers.add(new SmallRequests.Peer("plain HTTP to moto", direct));
+                    peers.add(new SmallRequests.Peer("stunnel+moto (TLS floor)", dynamo(URI.create("https://localhost:" + front.port()), testing, httpAll)));
+                    peers.add(new SmallRequests.Peer("Ferry proxy", dynamo(URI.create(proxy.endpointUrl()), viaProxy, httpAll)));
+                    if (mitm != null) {
+                        peers.add(new SmallRequests.Peer("mitmproxy reverse", dynamo(URI.create("https://127.0.0.1:" + mitm.port()), testing, httpAll)));
+                    } else {
+                        System.out.println("mitmproxy: not installed (apt-get install -y mitmproxy), left out of this run");
+                    }
+                    SmallRequests.run(peers, n, proxy);
+                } finally {
+                    if (mitm != null) {
+                        mitm.process().destroy();
+                        mitm.process().waitFor();
+                    }
+                }
+                if (Boolean.getBoolean("bench.skipS3") || Boolean.getBoolean("bench.costOnly")) {
+                    stunnel.destroy();
+                    stunnel.waitFor();
+                    System.out.printf("proxy counters: %s%n", proxy.stats().snapshot());
+                    return;
+                }
 
                 S3Client s3Direct = S3Client.builder().endpointOverride(moto.uri()).region(Region.US_EAST_1)
                         .forcePathStyle(true).credentialsProvider(testing).httpClient(http).build();
@@ -89,8 +113,6 @@ public final class AwsProxyBench {
                 s3Direct.putObject(b -> b.bucket("bench").key("big"), RequestBody.fromBytes(big));
                 // Warm-up, the same for both paths: JIT of the TLS (AES-GCM) code in the proxy and in
                 // this client takes a few hundred MB to reach full speed; GetItem traffic does not get there.
-                TlsFront front = startTlsFrontForMoto(tmp, moto.uri(), ks);
-                Process stunnel = front.process();
                 try {
                 TrustManagerFactory tmf2 = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
                 tmf2.init(ks);
@@ -131,6 +153,11 @@ public final class AwsProxyBench {
         }
     }
 
+    static DynamoDbClient dynamo(URI endpoint, StaticCredentialsProvider creds, SdkHttpClient http) {
+        return DynamoDbClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
+                .credentialsProvider(creds).httpClient(http).build();
+    }
+
     record TlsFront(Process process, int port) {
     }
 
@@ -169,23 +196,6 @@ public final class AwsProxyBench {
         }
         p.destroy();
         throw new IllegalStateException("stunnel did not start: " + Files.readString(tmp.resolve("stunnel.log")));
-    }
-
-    /** @return {requests per second, p50 ms} */
-    static double[] getItemLoop(DynamoDbClient c, int n) {
-        for (int i = 0; i < Math.min(300, n); i++) {
-            c.getItem(b -> b.tableName("bench").key(Map.of("id", AttributeValue.fromS("k"))));
-        }
-        long[] lat = new long[n];
-        long start = System.nanoTime();
-        for (int i = 0; i < n; i++) {
-            long t = System.nanoTime();
-            c.getItem(b -> b.tableName("bench").key(Map.of("id", AttributeValue.fromS("k"))));
-            lat[i] = System.nanoTime() - t;
-        }
-        double secs = (System.nanoTime() - start) / 1e9;
-        Arrays.sort(lat);
-        return new double[] {n / secs, lat[n / 2] / 1e6};
     }
 
     static double median(double[][] rows, int column) {
