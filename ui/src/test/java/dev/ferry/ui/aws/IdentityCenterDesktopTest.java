@@ -167,6 +167,30 @@ class IdentityCenterDesktopTest {
     }
 
     @Test
+    void anAccountWhoseRolesCannotBeListedShowsItsRowWithWhatToDo() throws Exception {
+        Path file;
+        try (dev.ferry.app.FerryCore c = new dev.ferry.app.FerryCore(rig.env, u -> { })) {
+            file = c.workspaces().addAwsWorkspace("acme", new dev.ferry.app.workspace.AwsWorkspaceSource.IdentityCenter(
+                    IdentityCenterStandIn.START_URL, IdentityCenterStandIn.REGION, ""), "");
+        }
+        rig.signedIn();
+        rig.standIn.failRolesOf("333333333333", 403);
+        desktop = ui.launch(rig.env.with("FERRY_WORKSPACE_FILE", file.toString()));
+        until("all three accounts", () -> resourceNames().equals(List.of("audit", "prod", "staging")));
+        until("the audit row says why and what to do", () -> rowDescriptions().stream().anyMatch(d ->
+                d.contains("refused to list your roles in this account")
+                        && d.contains("Ask your AWS administrator to check your permission set assignments")));
+        assertThat(rowDescriptions()).filteredOn(d -> d.contains("could not be listed")).hasSize(1);
+    }
+
+    /** The descriptions the list's rows show now. */
+    List<String> rowDescriptions() throws Exception {
+        return fx(() -> ui.robot().lookup("#resourceList").lookup(".resource-description")
+                .queryAllAs(javafx.scene.control.Label.class).stream().filter(Node::isVisible)
+                .map(javafx.scene.control.Label::getText).toList());
+    }
+
+    @Test
     void signingInWithACodeOpensItsPageInTheBrowser() throws Exception {
         desktop = ui.launch(rig.env, rig.browser); // a browser that opens the page, where the person confirms
         addWorkspaceFromTheWelcomePane();
