@@ -7,6 +7,8 @@ import software.amazon.awssdk.core.exception.AbortedException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 
 import java.util.concurrent.CancellationException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** IAM Identity Center failures in plain words; the SDK's detail goes to the cause (and the log). */
 final class SsoErrors {
@@ -37,6 +39,29 @@ final class SsoErrors {
         }
         return e;
     }
+
+    /**
+     * Why one account's roles could not be listed, in plain words with what to do: a refusal
+     * (403) needs the administrator (the account's permission set assignment), a server or network
+     * failure only a later Refresh. The other accounts are listed either way.
+     */
+    static String accountRoles(FerryException e) {
+        if (!(e.getCause() instanceof AwsServiceException s)) {
+            return e.getMessage() + " Press Refresh to try again later; the other accounts are listed.";
+        }
+        AwsErrors.Parsed p = AwsErrors.parse(s);
+        Matcher attempts = ATTEMPTS.matcher(e.getMessage());
+        String what = (p.code().isEmpty() ? "HTTP " + s.statusCode() : p.code())
+                + (attempts.find() ? ", " + attempts.group(1) + " attempts" : "");
+        if (s.statusCode() == 401 || s.statusCode() == 403) {
+            return "IAM Identity Center refused to list your roles in this account (" + what + "). "
+                    + "Ask your AWS administrator to check your permission set assignments in this account.";
+        }
+        return "IAM Identity Center could not list your roles in this account (" + what + "). "
+                + "Press Refresh to try again later; the other accounts are listed.";
+    }
+
+    private static final Pattern ATTEMPTS = Pattern.compile("\\((\\d+) attempts\\)$");
 
     static String firstLine(String s) {
         if (s == null) {

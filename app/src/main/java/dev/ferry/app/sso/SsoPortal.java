@@ -156,7 +156,7 @@ public final class SsoPortal {
             throw e;
         } catch (FerryException e) {
             LOG.warn("Could not list the roles of account {}: {}", a.accountId(), e.getMessage());
-            return new SsoAccount(a.accountId(), a.accountName(), a.emailAddress(), List.of(), e.getMessage());
+            return new SsoAccount(a.accountId(), a.accountName(), a.emailAddress(), List.of(), SsoErrors.accountRoles(e));
         }
     }
 

@@ -112,9 +112,12 @@ class SsoPortalTest {
         assertThat(prod.roles()).containsExactly("Admin", "ReadOnly");
         assertThat(list.failedAccounts()).extracting(SsoAccount::accountName).containsExactly("audit", "staging");
         SsoAccount staging = list.failedAccounts().get(1);
-        assertThat(staging.error()).contains("InternalServerException").contains("(3 attempts)");
+        assertThat(staging.error()).isEqualTo("IAM Identity Center could not list your roles in this account"
+                + " (InternalServerException, 3 attempts). Press Refresh to try again later; the other accounts are listed.");
         assertThat(staging.roles()).isEmpty();
-        assertThat(list.failedAccounts().get(0).error()).contains("ForbiddenException").doesNotContain("attempts");
+        // a refusal says who can fix it, not to check the start URL (which works for the other accounts)
+        assertThat(list.failedAccounts().get(0).error()).isEqualTo("IAM Identity Center refused to list your roles in this"
+                + " account (ForbiddenException). Ask your AWS administrator to check your permission set assignments in this account.");
         // a server error is retried, a refusal is not
         assertThat(rig.standIn.calls()).filteredOn(c -> "222222222222".equals(c.params().get("account_id"))).hasSize(3);
         assertThat(rig.standIn.calls()).filteredOn(c -> "333333333333".equals(c.params().get("account_id"))).hasSize(1);

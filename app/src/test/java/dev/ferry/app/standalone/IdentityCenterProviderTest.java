@@ -217,6 +217,22 @@ class IdentityCenterProviderTest {
     }
 
     @Test
+    void anAccountWhoseRolesCannotBeListedStaysInTheListWithWhatToDo() {
+        rig.signedIn();
+        rig.standIn.failRolesOf("333333333333", 403);
+        try (FerryCore core = core(false)) {
+            AccessProvider p = core.sessions().provider(workspace);
+            p.refreshResources(line -> { });
+            assertThat(p.apps()).extracting(AppResource::name).containsExactly("audit", "prod", "staging");
+            assertThat(p.requireApp("audit").description()).contains("roles could not be listed")
+                    .contains("refused to list your roles in this account")
+                    .contains("Ask your AWS administrator to check your permission set assignments");
+            assertThat(p.requireApp("prod").description()).doesNotContain("could not be listed");
+            assertThat(p.chooseRole(p.requireApp("prod"), "ReadOnly").name()).isEqualTo("ReadOnly");
+        }
+    }
+
+    @Test
     void anEndedSessionAsksForASignInWhileTheCachedListStaysAndSignOutEndsIt() {
         rig.signedIn();
         try (FerryCore core = core(false)) {

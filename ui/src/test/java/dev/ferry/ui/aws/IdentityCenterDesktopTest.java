@@ -70,6 +70,14 @@ class IdentityCenterDesktopTest {
         javax.imageio.ImageIO.write(javafx.embed.swing.SwingFXUtils.fromFXImage(image, null), "png", file.toFile());
     }
 
+    /** The Identity Center workspace of the stand-in, written as the Add AWS workspace dialog does. */
+    Path acmeWorkspaceFile() throws Exception {
+        try (dev.ferry.app.FerryCore c = new dev.ferry.app.FerryCore(rig.env, u -> { })) {
+            return c.workspaces().addAwsWorkspace("acme", new dev.ferry.app.workspace.AwsWorkspaceSource.IdentityCenter(
+                    IdentityCenterStandIn.START_URL, IdentityCenterStandIn.REGION, ""), "");
+        }
+    }
+
     /** First start: the welcome pane, then the dialog filled with the stand-in's start URL and region. */
     void addWorkspaceFromTheWelcomePane() throws Exception {
         until("the welcome pane", () -> ui.showing("#welcomePane") && ui.showing("#welcomeAddAws"));
@@ -145,11 +153,7 @@ class IdentityCenterDesktopTest {
 
     @Test
     void theCachedListShowsAtOnceAndTheBackgroundListingReplacesIt() throws Exception {
-        Path file;
-        try (dev.ferry.app.FerryCore c = new dev.ferry.app.FerryCore(rig.env, u -> { })) {
-            file = c.workspaces().addAwsWorkspace("acme", new dev.ferry.app.workspace.AwsWorkspaceSource.IdentityCenter(
-                    IdentityCenterStandIn.START_URL, IdentityCenterStandIn.REGION, ""), "");
-        }
+        Path file = acmeWorkspaceFile();
         rig.signedIn();
         // what an earlier listing left in the cache: one account since gone, one still there
         Path cache = new dev.ferry.app.sso.SsoAccounts(null, dev.ferry.app.sso.SsoAccounts.defaultDir(
@@ -164,6 +168,26 @@ class IdentityCenterDesktopTest {
         until("the cached list", () -> resourceNames().equals(List.of("old-account", "prod")));
         until("the list from the background listing", () -> resourceNames().equals(List.of("audit", "prod", "staging")));
         assertThat(rig.standIn.count("ListAccounts")).isEqualTo(1);
+    }
+
+    @Test
+    void anAccountWhoseRolesCannotBeListedShowsItsRowWithWhatToDo() throws Exception {
+        Path file = acmeWorkspaceFile();
+        rig.signedIn();
+        rig.standIn.failRolesOf("333333333333", 403);
+        desktop = ui.launch(rig.env.with("FERRY_WORKSPACE_FILE", file.toString()));
+        until("all three accounts", () -> resourceNames().equals(List.of("audit", "prod", "staging")));
+        until("the audit row says why and what to do", () -> rowDescriptions().stream().anyMatch(d ->
+                d.contains("refused to list your roles in this account")
+                        && d.contains("Ask your AWS administrator to check your permission set assignments")));
+        assertThat(rowDescriptions()).filteredOn(d -> d.contains("could not be listed")).hasSize(1);
+    }
+
+    /** The descriptions the list's rows show now. */
+    List<String> rowDescriptions() throws Exception {
+        return fx(() -> ui.robot().lookup("#resourceList").lookup(".resource-description")
+                .queryAllAs(javafx.scene.control.Label.class).stream().filter(Node::isVisible)
+                .map(javafx.scene.control.Label::getText).toList());
     }
 
     @Test
