@@ -52,9 +52,7 @@ class IdentityCenterDiscoveryTest {
         workspace = home.resolve("acme.yaml");
         Files.writeString(workspace, """
                 name: acme
-                identity_center:
-                  start_url: %s
-                  region: %s
+                identity_center: {start_url: '%s', region: %s}
                 aws: {region: eu-west-1}
                 discovery:
                   - types: [rds]
