@@ -52,7 +52,7 @@ public final class StsScanAccounts implements ScanAccounts, AutoCloseable {
         if (!matcher.roleName().isEmpty()) {
             throw new FerryException("The matcher's role_name '" + matcher.roleName() + "' needs IAM Identity Center "
                     + "to find the accounts to scan.",
-                    "Use assume_role_arn for one account, or add IAM Identity Center to the workspace (identity_center:).");
+                    "Use assume_role_arn for one account, or add IAM Identity Center to the workspace.");
         }
         if (!matcher.assumeRoleArn().isEmpty()) {
             AwsRole role = AwsRole.parse(matcher.assumeRoleArn());
