@@ -69,17 +69,17 @@ public final class AccessProviders {
         if (workspace instanceof StandaloneWorkspace s) {
             AwsSetup aws = new AwsSetup(env, s.aws());
             if (s.discovery().isEmpty()) {
-                return new StandaloneAwsProvider(s, aws, federation, ca, sso, background, refreshInBackground,
-                        null, null);
+                return new StandaloneAwsProvider(s, aws, federation, ca, sso, background, refreshInBackground, null);
             }
-            StsScanAccounts accounts = new StsScanAccounts(aws, s.user());
-            Clock clock = Clock.systemUTC();
-            DiscoveryService discovery = new DiscoveryService(
-                    new DatabaseScanner(aws, accounts, ScanOptions.DEFAULT, clock),
-                    new DiscoveryCache(DiscoveryCache.fileFor(FerryPaths.of(env), s.name(), s.source()), ServingRules.CURRENT),
-                    s.discovery(), "profile " + aws.profileName(), clock);
-            return new StandaloneAwsProvider(s, aws, federation, ca, sso, background, refreshInBackground,
-                    discovery, accounts);
+            return new StandaloneAwsProvider(s, aws, federation, ca, sso, background, refreshInBackground, roleNames -> {
+                StsScanAccounts accounts = new StsScanAccounts(aws, s.user(), roleNames);
+                Clock clock = Clock.systemUTC();
+                DiscoveryService discovery = new DiscoveryService(
+                        new DatabaseScanner(aws, accounts, ScanOptions.DEFAULT, clock),
+                        new DiscoveryCache(DiscoveryCache.fileFor(FerryPaths.of(env), s.name(), s.source()), ServingRules.CURRENT),
+                        s.discovery(), "profile " + aws.profileName(), clock);
+                return new StandaloneAwsProvider.Discovery(discovery, accounts);
+            });
         }
         if (workspace instanceof TeleportWorkspace t) {
             TeleportWorkspace.Settings tp = t.teleport();

@@ -3,6 +3,7 @@ package dev.ferry.app.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.app.model.DatabaseResource;
+import dev.ferry.app.model.ResourceQuery;
 import dev.ferry.app.model.ServingMark;
 import dev.ferry.app.settings.JsonFileStore;
 import dev.ferry.app.access.AccessProvider;
@@ -42,16 +43,34 @@ final class DbCommand {
                 description = "Only databases with all these labels, e.g. env=prod,engine=postgres (as tsh db ls).")
         String labels;
 
+        @Option(names = "--query", paramLabel = "PREDICATE",
+                description = "Only databases the predicate holds for, as tsh db ls --query: labels.env == \"prod\", "
+                        + "labels[\"k\"] != \"v\", name, &&, ||, !, ( ), exists(labels.k), hasPrefix(name, \"x\").")
+        String query;
+
         @Override
         public void run() {
             Map<String, String> wanted = parseLabels(labels);
+            ResourceQuery predicate = parseQuery(query);
             AccessProvider p = db.root.provider();
             var err = db.root.spec.commandLine().getErr();
             CliDiscovery.prepare(p, refresh, err);
             List<DatabaseResource> list = p.databases().stream()
                     .filter(d -> wanted.entrySet().stream().allMatch(w -> w.getValue().equals(d.labels().get(w.getKey()))))
+                    .filter(d -> predicate == null || predicate.matches(d.name(), d.labels()))
                     .toList();
             print(p, list);
+        }
+
+        private ResourceQuery parseQuery(String text) {
+            if (text == null) {
+                return null;
+            }
+            try {
+                return ResourceQuery.parse(text);
+            } catch (ResourceQuery.QueryException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--query: " + e.getMessage());
+            }
         }
 
         private Map<String, String> parseLabels(String text) {

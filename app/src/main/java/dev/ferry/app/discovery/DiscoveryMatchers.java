@@ -58,6 +58,14 @@ public final class DiscoveryMatchers {
     private DiscoveryMatchers() {
     }
 
+    /** The regions of the AWS partition to offer for scanning (the AWS SDK's list, without global endpoints), sorted. */
+    public static List<String> regionsToOffer() {
+        return software.amazon.awssdk.regions.Region.regions().stream()
+                .filter(r -> !r.isGlobalRegion() && r.metadata() != null && "aws".equals(r.metadata().partition().id()))
+                .map(software.amazon.awssdk.regions.Region::id).filter(id -> REGION.matcher(id).matches())
+                .sorted().toList();
+    }
+
     /** Reads the {@code discovery:} list of a whole workspace document (other fields are not checked). */
     public static Parsed parseDocument(Path file, String yaml, String defaultRegion) {
         YAMLFactory factory = YAMLFactory.builder().build();

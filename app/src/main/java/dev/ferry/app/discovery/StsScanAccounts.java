@@ -18,7 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * credentials (found with STS GetCallerIdentity), or the account of the matcher's
  * {@code assume_role_arn}, assumed with its {@code external_id} and the workspace user as
  * session name. Assumed-role credentials are kept (and refreshed) across scans until
- * {@link #close()}.
+ * {@link #close()}. A matcher's {@code role_name} goes to the IAM Identity Center accounts given
+ * (every account of the session, through that permission set), when the workspace has them.
  */
 public final class StsScanAccounts implements ScanAccounts, AutoCloseable {
     static final int SESSION_SECONDS = 3600;
@@ -26,18 +27,28 @@ public final class StsScanAccounts implements ScanAccounts, AutoCloseable {
     private final AwsSetup aws;
     private final String sessionUser;
     private final Map<String, Assumed> assumed = new ConcurrentHashMap<>();
+    private final ScanAccounts roleNames;
     private volatile String baseAccount;
 
     private record Assumed(StsClient sts, StsAssumeRoleCredentialsProvider provider) {
     }
 
     public StsScanAccounts(AwsSetup aws, String sessionUser) {
+        this(aws, sessionUser, null);
+    }
+
+    /** @param roleNames the accounts of {@code role_name} matchers (IAM Identity Center); null when the workspace has none */
+    public StsScanAccounts(AwsSetup aws, String sessionUser, ScanAccounts roleNames) {
         this.aws = aws;
         this.sessionUser = sessionUser;
+        this.roleNames = roleNames;
     }
 
     @Override
     public List<ScanAccount> accountsFor(DiscoveryMatcher matcher) {
+        if (!matcher.roleName().isEmpty() && roleNames != null) {
+            return roleNames.accountsFor(matcher);
+        }
         if (!matcher.roleName().isEmpty()) {
             throw new FerryException("The matcher's role_name '" + matcher.roleName() + "' needs IAM Identity Center "
                     + "to find the accounts to scan.",

@@ -6,7 +6,7 @@
  * <p>How the pieces fit (one set per open workspace, built by the composition root):
  * <pre>
  *   List&lt;DiscoveryMatcher&gt; matchers = DiscoveryMatchers.parse(file, node, "/discovery", locator::lineOf, region)
- *   ScanAccounts accounts = new StsScanAccounts(awsSetup, workspaceUser)   // or Identity Center's (role_name)
+ *   ScanAccounts accounts = new StsScanAccounts(awsSetup, workspaceUser, identityCenterRoleNames)   // role_name: Identity Center
  *   DatabaseScanner scanner = new DatabaseScanner(awsSetup, accounts, ScanOptions.DEFAULT, clock)
  *   DiscoveryCache cache = new DiscoveryCache(DiscoveryCache.fileFor(paths, name, source), ServingRules.CURRENT)
  *   DiscoveryService discovery = new DiscoveryService(scanner, cache, matchers, "profile " + profile, clock)

@@ -6,6 +6,8 @@ import dev.ferry.app.access.LoginPrompter;
 import dev.ferry.app.access.SignInOptions;
 import dev.ferry.app.concurrent.Background;
 import dev.ferry.app.concurrent.CancelSignal;
+import dev.ferry.app.discovery.DiscoveryMatcher;
+import dev.ferry.app.discovery.ScanAccount;
 import dev.ferry.app.model.AppResource;
 import dev.ferry.app.model.AwsRole;
 import dev.ferry.app.model.DatabaseResource;
@@ -22,6 +24,7 @@ import dev.ferry.app.sso.SsoSignInListener;
 import dev.ferry.app.sso.SsoSignInRequired;
 import dev.ferry.app.workspace.StandaloneWorkspace;
 import org.slf4j.Logger;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import org.slf4j.LoggerFactory;
 
 import java.net.URI;
@@ -269,6 +272,43 @@ final class IdentityCenterSource implements AutoCloseable {
                     "Set aws.assume_role_arn of the database to arn:aws:iam::" + accountId + ":role/<permission set>.");
         }
         return new DatabaseRole(permissionSetRole(accountId, chosen), db);
+    }
+
+    // ---- discovery
+
+    /**
+     * The accounts a {@code role_name} matcher scans: every account of the session, through that
+     * permission set (GetRoleCredentials). An account where the person does not hold it is still
+     * returned, with credentials that fail in plain words, so the scan reports it as that account's
+     * own error and lists the rest.
+     */
+    List<ScanAccount> scanAccounts(DiscoveryMatcher matcher) {
+        String roleName = matcher.roleName();
+        String via = roleName + " (IAM Identity Center)";
+        List<ScanAccount> out = new ArrayList<>();
+        for (SsoAccount a : accounts()) {
+            AwsCredentialsProvider creds;
+            if (a.roles().contains(roleName)) {
+                synchronized (this) {
+                    creds = credentials.computeIfAbsent(a.accountId() + "/" + roleName,
+                            k -> sso.roleCredentials().provider(session(), a.accountId(), roleName, false));
+                }
+            } else {
+                FerryException why = a.failed()
+                        ? new FerryException("The permission sets of account " + a.accountId() + " (" + a.accountName()
+                        + ") could not be listed (" + a.error() + "), so its databases are not listed.",
+                        "Refresh the list of accounts, then scan again.")
+                        : new FerryException("You have no " + roleName + " permission set in account " + a.accountId()
+                        + " (" + a.accountName() + "), so its databases are not listed"
+                        + (a.roles().isEmpty() ? "." : " (you have: " + String.join(", ", a.roles()) + ")."),
+                        "Ask your AWS administrator for " + roleName + " in that account, or change the matcher's role_name.");
+                creds = () -> {
+                    throw why;
+                };
+            }
+            out.add(new ScanAccount(a.accountId(), via, creds, "", ""));
+        }
+        return out;
     }
 
     // ---- credentials

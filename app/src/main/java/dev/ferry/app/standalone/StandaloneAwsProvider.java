@@ -20,6 +20,7 @@ import dev.ferry.app.model.DatabaseResource;
 import dev.ferry.app.model.Resource;
 import dev.ferry.app.model.ServingMark;
 import dev.ferry.app.discovery.DiscoveryService;
+import dev.ferry.app.discovery.ScanAccounts;
 import dev.ferry.app.discovery.ServingRules;
 import dev.ferry.app.tunnels.AwsProxyInfo;
 import dev.ferry.app.tunnels.TunnelOpener;
@@ -91,18 +92,17 @@ public final class StandaloneAwsProvider implements AccessProvider {
 
     /** Without discovery: the databases of the workspace file only. */
     public StandaloneAwsProvider(StandaloneWorkspace workspace, AwsSetup aws, ConsoleFederation federation, Supplier<LocalCa> ca) {
-        this(workspace, aws, federation, ca, null, null, false, null, null);
+        this(workspace, aws, federation, ca, null, null, false, null);
     }
 
     /**
      * @param sso                 the Identity Center services (used when the workspace has {@code identity_center:})
      * @param refreshInBackground list the accounts again in the background once the cached list was shown (desktop)
-     * @param discovery           the workspace's discovery (its matchers), or null; closed with the provider
-     * @param closeWith           closed with the discovery (e.g. its {@code StsScanAccounts}); may be null
+     * @param discovery           makes the workspace's discovery (its matchers), or null; closed with the provider
      */
     public StandaloneAwsProvider(StandaloneWorkspace workspace, AwsSetup aws, ConsoleFederation federation, Supplier<LocalCa> ca,
                                  SsoServices sso, Background background, boolean refreshInBackground,
-                                 DiscoveryService discovery, AutoCloseable closeWith) {
+                                 DiscoveryFactory discovery) {
         if (workspace.identityCenter().isPresent() && sso == null) {
             throw new IllegalArgumentException("an Identity Center workspace needs the Identity Center services");
         }
@@ -110,9 +110,25 @@ public final class StandaloneAwsProvider implements AccessProvider {
         this.aws = aws;
         this.federation = federation;
         this.ca = ca;
-        this.databases = new WorkspaceDatabases(workspace, discovery, ServingRules.CURRENT, closeWith);
         this.sso = workspace.identityCenter().isPresent()
                 ? new IdentityCenterSource(workspace, sso, background, refreshInBackground) : null;
+        Discovery d = discovery == null ? null : discovery.open(this.sso == null ? null : this.sso::scanAccounts);
+        this.databases = new WorkspaceDatabases(workspace, d == null ? null : d.service(), ServingRules.CURRENT,
+                d == null ? null : d.closeWith());
+    }
+
+    /** Makes a workspace's discovery once the provider can hand it the Identity Center accounts. */
+    @FunctionalInterface
+    public interface DiscoveryFactory {
+        /**
+         * @param roleNames the accounts of {@code role_name} matchers: every account of the workspace's IAM
+         *                  Identity Center session, through that permission set; null without Identity Center
+         */
+        Discovery open(ScanAccounts roleNames);
+    }
+
+    /** @param closeWith closed with the discovery (e.g. its {@code StsScanAccounts}); may be null */
+    public record Discovery(DiscoveryService service, AutoCloseable closeWith) {
     }
 
     @Override

@@ -155,6 +155,12 @@ public final class WorkspaceRepository {
      *                        or the file cannot be written
      */
     public synchronized Path addAwsWorkspace(String name, AwsWorkspaceSource source, String region) {
+        return addAwsWorkspace(name, source, region, List.of());
+    }
+
+    /** As above, with a {@code discovery:} block of these matchers (types and regions; every tag). */
+    public synchronized Path addAwsWorkspace(String name, AwsWorkspaceSource source, String region,
+                                             List<dev.ferry.app.discovery.DiscoveryMatcher> discovery) {
         String n = name == null || name.isBlank() ? source.suggestedName() : name.trim();
         if (n.isBlank()) {
             throw new FerryException("The workspace needs a name.", "Give one with --name.");
@@ -185,6 +191,16 @@ public final class WorkspaceRepository {
         }
         if (!aws.isEmpty()) {
             doc.put("aws", aws);
+        }
+        List<Map<String, Object>> matchers = new ArrayList<>();
+        for (var m : discovery) {
+            Map<String, Object> block = new LinkedHashMap<>();
+            block.put("types", m.types().stream().map(dev.ferry.app.discovery.DiscoveryType::id).toList());
+            block.put("regions", m.regions());
+            matchers.add(block);
+        }
+        if (!matchers.isEmpty()) {
+            doc.put("discovery", matchers);
         }
         return writeNew(n, doc, "'" + n + "'");
     }

@@ -117,6 +117,30 @@ class DbLsDiscoveryCliTest {
         assertThat(bad.err()).contains("--labels: 'prod' is not KEY=VALUE");
     }
 
+    @Test
+    void queryFiltersWithTshPredicatesAndSaysWhereAMistakeIs() throws Exception {
+        Result r = run("db", "ls", "--format", "json", "--query",
+                "labels.env == \"prod\" && (labels[\"region\"] == \"" + WEST + "\" || labels.account_id == \"" + B
+                        + "\") && !hasPrefix(name, \"warehouse\")");
+        assertThat(r.code()).as(r.err()).isZero();
+        List<String> names = new ArrayList<>();
+        new ObjectMapper().readTree(r.out()).forEach(d -> names.add(d.get("name").asText()));
+        List<String> all = new ArrayList<>();
+        new ObjectMapper().readTree(run("db", "ls", "--format", "json").out()).forEach(d -> all.add(d.get("name").asText()));
+        assertThat(names).isNotEmpty().contains(name("orders", "rds", WEST, A), name("billing", "rds-aurora", WEST, B))
+                .doesNotContain(name("warehouse", "redshift", WEST, A));
+        assertThat(names.size()).isLessThan(all.size());
+
+        Result text = run("db", "ls", "--query", "exists(labels.env) && labels.env != \"prod\"");
+        assertThat(text.code()).as(text.err()).isZero();
+        assertThat(text.out()).doesNotContain(name("orders", "rds", WEST, A));
+
+        Result bad = run("db", "ls", "--query", "labels.env == \"prod\" && (labels.team == \"x\"");
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).contains("--query: The query has a mistake at character 44: expected a closing ')' "
+                + "for the '(' at character 25, but found the end of the query.");
+    }
+
     static JsonNode find(JsonNode list, String name) {
         for (JsonNode d : list) {
             if (d.get("name").asText().equals(name)) {

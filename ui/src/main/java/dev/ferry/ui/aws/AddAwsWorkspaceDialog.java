@@ -1,6 +1,9 @@
 package dev.ferry.ui.aws;
 
 import atlantafx.base.theme.Styles;
+import dev.ferry.app.discovery.DiscoveryMatcher;
+import dev.ferry.app.discovery.DiscoveryMatchers;
+import dev.ferry.app.discovery.DiscoveryType;
 import dev.ferry.app.sso.AwsConfigListing;
 import dev.ferry.app.sso.AwsProfileInfo;
 import dev.ferry.app.sso.SsoSession;
@@ -11,20 +14,32 @@ import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
 import javafx.beans.binding.StringBinding;
 import javafx.scene.control.ButtonBar;
+import javafx.scene.Node;
 import javafx.scene.control.ButtonType;
+import javafx.scene.control.CheckBox;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Dialog;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.RadioButton;
+import javafx.scene.control.ScrollPane;
 import javafx.scene.control.TextField;
 import javafx.scene.control.ToggleGroup;
 import javafx.scene.layout.GridPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.TilePane;
 import javafx.scene.layout.VBox;
 import javafx.stage.Window;
 
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -37,8 +52,14 @@ import java.util.regex.Pattern;
 public final class AddAwsWorkspaceDialog extends Dialog<AddAwsWorkspaceDialog.Choice> {
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d{1,2}");
 
-    /** What the person chose; {@code name} may be empty (the source's own). */
-    public record Choice(String name, AwsWorkspaceSource source) {
+    /**
+     * What the person chose; {@code name} may be empty (the source's own); {@code discovery} the
+     * matchers to write (empty: the workspace does not scan for databases).
+     */
+    public record Choice(String name, AwsWorkspaceSource source, List<DiscoveryMatcher> discovery) {
+        public Choice {
+            discovery = List.copyOf(discovery);
+        }
     }
 
     public AddAwsWorkspaceDialog(Window owner, AwsConfigListing config) {
@@ -142,12 +163,17 @@ public final class AddAwsWorkspaceDialog extends Dialog<AddAwsWorkspaceDialog.Ch
         icGrid.add(error, 1, 3);
         GridPane nameGrid = Forms.grid();
         nameGrid.addRow(0, new Label("Workspace name"), name);
+        DiscoveryChoice discovery = new DiscoveryChoice();
+        // The workspace's region is checked for the scan (and unchecked again when it changes).
+        region.textProperty().addListener((o, was, now) -> discovery.preselect(now.trim()));
+        profiles.valueProperty().addListener((o, was, now) -> discovery.preselect(now == null ? "" : now.region()));
         Label written = help("Ferry writes the workspace file itself; you can add labels, databases and roles to it later.");
-        VBox content = new VBox(8, ic, icHelp, icGrid, profile, profileHelp, profiles, chain, chainHelp, nameGrid, written);
+        VBox content = new VBox(8, ic, icHelp, icGrid, profile, profileHelp, profiles, chain, chainHelp, nameGrid,
+                discovery.node(), written);
         getDialogPane().setContent(content);
         ButtonType add = new ButtonType("Add", ButtonBar.ButtonData.OK_DONE);
         getDialogPane().getButtonTypes().setAll(add, ButtonType.CANCEL);
-        getDialogPane().lookupButton(add).disableProperty().bind(valid.not());
+        getDialogPane().lookupButton(add).disableProperty().bind(valid.not().or(discovery.valid().not()));
         setOnShown(e -> startUrl.requestFocus());
         setResultConverter(b -> {
             if (b != add) {
@@ -166,8 +192,92 @@ public final class AddAwsWorkspaceDialog extends Dialog<AddAwsWorkspaceDialog.Ch
             } else {
                 source = new AwsWorkspaceSource.DefaultChain();
             }
-            return new Choice(name.getText().trim(), source);
+            return new Choice(name.getText().trim(), source, discovery.matchers());
         });
+    }
+
+    /**
+     * "Find databases": which kinds (RDS and Aurora, Redshift, Redshift Serverless) in which
+     * regions, as one {@code discovery:} matcher with every tag; off unless checked.
+     */
+    private static final class DiscoveryChoice {
+        private final CheckBox on = new CheckBox("Find databases in these regions (RDS, Aurora, Redshift)");
+        private final Map<DiscoveryType, CheckBox> types = new EnumMap<>(DiscoveryType.class);
+        private final Map<String, CheckBox> regions = new LinkedHashMap<>();
+        private final VBox box;
+        private String preselected = "";
+
+        DiscoveryChoice() {
+            on.setId("discoverDatabases");
+            type(DiscoveryType.RDS, "RDS and Aurora");
+            type(DiscoveryType.REDSHIFT, "Redshift");
+            type(DiscoveryType.REDSHIFT_SERVERLESS, "Redshift Serverless");
+            HBox kinds = new HBox(12, types.values().toArray(Node[]::new));
+            TilePane tiles = new TilePane(8, 4);
+            tiles.setPrefColumns(5);
+            tiles.setId("discoverRegions");
+            for (String r : DiscoveryMatchers.regionsToOffer()) {
+                CheckBox c = new CheckBox(r);
+                c.setId("discoverRegion-" + r);
+                regions.put(r, c);
+                tiles.getChildren().add(c);
+            }
+            // A few rows at a time: the dialog stays on a small screen.
+            ScrollPane scroll = new ScrollPane(tiles);
+            scroll.setFitToWidth(true);
+            scroll.setPrefViewportHeight(84);
+            box = new VBox(6, kinds, scroll);
+            box.visibleProperty().bind(on.selectedProperty());
+            box.managedProperty().bind(on.selectedProperty());
+        }
+
+        private void type(DiscoveryType t, String title) {
+            CheckBox c = new CheckBox(title);
+            c.setId("discoverType-" + t.id());
+            c.setSelected(true);
+            types.put(t, c);
+        }
+
+        Node node() {
+            return new VBox(6, on, help("Ferry then lists the databases of the workspace's accounts in these regions "
+                    + "(it needs rds:Describe*, redshift:DescribeClusters, redshift-serverless:ListWorkgroups)."), box);
+        }
+
+        /** Checks the workspace's region, and unchecks the one checked before for the same reason. */
+        void preselect(String region) {
+            CheckBox before = regions.get(preselected);
+            if (before != null) {
+                before.setSelected(false);
+            }
+            CheckBox now = regions.get(region);
+            if (now != null) {
+                now.setSelected(true);
+            }
+            preselected = now != null ? region : "";
+        }
+
+        BooleanBinding valid() {
+            List<javafx.beans.Observable> deps = new ArrayList<>();
+            deps.add(on.selectedProperty());
+            types.values().forEach(c -> deps.add(c.selectedProperty()));
+            regions.values().forEach(c -> deps.add(c.selectedProperty()));
+            return Bindings.createBooleanBinding(() -> !on.isSelected() || !matchers().isEmpty(),
+                    deps.toArray(javafx.beans.Observable[]::new));
+        }
+
+        List<DiscoveryMatcher> matchers() {
+            Set<DiscoveryType> t = EnumSet.noneOf(DiscoveryType.class);
+            types.forEach((k, c) -> {
+                if (c.isSelected()) {
+                    t.add(k);
+                }
+            });
+            List<String> r = regions.entrySet().stream().filter(e -> e.getValue().isSelected()).map(Map.Entry::getKey).toList();
+            if (!on.isSelected() || t.isEmpty() || r.isEmpty()) {
+                return List.of();
+            }
+            return List.of(DiscoveryMatcher.of(t, r, null));
+        }
     }
 
     private static boolean isStartUrl(String s) {

@@ -42,7 +42,8 @@ public final class AwsWorkspaceControls {
                 notes.info("Some AWS settings could not be read", String.join("\n", config.problems()));
             }
             new AddAwsWorkspaceDialog(owner.get(), config).showAndWait().ifPresent(choice -> workspace.addAndOpen(
-                    "AWS workspace", () -> core.workspaces().addAwsWorkspace(choice.name(), choice.source(), "")));
+                    "AWS workspace", () -> core.workspaces().addAwsWorkspace(choice.name(), choice.source(), "",
+                    choice.discovery())));
         }, err -> notes.error("Could not read your AWS settings", err));
     }
 }
