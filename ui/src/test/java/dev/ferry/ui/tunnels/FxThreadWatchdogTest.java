@@ -11,6 +11,7 @@ import dev.ferry.tunnel.aws.ProxyMode;
 import dev.ferry.tunnel.testsupport.PostgresServer;
 import dev.ferry.ui.FerryDesktop;
 import dev.ferry.tunnel.testsupport.FreePorts;
+import dev.ferry.tunnel.testsupport.Wait;
 import dev.ferry.ui.testing.DesktopFixture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -181,7 +182,8 @@ class FxThreadWatchdogTest {
                 dbVm.stop();
             });
             until(() -> core.tunnels().tunnels().isEmpty());
-            until(() -> FreePorts.isFree(proxyPort) && FreePorts.isFree(moved));
+            // on this thread: the fixture's until() evaluates on the FX thread, where the watchdog would catch the bind
+            Wait.until("the ports are free again", () -> FreePorts.isFree(proxyPort) && FreePorts.isFree(moved));
 
             assertThat(watchdog.samples()).as("the watchdog sampled the FX thread").isGreaterThan(50);
             assertThat(watchdog.caught()).as("moments the FX thread was inside a blocking call").isEmpty();
