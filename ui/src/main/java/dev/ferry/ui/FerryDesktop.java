@@ -172,6 +172,7 @@ public final class FerryDesktop implements AutoCloseable {
         sidebar.addWorkspaceButton(aws.addButton());
         sidebar.addWorkspaceButton(teleport.addClusterButton());
         sidebar.addIdentityButton(teleport.signOutButton());
+        sidebar.addIdentityButton(aws.writeProfilesButton());
         BorderPane main = new BorderPane(documents.view());
         main.setLeft(sidebar);
         // A narrow window gives the sidebar less (a quarter of the width, 232 to 280 px) so the

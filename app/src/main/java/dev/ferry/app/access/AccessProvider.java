@@ -104,6 +104,20 @@ public interface AccessProvider extends AutoCloseable {
         return awsRoles(app);
     }
 
+    /** Which of the app's roles can be starred and which are ({@link Capability#FAVOURITES}); none by default. */
+    default RoleStars roleStars(AppResource app) {
+        return RoleStars.NONE;
+    }
+
+    /**
+     * Stars the role of the app (or takes the star away), remembered across restarts: starred roles
+     * come first in {@link #awsRoles}. Only for roles {@link #roleStars} says can be starred.
+     */
+    default void starRole(AppResource app, AwsRole role, boolean starred) {
+        throw new FerryException("The role " + role.name() + " of '" + app.name() + "' cannot be starred in workspace '"
+                + workspace().name() + "'.", "Only roles that show a star in the role selector can be starred.");
+    }
+
     /** The role the user named for the app (name, path/name or ARN; blank: the only one), see {@link RoleChooser}. */
     default AwsRole chooseRole(AppResource app, String wanted) {
         return RoleChooser.choose(app, awsRoles(app), awsRolesAnyAccount(app), wanted);

@@ -31,5 +31,10 @@ public enum Capability {
      */
     DISCOVERY,
     /** The resources come from a service and can be listed again ({@code ferry apps ls --refresh}, Refresh). */
-    REFRESH
+    REFRESH,
+    /**
+     * Roles can be starred ({@link AccessProvider#roleStars}, {@link AccessProvider#starRole}): starred
+     * roles come first in {@link AccessProvider#awsRoles} (IAM Identity Center permission sets).
+     */
+    FAVOURITES
 }

@@ -55,9 +55,7 @@ final class AwsProfilesCommand {
             PrintWriter out = root.spec.commandLine().getOut();
             r.diff().forEach(out::println);
             r.skipped().forEach(n -> out.println("! [profile " + n + "] is already in the file outside Ferry's block; left as it is"));
-            String summary = r.added().size() + " added, " + r.changed().size() + " changed, " + r.removed().size()
-                    + " removed" + (r.stale().isEmpty() ? "" : ", " + r.stale().size() + " no longer in the workspace kept "
-                    + "(--prune removes them)") + "; " + r.total() + " Ferry profiles of " + p.workspace().name();
+            String summary = r.summary(p.workspace().name());
             if (r.dryRun()) {
                 out.println("Dry run, nothing written: " + summary + " in " + r.configFile() + ".");
             } else {

@@ -55,6 +55,13 @@ public final class AwsProfiles {
             removed.forEach(n -> out.add("- [profile " + n + "]"));
             return out;
         }
+
+        /** E.g. "2 added, 0 changed, 0 removed; 5 Ferry profiles of acme" (what {@code --prune} would remove too). */
+        public String summary(String workspaceName) {
+            return added.size() + " added, " + changed.size() + " changed, " + removed.size() + " removed"
+                    + (stale.isEmpty() ? "" : ", " + stale.size() + " no longer in the workspace kept (--prune removes them)")
+                    + "; " + total + " Ferry profiles of " + workspaceName;
+        }
     }
 
     /** A readable, stable profile name: letters, digits and {@code . _ - / + @}, others as {@code -}. */
@@ -96,17 +103,9 @@ public final class AwsProfiles {
         List<String> lines = AwsConfigWriter.lines(text);
         String begin = BEGIN + workspaceFile + " >>>";
         String end = END + workspaceFile + " <<<";
-        int start = -1;
-        int stop = -1;
-        for (int i = 0; i < lines.size(); i++) {
-            String l = lines.get(i).strip();
-            if (start < 0 && l.equals(begin)) {
-                start = i;
-            } else if (start >= 0 && l.equals(end)) {
-                stop = i;
-                break;
-            }
-        }
+        int[] bounds = block(lines, begin, end);
+        int start = bounds[0];
+        int stop = bounds[1];
         if (start >= 0 && stop < 0) {
             throw new FerryException(configFile + " has the start of Ferry's profiles for " + workspaceFile
                     + " but not its end line; Ferry left the file unchanged.",
@@ -170,6 +169,51 @@ public final class AwsProfiles {
         boolean same = out.toString().equals(text);
         Path backup = dryRun || same ? null : AwsConfigWriter.writeWithBackup(configFile, out.toString());
         return new Result(configFile, added, changed, removed, stale, skipped, block.size(), backup, dryRun);
+    }
+
+    /** The line numbers of the block's begin and end lines ({@code -1} where there is none). */
+    private static int[] block(List<String> lines, String begin, String end) {
+        int start = -1;
+        for (int i = 0; i < lines.size(); i++) {
+            String l = lines.get(i).strip();
+            if (start < 0 && l.equals(begin)) {
+                start = i;
+            } else if (start >= 0 && l.equals(end)) {
+                return new int[] {start, i};
+            }
+        }
+        return new int[] {start, -1};
+    }
+
+    /**
+     * What "Write" did, checked on disk: {@code missing} names the profiles that were to be written
+     * but are not in the file's Ferry block (with their settings) when it is read back.
+     */
+    public record Written(Result result, List<String> missing) {
+        public Written {
+            missing = List.copyOf(missing);
+        }
+
+        /** Whether every profile was found in the file as written. */
+        public boolean verified() {
+            return missing.isEmpty();
+        }
+    }
+
+    /** {@link #write} (not a dry run), then reads the file back and looks for every profile written. */
+    public static Written writeAndCheck(Path configFile, Path workspaceFile, List<Profile> profiles, boolean prune) {
+        Result r = write(configFile, workspaceFile, profiles, prune, false);
+        List<String> lines = AwsConfigWriter.lines(AwsConfigWriter.readChecked(configFile));
+        int[] bounds = block(lines, BEGIN + workspaceFile + " >>>", END + workspaceFile + " <<<");
+        Map<String, Map<String, String>> found = bounds[0] < 0 || bounds[1] < 0 ? Map.of()
+                : sections(lines.subList(bounds[0] + 1, bounds[1]));
+        List<String> missing = new ArrayList<>();
+        for (Profile p : profiles) {
+            if (!r.skipped().contains(p.name()) && !p.settings().equals(found.get(p.name()))) {
+                missing.add(p.name());
+            }
+        }
+        return new Written(r, missing);
     }
 
     private static Map<String, Map<String, String>> sections(List<String> lines) {

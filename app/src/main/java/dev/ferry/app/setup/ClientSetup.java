@@ -201,6 +201,11 @@ public final class ClientSetup {
         return argv;
     }
 
+    /** This Ferry's command line as another program runs it ({@link SelfCommand}), e.g. in a credential_process. */
+    public String selfCommandLine() {
+        return SelfCommand.line(self.get());
+    }
+
     static String quote(String s) {
         return s.matches("[A-Za-z0-9_./:@=+,-]+") ? s : "\"" + s.replace("\"", "\\\"") + "\"";
     }

@@ -224,6 +224,27 @@ final class IdentityCenterSource implements AutoCloseable {
                 .map(r -> permissionSetRole(a.accountId(), r)).toList()).orElse(List.of());
     }
 
+    /** The account's permission sets can be starred; which are (by role ARN). */
+    dev.ferry.app.access.RoleStars roleStars(AppResource app) {
+        return account(app).map(a -> {
+            java.util.Set<String> all = new java.util.HashSet<>();
+            java.util.Set<String> starred = new java.util.HashSet<>();
+            for (String r : a.roles()) {
+                String arn = permissionSetRole(a.accountId(), r).arn();
+                all.add(arn);
+                if (sso.favourites().isFavouriteRole(session(), a.accountId(), r)) {
+                    starred.add(arn);
+                }
+            }
+            return new dev.ferry.app.access.RoleStars(all, starred);
+        }).orElse(dev.ferry.app.access.RoleStars.NONE);
+    }
+
+    /** Stars the permission set in its account (or takes the star away). */
+    void starRole(AwsRole role, boolean starred) {
+        sso.favourites().setFavouriteRole(session(), role.accountId(), role.name(), starred);
+    }
+
     /** Whether the role is one of the account's permission sets (and not an IAM role of the file to assume). */
     boolean isPermissionSet(AppResource app, AwsRole role) {
         return role.path().equals("/") && account(app).map(a -> a.accountId().equals(role.accountId())

@@ -83,7 +83,7 @@ public final class StandaloneAwsProvider implements AccessProvider {
     private static final Set<Capability> SSO_CAPABILITIES = Set.of(Capability.SIGN_IN, Capability.SIGN_IN_WITH_CODE,
             Capability.SIGN_OUT,
             Capability.REFRESH, Capability.ISSUE_CREDENTIALS, Capability.CONSOLE, Capability.AWS_PROXY,
-            Capability.DATABASE_TUNNELS);
+            Capability.DATABASE_TUNNELS, Capability.FAVOURITES);
 
     private final Supplier<LocalCa> ca;
     private final WorkspaceDatabases databases;
@@ -220,6 +220,21 @@ public final class StandaloneAwsProvider implements AccessProvider {
             return workspace.awsRolesAnyAccount(app);
         }
         return union(sso.roles(app), workspace.awsRolesAnyAccount(app));
+    }
+
+    /** Identity Center: the account's permission sets can be starred (roles of the file cannot). */
+    @Override
+    public dev.ferry.app.access.RoleStars roleStars(AppResource app) {
+        return sso == null ? dev.ferry.app.access.RoleStars.NONE : sso.roleStars(app);
+    }
+
+    @Override
+    public void starRole(AppResource app, AwsRole role, boolean starred) {
+        if (sso == null || !sso.isPermissionSet(app, role)) {
+            AccessProvider.super.starRole(app, role, starred);
+            return;
+        }
+        sso.starRole(role, starred);
     }
 
     private static List<AwsRole> union(List<AwsRole> first, List<AwsRole> second) {

@@ -108,6 +108,33 @@ class IdentityCenterProviderTest {
     }
 
     @Test
+    void aStarredPermissionSetComesFirstAndStaysStarredInANewCore() {
+        rig.signedIn();
+        try (FerryCore core = core(false)) {
+            AccessProvider p = core.sessions().provider(workspace);
+            assertThat(p.can(Capability.FAVOURITES)).isTrue();
+            AppResource prod = p.requireApp("prod");
+            assertThat(p.awsRoles(prod)).extracting(AwsRole::name).containsExactly("Admin", "ReadOnly");
+            dev.ferry.app.access.RoleStars stars = p.roleStars(prod);
+            assertThat(stars.starrable()).containsExactlyInAnyOrder("arn:aws:iam::111111111111:role/Admin",
+                    "arn:aws:iam::111111111111:role/ReadOnly");
+            assertThat(stars.starred()).isEmpty();
+            p.starRole(prod, AwsRole.parse("arn:aws:iam::111111111111:role/ReadOnly"), true);
+            assertThat(p.awsRoles(prod)).extracting(AwsRole::name).containsExactly("ReadOnly", "Admin");
+        }
+        try (FerryCore core = core(false)) {
+            AccessProvider p = core.sessions().provider(workspace);
+            AppResource prod = p.requireApp("prod");
+            assertThat(p.roleStars(prod).starred()).containsExactly("arn:aws:iam::111111111111:role/ReadOnly");
+            assertThat(p.awsRoles(prod)).extracting(AwsRole::name).containsExactly("ReadOnly", "Admin");
+            p.starRole(prod, AwsRole.parse("arn:aws:iam::111111111111:role/ReadOnly"), false);
+            assertThat(p.roleStars(prod).starred()).isEmpty();
+            assertThatThrownBy(() -> p.starRole(prod, AwsRole.parse("arn:aws:iam::111111111111:role/Other"), true))
+                    .isInstanceOf(FerryException.class).hasMessageContaining("cannot be starred");
+        }
+    }
+
+    @Test
     void withoutASessionEverythingAsksForASignIn() {
         try (FerryCore core = core(false)) {
             AccessProvider p = core.sessions().provider(workspace);

@@ -140,7 +140,10 @@ public final class ConsoleLauncher {
         if (p == null || busy.contains(app.name())) {
             return;
         }
-        tasks.run(() -> p.awsRoles(app), roles -> {
+        tasks.run(() -> new Listed(p.awsRoles(app), p.can(dev.ferry.app.access.Capability.FAVOURITES)
+                ? p.roleStars(app) : dev.ferry.app.access.RoleStars.NONE), listed -> {
+            List<AwsRole> roles = listed.roles();
+            stars.put(app.name(), new StarState(p, app, listed.stars()));
             if (roles.isEmpty()) {
                 notes.error(failureTitle, new Problem(
                         "No IAM roles are available for '" + app.name() + "'"
@@ -150,6 +153,65 @@ public final class ConsoleLauncher {
                 withRoles.accept(roles);
             }
         }, e -> failed(failureTitle, e));
+    }
+
+    private record Listed(List<AwsRole> roles, dev.ferry.app.access.RoleStars stars) {
+    }
+
+    /** The stars of the app's roles as {@link #requestRoles} read them last (FX thread). */
+    private final java.util.Map<String, StarState> stars = new java.util.HashMap<>();
+    /** Held while a star is saved: one save at a time. */
+    private final Object starSaves = new Object();
+
+    /**
+     * The stars of the app's roles for its role selector, as read with them by {@link #requestRoles};
+     * null where none of its roles can be starred. A toggle is saved by the provider in the background.
+     */
+    public RolePicker.Stars stars(AppResource app) {
+        StarState s = stars.get(app.name());
+        return s == null || s.starrable.isEmpty() || s.provider != provider.getValue() ? null : s;
+    }
+
+    /** One app's stars: shown at once (FX thread), saved in the background. */
+    private final class StarState implements RolePicker.Stars {
+        final AccessProvider provider;
+        final AppResource app;
+        final java.util.Set<String> starrable;
+        final java.util.Set<String> starred;
+
+        StarState(AccessProvider provider, AppResource app, dev.ferry.app.access.RoleStars s) {
+            this.provider = provider;
+            this.app = app;
+            this.starrable = s.starrable();
+            this.starred = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            this.starred.addAll(s.starred());
+        }
+
+        @Override
+        public boolean canStar(AwsRole role) {
+            return starrable.contains(role.arn());
+        }
+
+        @Override
+        public boolean isStarred(AwsRole role) {
+            return starred.contains(role.arn());
+        }
+
+        @Override
+        public void setStarred(AwsRole role, boolean on) {
+            if (on) {
+                starred.add(role.arn());
+            } else {
+                starred.remove(role.arn());
+            }
+            // Each save writes the state wanted when it runs, one at a time: quick toggles end as the last one.
+            tasks.run(() -> {
+                synchronized (starSaves) {
+                    provider.starRole(app, role, starred.contains(role.arn()));
+                }
+                return null;
+            }, x -> { }, e -> notes.error("Could not " + (on ? "star " : "unstar ") + role.name(), e));
+        }
     }
 
     /** Signs in to the console as the role and opens it in the browser. */

@@ -24,14 +24,29 @@ import java.util.function.Consumer;
 /**
  * The role selector of a Launch button: a popup with a search box over the roles, each read
  * {@code <account>: <role> (<path>)}. Typing filters; arrows move; Enter or a click picks;
- * Escape closes.
+ * Escape closes. Where the workspace can star roles ({@link #withStars}), each such role has a
+ * star (a click on it, or Ctrl+D on the selected role, toggles it) and starred roles come first.
  */
 public final class RolePicker {
     public static final String STYLE_CLASS = "role-picker";
+    /** The star toggle of a role (its user data is the role's ARN). */
+    public static final String STAR_CLASS = "role-star";
+
+    /** Which roles can be starred and are, and what a toggle does (it is remembered by the workspace). */
+    public interface Stars {
+        boolean canStar(AwsRole role);
+
+        boolean isStarred(AwsRole role);
+
+        void setStarred(AwsRole role, boolean starred);
+    }
 
     private final Popup popup = new Popup();
     private final CustomTextField search = new CustomTextField();
+    private final List<AwsRole> given;
+    private final javafx.collections.ObservableList<AwsRole> all;
     private final FilteredList<AwsRole> shown;
+    private Stars stars;
     private final ListView<AwsRole> list;
     private final Consumer<AwsRole> onPick;
     private final VBox box;
@@ -47,7 +62,9 @@ public final class RolePicker {
 
     private RolePicker(List<AwsRole> roles, Consumer<AwsRole> onPick, String titleText) {
         this.onPick = onPick;
-        shown = new FilteredList<>(FXCollections.observableArrayList(roles));
+        given = List.copyOf(roles);
+        all = FXCollections.observableArrayList(roles);
+        shown = new FilteredList<>(all);
         list = new ListView<>(shown);
         list.setId("rolePickerList");
         list.getStyleClass().addAll(Styles.DENSE);
@@ -55,7 +72,16 @@ public final class RolePicker {
             @Override
             protected void updateItem(AwsRole r, boolean empty) {
                 super.updateItem(r, empty);
-                setText(empty || r == null ? null : r.displayName());
+                if (empty || r == null || stars == null || !stars.canStar(r)) {
+                    setText(empty || r == null ? null : r.displayName());
+                    setGraphic(null);
+                    return;
+                }
+                setText(null);
+                Label name = new Label(r.displayName());
+                name.setMaxWidth(Double.MAX_VALUE);
+                javafx.scene.layout.HBox.setHgrow(name, javafx.scene.layout.Priority.ALWAYS);
+                setGraphic(new javafx.scene.layout.HBox(6, name, star(r)));
             }
         });
         list.setPrefHeight(Math.min(8, Math.max(roles.size(), 2)) * 30 + 6);
@@ -88,6 +114,64 @@ public final class RolePicker {
         popup.setAutoHide(true);
         popup.setHideOnEscape(true);
         list.getSelectionModel().selectFirst();
+    }
+
+    /** A role's star: filled when starred; a click toggles it without picking the role. */
+    private javafx.scene.control.Button star(AwsRole r) {
+        boolean on = stars.isStarred(r);
+        javafx.scene.control.Button b = new javafx.scene.control.Button(on ? "\u2605" : "\u2606");
+        b.getStyleClass().addAll(STAR_CLASS, Styles.FLAT, Styles.SMALL);
+        if (on) {
+            b.getStyleClass().add(Styles.WARNING);
+        }
+        b.setUserData(r.arn());
+        b.setFocusTraversable(false);
+        b.setTooltip(new javafx.scene.control.Tooltip(on ? "Starred: listed first. Click to unstar (Ctrl+D)"
+                : "Star: list it first (Ctrl+D)"));
+        b.setOnAction(e -> toggleStar(r));
+        b.addEventHandler(javafx.scene.input.MouseEvent.MOUSE_CLICKED, javafx.event.Event::consume);
+        return b;
+    }
+
+    /**
+     * Shows a star on each role {@code stars} can star and lists starred roles first; null: no stars.
+     */
+    public RolePicker withStars(Stars stars) {
+        this.stars = stars;
+        reorder(list.getSelectionModel().getSelectedItem());
+        list.refresh();
+        return this;
+    }
+
+    /** Stars the role (or takes the star away) and lists the starred roles first, the role staying selected. */
+    public void toggleStar(AwsRole r) {
+        if (stars == null || !stars.canStar(r)) {
+            return;
+        }
+        stars.setStarred(r, !stars.isStarred(r));
+        reorder(r);
+        list.refresh();
+    }
+
+    /** Starred roles first, otherwise in the order given; keeps {@code selected} selected. */
+    private void reorder(AwsRole selected) {
+        if (stars == null) {
+            return;
+        }
+        List<AwsRole> sorted = new java.util.ArrayList<>(given);
+        sorted.sort(java.util.Comparator.comparingInt((AwsRole r) -> stars.isStarred(r) ? 0 : 1));
+        all.setAll(sorted);
+        if (selected != null && shown.contains(selected)) {
+            list.getSelectionModel().select(selected);
+            list.scrollTo(selected);
+        } else {
+            list.getSelectionModel().selectFirst();
+        }
+    }
+
+    /** The roles as listed now (after the search). */
+    public List<AwsRole> shownRoles() {
+        return List.copyOf(shown);
     }
 
     /** Selects the role with this ARN when it is listed (the one picked last), else keeps the first. */
@@ -138,6 +222,13 @@ public final class RolePicker {
             case ESCAPE -> {
                 popup.hide();
                 e.consume();
+            }
+            case D -> {
+                AwsRole r = list.getSelectionModel().getSelectedItem();
+                if (e.isShortcutDown() && r != null) {
+                    toggleStar(r);
+                    e.consume();
+                }
             }
             default -> {
             }

@@ -294,7 +294,8 @@ public final class ResourceListView extends VBox {
             picker.hide();
         }
         picker = new RolePicker(app.name(), roles, role -> launcher.launch(app, role))
-                .addAction("Copy sign-in URL", "copySigninUrl", role -> launcher.copySignInUrl(app, role));
+                .addAction("Copy sign-in URL", "copySigninUrl", role -> launcher.copySignInUrl(app, role))
+                .withStars(launcher.stars(app));
         launcher.lastRole(app).ifPresent(picker::select);
         picker.show(anchorFor(app, ResourceCell.ACTION_CLASS).orElse(list));
     }
@@ -307,7 +308,7 @@ public final class ResourceListView extends VBox {
         picker = RolePicker.titled("AWS CLI/SDK access to " + app.name() + " as", roles, role -> {
             launcher.remember(app, role);
             tunnels.awsAccess(app, role);
-        });
+        }).withStars(launcher.stars(app));
         launcher.lastRole(app).ifPresent(picker::select);
         picker.show(anchorFor(app, ResourceCell.ACCESS_CLASS).orElse(list));
     }
