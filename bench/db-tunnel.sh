@@ -185,4 +185,5 @@ echo "  bulk  tunnel / direct plain    = $(r "${MBS[via_tunnel]}" "${MBS[direct_
 for jv in "${!ADDED[@]}"; do
   echo "  connect latency added (p50)    = ${ADDED[$jv]} ms on JDK $jv   (target <= 1 ms; tunnel vs direct TLS, psql process start in both)"
 done
-echo "  (PostgreSQL turns TLS session resumption off, so every tunnel connection makes a full, verified handshake)"
+echo "  (PostgreSQL turns TLS session resumption off, so every upstream connection makes a full, verified handshake;"
+echo "   the tunnel keeps one such connection ready while in use, its warm spare, so a client's connect does not wait for it)"

@@ -74,7 +74,7 @@ public final class TlsLink {
         try {
             link.runHandshake();
         } catch (SSLException e) {
-            link.sendAlert();
+            link.closeOutbound();
             throw e;
         }
         return link;
@@ -273,8 +273,13 @@ public final class TlsLink {
         }
     }
 
-    /** After a failed handshake: sends the alert the engine prepared, so the server logs why. */
-    private void sendAlert() {
+    /**
+     * Sends the engine's closing record: after a failed handshake the alert it prepared (so
+     * the server logs why), on an established link a close_notify (a clean end the server
+     * does not log). Best effort; the caller closes the socket.
+     */
+    public void closeOutbound() {
+        writeLock.lock();
         try {
             engine.closeOutbound();
             netOut.clear();
@@ -282,6 +287,8 @@ public final class TlsLink {
             flushNetOut();
         } catch (IOException | RuntimeException ignored) {
             // best effort: the connection is being dropped anyway
+        } finally {
+            writeLock.unlock();
         }
     }
 

@@ -83,18 +83,24 @@ final class PgConnection implements TunnelListener.Connection {
             client.setSoTimeout(timeoutMillis());
             PasswordSupplier.Session session = Credentials.session(config.passwords(), config.dbUser(), config.dbName());
             TlsLink tls = null;
+            boolean fresh = false;
             for (int attempt = 0; tls == null; attempt++) {
-                Upstream.Connection conn = tunnel.upstream().open();
+                Upstream.Connection conn = fresh ? tunnel.upstream().open() : tunnel.upstream().take();
                 upstream = conn.plain();
                 if (closed.get()) {
                     UpstreamTls.closeQuietly(conn.plain());
                     return;
                 }
                 try {
-                    if (!startSession(conn.tls(), startup.packet(tunnel.stripRedshiftParameters(), session.user()), session)) {
+                    if (!startSession(conn.tls(), conn.spare(), startup.packet(tunnel.stripRedshiftParameters(), session.user()), session)) {
                         return; // the database refused; its error went to the client unchanged
                     }
                     tls = conn.tls();
+                } catch (SpareGone e) {
+                    UpstreamTls.closeQuietly(conn.plain()); // closed by the server while it waited: a new one
+                    tunnel.upstream().spareLost();
+                    fresh = true;
+                    attempt--;
                 } catch (RedshiftParameterRejected e) {
                     UpstreamTls.closeQuietly(conn.plain());
                     if (attempt > 0) { // refused again: the database's own error, unchanged
@@ -231,6 +237,16 @@ final class PgConnection implements TunnelListener.Connection {
         }
     }
 
+    /**
+     * The warm spare had been closed by the server (its authentication_timeout, a restart, a
+     * terminated backend) before it answered anything: retry once on a new connection.
+     */
+    private static final class SpareGone extends Exception {
+        SpareGone() {
+            super(null, null, false, false);
+        }
+    }
+
     /** PostgreSQL refused a Redshift driver's informational startup parameter; retry without them. */
     private static final class RedshiftParameterRejected extends Exception {
         final byte[] serverError;
@@ -247,23 +263,44 @@ final class PgConnection implements TunnelListener.Connection {
      * after {@link RedshiftParameterRejected} shows the client one clean greeting.
      *
      * @return true when ready for queries, false when the database sent an error (forwarded)
+     * @throws SpareGone when {@code spare} and it ended before the server's first answer
      */
-    private boolean startSession(TlsLink tls, byte[] startup, PasswordSupplier.Session session)
-            throws IOException, TunnelFailure, RedshiftParameterRejected {
+    private boolean startSession(TlsLink tls, boolean spare, byte[] startup, PasswordSupplier.Session session)
+            throws IOException, TunnelFailure, RedshiftParameterRejected, SpareGone {
         OutputStream up = tls.out();
         InputStream upIn = tls.in();
         ByteArrayOutputStream toClient = new ByteArrayOutputStream();
-        up.write(startup);
         UpstreamAuth auth = new UpstreamAuth(config, session, tls.session().getPeerCertificates());
         boolean authenticated = false;
+        boolean answered = false;
+        try {
+            up.write(startup);
+        } catch (IOException e) {
+            if (spare) {
+                throw new SpareGone();
+            }
+            throw e;
+        }
         while (true) {
             PgWire.Message m;
             try {
                 m = PgWire.read(upIn, PgWire.MAX_STARTUP_MESSAGE);
             } catch (EOFException e) {
+                if (spare && !answered) {
+                    throw new SpareGone();
+                }
                 throw new TunnelFailure(Reason.CONNECTION, "ferry: the database at "
                         + config.upstream() + " closed the connection during startup");
+            } catch (java.net.SocketTimeoutException e) {
+                throw e;
+            } catch (IOException e) {
+                if (spare && !answered) {
+                    throw new SpareGone();
+                }
+                throw e;
             }
+            boolean first = !answered;
+            answered = true;
             switch (m.type()) {
                 case 'R' -> {
                     if (authenticated) {
@@ -287,6 +324,9 @@ final class PgConnection implements TunnelListener.Connection {
                 }
                 case 'E' -> {
                     String message = m.field('M');
+                    if (spare && first && m.field('C') != null && m.field('C').startsWith("57P0")) {
+                        throw new SpareGone(); // terminated or shut down while it waited
+                    }
                     if ("42704".equals(m.field('C')) && message != null && REDSHIFT_ONLY.stream()
                             .anyMatch(p -> message.contains("\"" + p + "\""))) {
                         throw new RedshiftParameterRejected(message, m.encode());

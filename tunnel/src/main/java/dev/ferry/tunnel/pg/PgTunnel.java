@@ -59,6 +59,13 @@ public final class PgTunnel extends DbTunnel {
         return tunnel;
     }
 
+    /** Stops accepting, closes every open connection and the warm spare, and frees the port. */
+    @Override
+    public void close() {
+        super.close();
+        upstream.close();
+    }
+
     public PgTunnelConfig config() {
         return config;
     }

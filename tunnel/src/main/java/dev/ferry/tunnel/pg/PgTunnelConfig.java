@@ -20,10 +20,13 @@ import java.util.List;
  * @param passwords       gives the password per upstream connection
  * @param connectTimeout  limit for TCP connect, TLS handshake and authentication upstream
  * @param limits          connections at once and the time a client has to send its startup packet
+ * @param warmSpare       keep one verified TLS connection ready while the tunnel is in use (the
+ *                        default; see {@code Upstream}): a client's connect skips the handshake
  */
 public record PgTunnelConfig(int port, String upstreamHost, int upstreamPort, TlsMode tlsMode,
                              List<Path> extraCaPemFiles, String dbUser, String dbName,
-                             PasswordSupplier passwords, Duration connectTimeout, ListenerLimits limits) {
+                             PasswordSupplier passwords, Duration connectTimeout, ListenerLimits limits,
+                             boolean warmSpare) {
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(15);
 
@@ -39,6 +42,14 @@ public record PgTunnelConfig(int port, String upstreamHost, int upstreamPort, Tl
         limits = limits == null ? ListenerLimits.DATABASE : limits;
     }
 
+    /** With a warm spare upstream connection. */
+    public PgTunnelConfig(int port, String upstreamHost, int upstreamPort, TlsMode tlsMode, List<Path> extraCaPemFiles,
+                          String dbUser, String dbName, PasswordSupplier passwords, Duration connectTimeout,
+                          ListenerLimits limits) {
+        this(port, upstreamHost, upstreamPort, tlsMode, extraCaPemFiles, dbUser, dbName, passwords, connectTimeout,
+                limits, true);
+    }
+
     /** With the default limits ({@link ListenerLimits#DATABASE}). */
     public PgTunnelConfig(int port, String upstreamHost, int upstreamPort, TlsMode tlsMode, List<Path> extraCaPemFiles,
                           String dbUser, String dbName, PasswordSupplier passwords, Duration connectTimeout) {
@@ -47,7 +58,13 @@ public record PgTunnelConfig(int port, String upstreamHost, int upstreamPort, Tl
 
     public PgTunnelConfig withLimits(ListenerLimits l) {
         return new PgTunnelConfig(port, upstreamHost, upstreamPort, tlsMode, extraCaPemFiles, dbUser, dbName,
-                passwords, connectTimeout, l);
+                passwords, connectTimeout, l, warmSpare);
+    }
+
+    /** The same with the warm spare on or off. */
+    public PgTunnelConfig withWarmSpare(boolean on) {
+        return new PgTunnelConfig(port, upstreamHost, upstreamPort, tlsMode, extraCaPemFiles, dbUser, dbName,
+                passwords, connectTimeout, limits, on);
     }
 
     /** A config with VERIFY_FULL, no extra CAs and the default timeout. */
@@ -59,7 +76,7 @@ public record PgTunnelConfig(int port, String upstreamHost, int upstreamPort, Tl
 
     public PgTunnelConfig withTls(TlsMode mode, List<Path> extraCas) {
         return new PgTunnelConfig(port, upstreamHost, upstreamPort, mode, extraCas, dbUser, dbName,
-                passwords, connectTimeout, limits);
+                passwords, connectTimeout, limits, warmSpare);
     }
 
     public String upstream() {

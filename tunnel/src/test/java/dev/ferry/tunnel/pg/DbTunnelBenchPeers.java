@@ -29,7 +29,8 @@ public final class DbTunnelBenchPeers {
                 // wait for stdin to close
             }
             System.err.println("handshakes: full " + tunnel.upstream().tls().fullHandshakes() + ", resumed "
-                    + tunnel.upstream().tls().resumedHandshakes());
+                    + tunnel.upstream().tls().resumedHandshakes() + "; warm spares taken "
+                    + tunnel.upstream().sparesTaken() + ", found closed " + tunnel.upstream().sparesLost());
             var s = tunnel.stats().snapshot();
             System.err.println("tunnel stats: connections " + s.totalConnections() + ", bytes to client "
                     + s.bytesToClient() + ", last error " + s.lastError());
@@ -50,7 +51,8 @@ public final class DbTunnelBenchPeers {
                 // wait for stdin to close
             }
             System.err.println("handshakes: full " + tunnel.upstream().tls().fullHandshakes() + ", resumed "
-                    + tunnel.upstream().tls().resumedHandshakes());
+                    + tunnel.upstream().tls().resumedHandshakes() + "; warm spares taken "
+                    + tunnel.upstream().sparesTaken() + ", found closed " + tunnel.upstream().sparesLost());
         }
     }
 }
