@@ -3,7 +3,9 @@
 # proxy (HTTPS_PROXY mode) - under the same load, before and after the resource limits:
 #   before: no limits (ListenerLimits.unlimited()) and the JVM's defaults, as `java -jar` ran it
 #   after:  Ferry's limits (ListenerLimits.DATABASE / AWS_PROXY) and the CLI launcher's options
-#           (cli_opts in installers/linux/ferry-launcher.sh, plus ferry.cfg's -XX:+UseSerialGC -Xss512k -Xms16m)
+#           (cli_opts in installers/linux/ferry-launcher.sh, plus ferry.cfg's options from
+#           installers/jpackage/{common,linux}.args, and the launcher's MALLOC_ARENA_MAX=2:
+#           AFTER_ARENAS overrides it, empty = glibc's default)
 # Load, from a separate JVM: ACTIVE busy clients (JDBC queries / signed DynamoDB GetItem through
 # the proxy to moto), SLOW clients that send half a request head and stop, IDLE clients that
 # connect and send nothing. Samples: under load (after LOAD_SECONDS), right after the busy clients
@@ -23,7 +25,10 @@ mvn -B -q -o -pl tunnel test-compile
 mvn -B -q -o -pl tunnel dependency:build-classpath -Dmdep.outputFile=target/bench.cp -Dmdep.includeScope=test >/dev/null
 CP="tunnel/target/classes:tunnel/target/test-classes:$(cat tunnel/target/bench.cp)"
 eval "$(grep '^cli_opts=' installers/linux/ferry-launcher.sh)"
-AFTER_OPTS=(-XX:+UseSerialGC -Xss512k -Xms16m "${cli_opts[@]}" ${AFTER_EXTRA:-})
+# ferry.cfg's Java options as jpackage writes them (the packages' own, not the AOT/CDS paths)
+mapfile -t cfg_opts < <(sed -n 's/^--java-options //p' installers/jpackage/common.args installers/jpackage/linux.args \
+  | grep -v 'APPDIR')
+AFTER_OPTS=("${cfg_opts[@]}" "${cli_opts[@]}" ${AFTER_EXTRA:-})
 KINDS=${KINDS:-pg aws}; CONFIGS=${CONFIGS:-before after}
 MAIN=dev.ferry.tunnel.ListenerLoadBench
 LOG="-Dlogback.configurationFile=bench/logback-bench.xml"
@@ -33,9 +38,10 @@ declare -A R
 run() { # kind config
   local kind=$1 cfg=$2 dir opts=() limits=off l
   dir=$(mktemp -d)
-  if [ "$cfg" = after ]; then opts=("${AFTER_OPTS[@]}"); limits=on; fi
+  local arenas=${MALLOC_ARENA_MAX:-} # before: glibc's default (unset)
+  if [ "$cfg" = after ]; then opts=("${AFTER_OPTS[@]}"); limits=on; arenas=${AFTER_ARENAS-2}; fi
   mkfifo "$dir/serve.in" "$dir/serve.out" "$dir/load.in" "$dir/load.out"
-  "$JAVA" ${opts[@]+"${opts[@]}"} "$LOG" -cp "$CP" $MAIN serve "$kind" "$limits" "$dir" \
+  env ${arenas:+MALLOC_ARENA_MAX=$arenas} "$JAVA" ${opts[@]+"${opts[@]}"} "$LOG" -cp "$CP" $MAIN serve "$kind" "$limits" "$dir" \
     <"$dir/serve.in" >"$dir/serve.out" 2>"$dir/serve.err" &
   local serve_pid=$!
   exec 7>"$dir/serve.in" 8<"$dir/serve.out"
@@ -71,11 +77,10 @@ for kind in $KINDS; do
       "$(field "${R[$kind,$cfg,stopped]}" rss_mb)" "$(field "${R[$kind,$cfg,settled]}" rss_mb)" \
       "$(field "${R[$kind,$cfg,load]}" open)" "$(field "${R[$kind,$cfg,settled]}" open)"
   done
+  for cfg in $CONFIGS; do echo "  $name busy clients, $cfg: ${R[$kind,$cfg,requests]}"; done
   [ "$CONFIGS" = "before after" ] || continue
   for s in load settled; do
     b=$(field "${R[$kind,before,$s]}" rss_mb); a=$(field "${R[$kind,after,$s]}" rss_mb)
     echo "  $name RSS at $s, after/before: $(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", a / b }')"
   done
-  echo "  $name busy clients, before: ${R[$kind,before,requests]}"
-  echo "  $name busy clients, after:  ${R[$kind,after,requests]}"
 done

@@ -26,14 +26,15 @@ done < "$app/ferry.cfg"
 # The desktop app (no arguments) keeps ferry.cfg's options. FERRY_JAVA_OPTIONS comes last and wins.
 cli_opts=(-Xmx256m -XX:MaxDirectMemorySize=128m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30)
 [ $# -eq 0 ] || opts+=("${cli_opts[@]}")
+# Two malloc arenas instead of up to 8 per core: fewer half-empty arenas (about 5 MB for the
+# desktop; for a tunnel with hundreds of threads much more). A variable the user set wins.
+export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX-2}"
 if [ $# -eq 0 ]; then
   # The desktop app's footprint (bench/startup.sh prints what each buys). A variable the user
   # set wins over these, and -Dprism.order in FERRY_JAVA_OPTIONS over the choice below.
   # GTK opens an OpenGL context of its own at start (libepoxy, Mesa's driver: 45 MB resident
   # without a GPU) that JavaFX never uses: it draws through Prism, not through GTK.
   export GDK_GL="${GDK_GL-disable}"
-  # Two malloc arenas instead of up to 8 per core: fewer half-empty arenas (about 5 MB).
-  export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX-2}"
   # Without a GPU device (VMs, remote desktops, Xvfb) Mesa offers only its software renderer,
   # which JavaFX's hardware check refuses after loading it (LLVM: 45 MB and start-up time);
   # JavaFX then uses its software pipeline anyway. Start with that one straight away.
