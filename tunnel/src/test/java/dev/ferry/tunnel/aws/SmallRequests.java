@@ -41,10 +41,16 @@ final class SmallRequests {
         if (Boolean.getBoolean("bench.costOnly")) { // only the load-independent figures, Ferry alone
             DynamoDbClient c = peers.get(indexOf(peers, "Ferry proxy")).client();
             loop(c, Math.min(300, n), null);
-            ThreadCost before = ThreadCost.now();
-            loop(c, n, null);
             Cost cost = new Cost();
-            cost.add(before, ThreadCost.now(), n);
+            StringBuilder blocks = new StringBuilder();
+            for (int q = 0; q < 4; q++) { // in quarters: shows whether the JIT is still warming up
+                ThreadCost before = ThreadCost.now();
+                loop(c, n / 4, null);
+                ThreadCost after = ThreadCost.now();
+                cost.add(before, after, n / 4);
+                blocks.append(String.format(" %.0f", (after.cpuNs() - before.cpuNs()) / 1000.0 / (n / 4)));
+            }
+            System.out.println("Ferry proxy CPU us/request by quarter of the run:" + blocks);
             printCost(cost, c, proxy);
             return;
         }
