@@ -219,7 +219,7 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
             return connectEndpoint;
         }
         try {
-            return AwsEndpoint.forScope(service, region);
+            return proxy.endpointForScope(service, region);
         } catch (IllegalArgumentException e) {
             throw new SigV4Exception(Reason.SCOPE_MALFORMED, e.getMessage());
         }
@@ -625,13 +625,9 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
                 }
                 upstreamReusable = HttpUtil.isKeepAlive(r);
                 stats.upstreamReached(); // the endpoint answered (cheap once OK: one read)
-                HttpResponse out = new DefaultHttpResponse(HttpVersion.HTTP_1_1, r.status());
-                for (Map.Entry<String, String> h : r.headers()) {
-                    String n = h.getKey().toLowerCase(Locale.ROOT);
-                    if (!n.equals("connection") && !n.equals("keep-alive") && !n.equals("proxy-connection")) {
-                        out.headers().add(h.getKey(), h.getValue());
-                    }
-                }
+                HttpResponse out = new DefaultHttpResponse(HttpVersion.HTTP_1_1, r.status(), r.headers());
+                out.headers().remove(HttpHeaderNames.CONNECTION).remove(HttpHeaderNames.KEEP_ALIVE)
+                        .remove(HttpHeaderNames.PROXY_CONNECTION); // hop-by-hop (names compare case-insensitively)
                 HttpUtil.setKeepAlive(out, keepAlive);
                 responseStarted = true;
                 ctx.write(out);
