@@ -79,6 +79,10 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
     /** The intercepted CONNECT host (HTTPS_PROXY mode) or null (endpoint-URL mode). */
     private final AwsEndpoint connectEndpoint;
 
+    /** The last scope {@code connectEndpoint} accepted (its check reads the SDK's metadata). */
+    private String acceptedService;
+    private String acceptedRegion;
+
     private ChannelHandlerContext ctx;
     private State state = State.IDLE;
     // current exchange
@@ -207,6 +211,9 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
      */
     private AwsEndpoint endpointFor(String service, String region) throws SigV4Exception {
         if (connectEndpoint != null) {
+            if (service.equals(acceptedService) && region.equals(acceptedRegion)) {
+                return connectEndpoint; // this connection's host accepted the same scope before
+            }
             String why = connectEndpoint.scopeMismatch(service, region);
             if (why != null) {
                 try {
@@ -216,6 +223,8 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
                 }
                 throw new SigV4Exception(Reason.SCOPE_MISMATCH, "Ferry refused the request: " + why + ".");
             }
+            acceptedService = service;
+            acceptedRegion = region;
             return connectEndpoint;
         }
         try {
