@@ -14,6 +14,7 @@
 # (apt-get install -y stunnel4 mitmproxy strace).
 # Usage: bench/aws-proxy.sh [getitem requests per peer at c=1, default 1500]
 # env: BENCH_S3=0 skips the S3 50 MB part; C8_SECONDS (4) per round at concurrency 8;
+#      WARM_UP (1000) GetItems per peer before measuring (the JIT needs thousands for Ferry's path);
 #      COST_ONLY=1 prints only Ferry's per-request cost (allocations, CPU, syscalls, SigV4 stages)
 #      BENCH_JAVA_OPTS extra JVM options, e.g. -XX:StartFlightRecording=filename=/tmp/p.jfr,settings=profile
 set -euo pipefail
@@ -23,7 +24,7 @@ for tool in moto_server stunnel java mvn; do
 done
 mvn -B -q -o -pl tunnel test-compile
 mvn -B -q -o -pl tunnel dependency:build-classpath -Dmdep.outputFile=target/bench.cp -Dmdep.includeScope=test >/dev/null
-exec java ${BENCH_JAVA_OPTS:-} -Dbench.skipS3=$([ "${BENCH_S3:-1}" = 0 ] && echo true || echo false) -Dbench.c8Seconds="${C8_SECONDS:-4}" \
+exec java ${BENCH_JAVA_OPTS:-} -Dbench.skipS3=$([ "${BENCH_S3:-1}" = 0 ] && echo true || echo false) -Dbench.c8Seconds="${C8_SECONDS:-4}" -Dbench.warmUp="${WARM_UP:-1000}" \
   -Dbench.costOnly=$([ "${COST_ONLY:-0}" = 1 ] && echo true || echo false) \
   -Dlogback.configurationFile=bench/logback-bench.xml -cp "tunnel/target/classes:tunnel/target/test-classes:$(cat tunnel/target/bench.cp)" \
   dev.ferry.tunnel.aws.AwsProxyBench "$@"
