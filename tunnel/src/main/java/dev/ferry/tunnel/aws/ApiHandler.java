@@ -79,6 +79,10 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
     /** The intercepted CONNECT host (HTTPS_PROXY mode) or null (endpoint-URL mode). */
     private final AwsEndpoint connectEndpoint;
 
+    /** The last scope {@code connectEndpoint} accepted (its check reads the SDK's metadata). */
+    private String acceptedService;
+    private String acceptedRegion;
+
     private ChannelHandlerContext ctx;
     private State state = State.IDLE;
     // current exchange
@@ -207,6 +211,9 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
      */
     private AwsEndpoint endpointFor(String service, String region) throws SigV4Exception {
         if (connectEndpoint != null) {
+            if (service.equals(acceptedService) && region.equals(acceptedRegion)) {
+                return connectEndpoint; // this connection's host accepted the same scope before
+            }
             String why = connectEndpoint.scopeMismatch(service, region);
             if (why != null) {
                 try {
@@ -216,10 +223,12 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
                 }
                 throw new SigV4Exception(Reason.SCOPE_MISMATCH, "Ferry refused the request: " + why + ".");
             }
+            acceptedService = service;
+            acceptedRegion = region;
             return connectEndpoint;
         }
         try {
-            return AwsEndpoint.forScope(service, region);
+            return proxy.endpointForScope(service, region);
         } catch (IllegalArgumentException e) {
             throw new SigV4Exception(Reason.SCOPE_MALFORMED, e.getMessage());
         }
@@ -625,13 +634,9 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
                 }
                 upstreamReusable = HttpUtil.isKeepAlive(r);
                 stats.upstreamReached(); // the endpoint answered (cheap once OK: one read)
-                HttpResponse out = new DefaultHttpResponse(HttpVersion.HTTP_1_1, r.status());
-                for (Map.Entry<String, String> h : r.headers()) {
-                    String n = h.getKey().toLowerCase(Locale.ROOT);
-                    if (!n.equals("connection") && !n.equals("keep-alive") && !n.equals("proxy-connection")) {
-                        out.headers().add(h.getKey(), h.getValue());
-                    }
-                }
+                HttpResponse out = new DefaultHttpResponse(HttpVersion.HTTP_1_1, r.status(), r.headers());
+                out.headers().remove(HttpHeaderNames.CONNECTION).remove(HttpHeaderNames.KEEP_ALIVE)
+                        .remove(HttpHeaderNames.PROXY_CONNECTION); // hop-by-hop (names compare case-insensitively)
                 HttpUtil.setKeepAlive(out, keepAlive);
                 responseStarted = true;
                 ctx.write(out);

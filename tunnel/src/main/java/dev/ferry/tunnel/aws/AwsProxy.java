@@ -71,7 +71,16 @@ public final class AwsProxy implements LocalTunnel {
     /** A pass-through tunnel with no bytes either way for this long is closed. */
     static final Duration PASS_THROUGH_IDLE = Duration.ofMinutes(10);
 
+    /** Past this many distinct (service, region) scopes, {@link #endpointForScope} stops remembering new ones. */
+    static final int MAX_SCOPES_REMEMBERED = 256;
+
     private final AtomicInteger served = new AtomicInteger();
+    /**
+     * {@link AwsEndpoint#forScope} by scope: the SDK's region and service metadata lookups behind it
+     * compile regular expressions on every call (about a third of the bytes a GetItem allocated).
+     */
+    private final java.util.concurrent.ConcurrentHashMap<Scope, AwsEndpoint> scopeEndpoints =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicLong buffered = new AtomicLong();
 
     private final AwsProxyConfig config;
@@ -229,6 +238,22 @@ public final class AwsProxy implements LocalTunnel {
     /** Addresses a pass-through tunnel never reaches: this machine and link-local (instance metadata). */
     static boolean isLocal(InetAddress a) {
         return a.isLoopbackAddress() || a.isAnyLocalAddress() || a.isLinkLocalAddress() || a.isMulticastAddress();
+    }
+
+    private record Scope(String service, String region) {
+    }
+
+    /** {@link AwsEndpoint#forScope}, remembered per scope (it depends on nothing else). */
+    AwsEndpoint endpointForScope(String service, String region) {
+        Scope key = new Scope(service, region);
+        AwsEndpoint e = scopeEndpoints.get(key);
+        if (e == null) {
+            e = AwsEndpoint.forScope(service, region); // throws for a malformed or unknown scope: nothing remembered
+            if (scopeEndpoints.size() < MAX_SCOPES_REMEMBERED) {
+                scopeEndpoints.putIfAbsent(key, e);
+            }
+        }
+        return e;
     }
 
     /** Reserves room for a buffered request body; false when the proxy holds too much already. */

@@ -67,6 +67,7 @@ public final class SigV4Verifier {
     }
 
     private final LocalCredentials credentials;
+    private static final java.util.regex.Pattern HEX_SIGNATURE = java.util.regex.Pattern.compile("[0-9a-f]{64}");
     private final Clock clock;
     private final Map<String, byte[]> keyCache = new ConcurrentHashMap<>();
 
@@ -240,7 +241,7 @@ public final class SigV4Verifier {
         if (!headers.contains("host")) {
             throw new SigV4Exception(Reason.MALFORMED, "The Host header must be signed.");
         }
-        if (!signature.matches("[0-9a-f]{64}")) {
+        if (!HEX_SIGNATURE.matcher(signature).matches()) {
             throw new SigV4Exception(Reason.MALFORMED, "The signature is not 64 hex digits.");
         }
         return new Auth(c[0], c[1], c[2], c[3], headers, signature, amzDate, presigned);

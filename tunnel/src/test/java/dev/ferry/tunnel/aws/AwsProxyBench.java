@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import javax.net.ssl.TrustManagerFactory;
@@ -34,11 +35,16 @@ import software.amazon.awssdk.services.s3.S3Client;
  * AWS is only reachable over TLS, so the S3 target compares with "direct over TLS": stunnel
  * (server mode, TLS 1.3 AES-128-GCM like the proxy) in front of moto, which costs the client
  * the same decryption as the proxy path. Plain HTTP to moto is printed too, as a bound.
+ * moto runs behind bench/moto_keepalive.py (HTTP/1.1 keep-alive) and the proxy's upstream is
+ * TLS to another stunnel service in front of the same moto, as to AWS.
  * S3 figures are medians of interleaved rounds, split into time to the response headers and
  * time for the body.
  * Run with bench/aws-proxy.sh.
  */
 public final class AwsProxyBench {
+
+    /** stunnel services, each its own port to the same keep-alive moto, so connections are counted per peer. */
+    static final List<String> FRONTS = List.of("floor", "ferry-upstream", "mitm-upstream");
 
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 1500;
@@ -46,14 +52,32 @@ public final class AwsProxyBench {
         // three of the clients would open (and handshake) a new connection for every request.
         System.setProperty("http.maxConnections", "16");
         Path tmp = Files.createTempDirectory("ferry-bench");
-        try (MotoServer moto = new MotoServer().start()) {
+        // moto behind an HTTP/1.1 keep-alive server (moto_server answers "Connection: close", which
+        // made every TLS peer pay a handshake per request): see bench/moto_keepalive.py.
+        try (MotoServer moto = new MotoServer(List.of("python3", "bench/moto_keepalive.py"), Map.of()).start()) {
             LocalCa ca = LocalCa.loadOrCreate(tmp.resolve("ca"));
             LocalCredentials local = LocalCredentials.random();
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(null, null);
+            ks.setCertificateEntry("ferry", ca.certificate());
+            TlsFront front = startTlsFrontForMoto(tmp, moto.uri(), ks);
+            Process stunnel = front.process();
+            Runtime.getRuntime().addShutdownHook(new Thread(stunnel::destroy));
+            // Ferry's upstream is TLS, as to AWS: the JDK default trust (which the proxy's upstream
+            // context uses) is pointed at the bench CA that signed stunnel's localhost certificate.
+            Path upstreamTrust = tmp.resolve("upstream-trust.p12");
+            KeyStore benchCa = KeyStore.getInstance("PKCS12");
+            benchCa.load(null, null);
+            benchCa.setCertificateEntry("bench-ca", ks.getCertificate("bench-ca"));
+            try (var out = Files.newOutputStream(upstreamTrust)) {
+                benchCa.store(out, "changeit".toCharArray());
+            }
+            System.setProperty("javax.net.ssl.trustStore", upstreamTrust.toString());
+            System.setProperty("javax.net.ssl.trustStorePassword", "changeit");
+            System.setProperty("javax.net.ssl.trustStoreType", "PKCS12");
+            URI ferryUpstream = URI.create("https://localhost:" + front.port("ferry-upstream"));
             try (AwsProxy proxy = AwsProxy.start(new AwsProxyConfig(0, ProxyMode.ENDPOINT_URL, local,
-                    () -> AwsCredentialsIdentity.create("testing", "testing"), UpstreamResolver.fixed(moto.uri()), ca))) {
-                KeyStore ks = KeyStore.getInstance("PKCS12");
-                ks.load(null, null);
-                ks.setCertificateEntry("ferry", ca.certificate());
+                    () -> AwsCredentialsIdentity.create("testing", "testing"), UpstreamResolver.fixed(ferryUpstream), ca))) {
                 TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
                 tmf.init(ks);
                 SdkHttpClient http = UrlConnectionHttpClient.builder().tlsTrustManagersProvider(tmf::getTrustManagers).build();
@@ -69,10 +93,8 @@ public final class AwsProxyBench {
                 direct.putItem(b -> b.tableName("bench").item(Map.of("id", AttributeValue.fromS("k"),
                         "v", AttributeValue.fromS("small value"))));
 
-                TlsFront front = startTlsFrontForMoto(tmp, moto.uri(), ks);
-                Process stunnel = front.process();
-                Runtime.getRuntime().addShutdownHook(new Thread(stunnel::destroy));
-                MitmFront mitm = MitmFront.start(tmp, moto.uri());
+                MitmFront mitm = MitmFront.start(tmp, URI.create("https://localhost:" + front.port("mitm-upstream")),
+                        tmp.resolve("stunnel").resolve("ca.pem"));
                 try {
                     if (mitm != null) {
                         ks.setCertificateEntry("mitmproxy", mitm.ca());
@@ -80,9 +102,15 @@ public final class AwsProxyBench {
                     TrustManagerFactory all = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
                     all.init(ks);
                     SdkHttpClient httpAll = UrlConnectionHttpClient.builder().tlsTrustManagersProvider(all::getTrustManagers).build();
+                    System.out.println("Peers (one keep-alive moto behind all of them; every client reuses its connections):");
+                    System.out.println("  plain HTTP to moto        client -HTTP/1.1-> moto");
+                    System.out.println("  stunnel+moto (TLS floor)  client -TLS 1.3-> stunnel -HTTP/1.1-> moto");
+                    System.out.println("  Ferry proxy               client -TLS 1.3-> Ferry (verify, re-sign) -TLS 1.3-> stunnel"
+                            + " -HTTP/1.1-> moto (stunnel stands for AWS's TLS end)");
+                    System.out.println("  mitmproxy reverse         client -TLS-> mitmdump -TLS-> stunnel -HTTP/1.1-> moto");
                     java.util.List<SmallRequests.Peer> peers = new java.util.ArrayList<>();
                     peers.add(new SmallRequests.Peer("plain HTTP to moto", direct));
-                    peers.add(new SmallRequests.Peer("stunnel+moto (TLS floor)", dynamo(URI.create("https://localhost:" + front.port()), testing, httpAll)));
+                    peers.add(new SmallRequests.Peer("stunnel+moto (TLS floor)", dynamo(URI.create("https://localhost:" + front.port("floor")), testing, httpAll)));
                     peers.add(new SmallRequests.Peer("Ferry proxy", dynamo(URI.create(proxy.endpointUrl()), viaProxy, httpAll)));
                     if (mitm != null) {
                         peers.add(new SmallRequests.Peer("mitmproxy reverse", dynamo(URI.create("https://127.0.0.1:" + mitm.port()), testing, httpAll)));
@@ -90,6 +118,9 @@ public final class AwsProxyBench {
                         System.out.println("mitmproxy: not installed (apt-get install -y mitmproxy), left out of this run");
                     }
                     SmallRequests.run(peers, n, proxy);
+                    System.out.printf("TLS connections accepted by stunnel: %s; Ferry's client-side connections: %d"
+                            + " (a new connection per request would show as thousands)%n", front.accepted(tmp),
+                            proxy.stats().snapshot().totalConnections());
                 } finally {
                     if (mitm != null) {
                         mitm.process().destroy();
@@ -117,7 +148,7 @@ public final class AwsProxyBench {
                 TrustManagerFactory tmf2 = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
                 tmf2.init(ks);
                 SdkHttpClient http2 = UrlConnectionHttpClient.builder().tlsTrustManagersProvider(tmf2::getTrustManagers).build();
-                S3Client s3DirectTls = S3Client.builder().endpointOverride(URI.create("https://localhost:" + front.port()))
+                S3Client s3DirectTls = S3Client.builder().endpointOverride(URI.create("https://localhost:" + front.port("floor")))
                         .region(Region.US_EAST_1).forcePathStyle(true).credentialsProvider(testing).httpClient(http2).build();
                 int warmUp = Integer.getInteger("bench.s3WarmUp", 8);
                 for (int i = 0; i < warmUp; i++) {
@@ -158,12 +189,27 @@ public final class AwsProxyBench {
                 .credentialsProvider(creds).httpClient(http).build();
     }
 
-    record TlsFront(Process process, int port) {
+    record TlsFront(Process process, Map<String, Integer> ports) {
+        int port(String service) {
+            return ports.get(service);
+        }
+
+        /** Connections each stunnel service accepted so far, from its log. */
+        String accepted(Path tmp) throws java.io.IOException {
+            String log = Files.readString(tmp.resolve("stunnel.log"));
+            StringBuilder b = new StringBuilder();
+            for (String service : FRONTS) {
+                long count = log.lines().filter(l -> l.contains("Service [" + service + "] accepted connection")).count();
+                b.append(b.length() == 0 ? "" : ", ").append(service).append(' ').append(count);
+            }
+            return b.toString();
+        }
     }
 
     /**
      * stunnel in server mode on 127.0.0.1 with a localhost certificate from a test CA (added to
-     * {@code trust}), relaying to moto's plain HTTP port.
+     * {@code trust}), relaying to moto's plain HTTP port: one service (port) per {@link #FRONTS}
+     * entry, TCP_NODELAY on both sides, and a TLS connection kept as long as moto keeps its one.
      */
     static TlsFront startTlsFrontForMoto(Path tmp, URI moto, KeyStore trust) throws Exception {
         Path certs = Files.createDirectories(tmp.resolve("stunnel"));
@@ -171,22 +217,27 @@ public final class AwsProxyBench {
         try (InputStream in = Files.newInputStream(certs.resolve("ca.pem"))) {
             trust.setCertificateEntry("bench-ca", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
         }
-        int tlsPort;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            tlsPort = s.getLocalPort();
+        Map<String, Integer> ports = new java.util.LinkedHashMap<>();
+        List<String> conf = new java.util.ArrayList<>(List.of("foreground = yes", "pid =", "debug = 5",
+                "socket = l:TCP_NODELAY=1", "socket = r:TCP_NODELAY=1"));
+        for (String service : FRONTS) {
+            try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                ports.put(service, s.getLocalPort());
+            }
+            conf.addAll(List.of("[" + service + "]", "accept = 127.0.0.1:" + ports.get(service),
+                    "connect = " + moto.getHost() + ":" + moto.getPort(),
+                    "cert = " + certs.resolve("server.crt"), "key = " + certs.resolve("server.key"),
+                    "sslVersionMin = TLSv1.3", "ciphersuites = TLS_AES_128_GCM_SHA256"));
         }
-        Path conf = certs.resolve("stunnel.conf");
-        Files.writeString(conf, String.join("\n",
-                "foreground = yes", "pid =", "[moto-tls]",
-                "accept = 127.0.0.1:" + tlsPort, "connect = " + moto.getHost() + ":" + moto.getPort(),
-                "cert = " + certs.resolve("server.crt"), "key = " + certs.resolve("server.key"),
-                "sslVersionMin = TLSv1.3", "ciphersuites = TLS_AES_128_GCM_SHA256", ""));
-        Process p = new ProcessBuilder("stunnel", conf.toString()).redirectErrorStream(true)
+        Path confFile = certs.resolve("stunnel.conf");
+        Files.writeString(confFile, String.join("\n", conf) + "\n");
+        Process p = new ProcessBuilder("stunnel", confFile.toString()).redirectErrorStream(true)
                 .redirectOutput(tmp.resolve("stunnel.log").toFile()).start();
         long deadline = System.nanoTime() + 10_000_000_000L;
+        int last = ports.get(FRONTS.get(FRONTS.size() - 1));
         while (System.nanoTime() < deadline) {
-            try (java.net.Socket ignored = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), tlsPort)) {
-                return new TlsFront(p, tlsPort);
+            try (java.net.Socket ignored = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), last)) {
+                return new TlsFront(p, ports);
             } catch (java.io.IOException notYet) {
                 if (!p.isAlive()) {
                     break;

@@ -11,10 +11,11 @@ import java.security.cert.CertificateFactory;
  * Debian's mitmproxy ({@code mitmdump}) in reverse mode in front of moto: an intercepting TLS
  * proxy (terminates the client's TLS with its own CA, parses each request, forwards it), the
  * peer bench/aws-proxy.sh places Ferry among. Null from {@link #start} when it is not installed.
+ * Its upstream is TLS like Ferry's (stunnel in front of moto), verified against {@code upstreamCa}.
  */
 record MitmFront(Process process, int port, Certificate ca) {
 
-    static MitmFront start(Path tmp, URI moto) throws Exception {
+    static MitmFront start(Path tmp, URI upstream, Path upstreamCa) throws Exception {
         if (!onPath("mitmdump")) {
             return null;
         }
@@ -23,9 +24,9 @@ record MitmFront(Process process, int port, Certificate ca) {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
-        Process p = new ProcessBuilder("mitmdump", "--mode", "reverse:" + moto, "--listen-host", "127.0.0.1",
+        Process p = new ProcessBuilder("mitmdump", "--mode", "reverse:" + upstream, "--listen-host", "127.0.0.1",
                 "--listen-port", String.valueOf(port), "--set", "confdir=" + conf, "--set", "keep_host_header=true",
-                "--set", "flow_detail=0", "-q").redirectErrorStream(true)
+                "--set", "flow_detail=0", "--set", "ssl_verify_upstream_trusted_ca=" + upstreamCa, "-q").redirectErrorStream(true)
                 .redirectOutput(tmp.resolve("mitmproxy.log").toFile()).start();
         Runtime.getRuntime().addShutdownHook(new Thread(p::destroy));
         Path caPem = conf.resolve("mitmproxy-ca-cert.pem");

@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class MotoServer implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
     private final Map<String, String> extraEnv;
+    private final java.util.List<String> command;
     private Process process;
     private int port;
     private Path log;
@@ -35,6 +36,15 @@ public final class MotoServer implements BeforeAllCallback, AfterAllCallback, Au
 
     /** @param extraEnv e.g. {@code INITIAL_NO_AUTH_ACTION_COUNT=2} to make moto enforce IAM */
     public MotoServer(Map<String, String> extraEnv) {
+        this(java.util.List.of("moto_server"), extraEnv);
+    }
+
+    /**
+     * @param command a launcher taking moto_server's {@code -H HOST -p PORT}, e.g. the benchmarks'
+     *                keep-alive {@code python3 bench/moto_keepalive.py}
+     */
+    public MotoServer(java.util.List<String> command, Map<String, String> extraEnv) {
+        this.command = java.util.List.copyOf(command);
         this.extraEnv = extraEnv;
     }
 
@@ -45,7 +55,9 @@ public final class MotoServer implements BeforeAllCallback, AfterAllCallback, Au
         port = FreePorts.find();
         log = Files.createTempFile("moto-", ".log");
         log.toFile().deleteOnExit();
-        ProcessBuilder pb = new ProcessBuilder("moto_server", "-H", "127.0.0.1", "-p", String.valueOf(port))
+        java.util.List<String> cmd = new java.util.ArrayList<>(command);
+        cmd.addAll(java.util.List.of("-H", "127.0.0.1", "-p", String.valueOf(port)));
+        ProcessBuilder pb = new ProcessBuilder(cmd)
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putAll(extraEnv);
         process = pb.start();
