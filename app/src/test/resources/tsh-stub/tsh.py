@@ -7,7 +7,8 @@
 # `proxy db --tunnel` really listens on 127.0.0.1:PORT and relays bytes to the address in
 # state["db_upstreams"][DB] (a real PostgreSQL in tests; read per connection); for PostgreSQL it
 # answers SSLRequest with 'N' itself and, when that address refuses, answers the StartupMessage
-# with an ErrorResponse as Teleport's database service does; `proxy aws` prints tsh's text format
+# with an ErrorResponse as Teleport's database service does (MySQL: a greeting of its own, then
+# an ERR packet, as Teleport's MySQL proxy does); `proxy aws` prints tsh's text format
 # and listens. Test switches: state["proxy_pid_file"] (each proxy appends its pid),
 # state["proxy_die_after_seconds"] with state["proxy_die_times"] (that many proxy runs exit with
 # an error after N seconds; counted in <state file>.deaths), and SIGTERM (exit like tsh).
@@ -326,6 +327,30 @@ def pg_error(message):
     return b"E" + struct.pack("!i", 4 + len(body)) + body
 
 
+def mysql_packet(seq, payload):
+    return struct.pack("<I", len(payload))[:3] + bytes([seq]) + payload
+
+
+async def mysql_refuse(reader, writer, message):
+    """Like Teleport's MySQL proxy, which greets the client itself (protocol 10, no TLS on the local
+    tunnel) and, once the client answered, sends the database service's error as ER_UNKNOWN_ERROR."""
+    caps = 1 | 2 | 4 | 8 | 512 | 8192 | 32768 | (1 << 19)
+    greeting = (b"\x0a" + b"8.0.36-Teleport\0" + struct.pack("<I", 1) + b"abcdefgh" + b"\0"
+                + struct.pack("<H", caps & 0xffff) + bytes([33]) + struct.pack("<H", 2)
+                + struct.pack("<H", caps >> 16) + bytes([21]) + b"\0" * 10 + b"ijklmnopqrst\0"
+                + b"mysql_native_password\0")
+    writer.write(mysql_packet(0, greeting))
+    await writer.drain()
+    try:
+        head = await reader.readexactly(4)
+        await reader.readexactly(int.from_bytes(head[:3], "little"))
+    except (asyncio.IncompleteReadError, OSError):
+        return
+    err = b"\xff" + struct.pack("<H", 1105) + b"#HY000" + message.encode()
+    writer.write(mysql_packet(head[3] + 1, err))
+    await writer.drain()
+
+
 async def relay(reader, writer, name, protocol, db_user, db_name):
     # The upstream is read per connection, so a test can take the database away and bring it back.
     upstream = load_state().get("db_upstreams", {}).get(name, "")
@@ -346,6 +371,9 @@ async def relay(reader, writer, name, protocol, db_user, db_name):
             writer.write(pg_error("failed to connect to `host=%s user=%s database=%s`: dial error (dial tcp %s: "
                                   "connect: connection refused)" % (host, db_user, db_name, upstream)))
             await writer.drain()
+        elif protocol == "mysql":
+            await mysql_refuse(reader, writer, "failed to connect to the database: dial tcp %s: connect: "
+                                               "connection refused" % upstream)
         writer.close()
         return
     if startup:

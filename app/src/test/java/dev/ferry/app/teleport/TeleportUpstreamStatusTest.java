@@ -8,6 +8,11 @@ import dev.ferry.app.tunnels.Tunnel;
 import dev.ferry.app.tunnels.TunnelSpec;
 import dev.ferry.app.tunnels.TunnelStatus;
 import dev.ferry.tunnel.db.TunnelFailure;
+import dev.ferry.tunnel.mysql.MySqlTunnel;
+import dev.ferry.tunnel.mysql.MySqlTunnelConfig;
+import dev.ferry.tunnel.pg.PasswordSupplier;
+import dev.ferry.tunnel.pg.TlsMode;
+import dev.ferry.tunnel.testsupport.MariaDbServer;
 import dev.ferry.tunnel.testsupport.FreePorts;
 import dev.ferry.tunnel.testsupport.PostgresServer;
 import dev.ferry.tunnel.testsupport.Wait;
@@ -23,6 +28,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.concurrent.CompletionException;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -66,16 +72,23 @@ class TeleportUpstreamStatusTest {
     }
 
     static String query(int port, String sql) throws SQLException {
-        try (var c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/" + PostgresServer.DATABASE
-                + "?user=" + PostgresServer.TRUST_USER + "&sslmode=disable&connectTimeout=10");
-             Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
+        return query("jdbc:postgresql://127.0.0.1:" + port + "/" + PostgresServer.DATABASE + "?user="
+                + PostgresServer.TRUST_USER + "&sslmode=disable&connectTimeout=10", sql);
+    }
+
+    static String query(String url, String sql) throws SQLException {
+        try (var c = DriverManager.getConnection(url); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
             r.next();
             return r.getString(1);
         }
     }
 
     void upstream(int port) throws Exception {
-        ((ObjectNode) tsh.state.get("db_upstreams")).put("pg-local", "127.0.0.1:" + port);
+        upstream("pg-local", port);
+    }
+
+    void upstream(String db, int port) throws Exception {
+        ((ObjectNode) tsh.state.get("db_upstreams")).put(db, "127.0.0.1:" + port);
         tsh.save();
     }
 
@@ -172,6 +185,39 @@ class TeleportUpstreamStatusTest {
             assertThat(t.localAddress().getPort()).isEqualTo(port);
             assertThat(query(port, "select current_user")).isEqualTo(PostgresServer.TRUST_USER);
             assertThat(t.upstreamText(ZONE)).isEqualTo("upstream OK");
+        }
+    }
+
+    /**
+     * MySQL: Teleport's database service is stood in for by Ferry's own MySQL tunnel in front of the
+     * real MariaDB (as in TeleportTunnelCliTest); taken away, the stand-in greets the client and
+     * answers with an ERR packet, as Teleport's MySQL proxy does.
+     */
+    @Test
+    void aMysqlDatabaseThatGoesAwayShowsUnreachableAndOkAgain() throws Exception {
+        MariaDbServer maria = MariaDbServer.shared();
+        try (MySqlTunnel service = MySqlTunnel.start(new MySqlTunnelConfig(0, "127.0.0.1", maria.port(),
+                TlsMode.VERIFY_FULL, List.of(maria.caPem()), MariaDbServer.NATIVE_USER, MariaDbServer.DATABASE,
+                PasswordSupplier.fixed(MariaDbServer.PASSWORD), null));
+             FerryCore core = new FerryCore(env, u -> { })) {
+            tsh.addRelayedDatabase("shop", "mysql", service.localAddress().getPort(), MariaDbServer.NATIVE_USER);
+            Tunnel t = core.tunnels().openNow(TunnelSpec.database(workspaceFile.toAbsolutePath().toString(), "shop",
+                    MariaDbServer.NATIVE_USER, MariaDbServer.DATABASE, FreePorts.find()));
+            String url = "jdbc:mariadb://127.0.0.1:" + t.localAddress().getPort() + "/" + MariaDbServer.DATABASE
+                    + "?user=" + MariaDbServer.NATIVE_USER + "&connectTimeout=10000";
+            assertThat(query(url, "select 1")).isEqualTo("1");
+            Wait.until("upstream OK", () -> "upstream OK".equals(t.upstreamText(ZONE)));
+
+            upstream("shop", FreePorts.find());
+            assertThatThrownBy(() -> query(url, "select 1")).isInstanceOf(SQLException.class)
+                    .hasMessageContaining("connection refused");
+            Wait.until("upstream unreachable", () -> t.upstreamFailing());
+            assertThat(t.upstreamText(ZONE)).matches("upstream unreachable since \\d\\d:\\d\\d:\\d\\d: connection refused");
+            assertThat(t.status()).isEqualTo(TunnelStatus.READY);
+
+            upstream("shop", service.localAddress().getPort());
+            assertThat(query(url, "select 41 + 1")).isEqualTo("42");
+            Wait.until("upstream OK again", () -> "upstream OK".equals(t.upstreamText(ZONE)));
         }
     }
 }
