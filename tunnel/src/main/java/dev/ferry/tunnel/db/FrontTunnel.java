@@ -51,11 +51,10 @@ public final class FrontTunnel extends DbTunnel {
         void serverClosed();
 
         /**
-         * The proxy's port refused the connection: tell the client {@code f} in the protocol's way.
-         *
-         * @return whether a real client was there (not a port probe), so the failure counts
+         * The proxy's port refused the connection: once a real client is there (not a port probe),
+         * report {@code f} to the outcome, then tell the client in the protocol's way.
          */
-        boolean refuse(Socket client, TunnelFailure f) throws IOException;
+        void refuse(Socket client, TunnelFailure f) throws IOException;
 
         boolean done();
     }
@@ -129,10 +128,7 @@ public final class FrontTunnel extends DbTunnel {
                     upstream.connect(target, CONNECT_TIMEOUT_MILLIS);
                     upstream.setTcpNoDelay(true);
                 } catch (IOException e) {
-                    TunnelFailure f = unreachable.apply(e);
-                    if (watch.refuse(client, f)) {
-                        stats.upstreamFailed(f);
-                    }
+                    watch.refuse(client, unreachable.apply(e));
                     return;
                 }
                 InputStream clientIn = client.getInputStream();

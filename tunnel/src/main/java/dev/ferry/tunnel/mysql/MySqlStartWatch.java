@@ -102,12 +102,12 @@ public final class MySqlStartWatch extends StartWatch {
         }
     }
 
-    /** Sends {@code f} as an ERR packet in place of the greeting (as a server that refuses a host does). */
+    /** Reports {@code f} and sends it as an ERR packet in place of the greeting (as a server that refuses a host does). */
     @Override
-    public boolean refuse(Socket socket, TunnelFailure f) throws IOException {
+    public void refuse(Socket socket, TunnelFailure f) throws IOException {
+        outcome.failed(f); // the server speaks first: a client cannot be told apart from a port probe
         OutputStream out = socket.getOutputStream();
         out.write(MySqlWire.packet(0, MySqlWire.err(2003, "HY000", f.getMessage(), false)));
         out.flush();
-        return true;
     }
 }

@@ -12,9 +12,9 @@ import java.nio.ByteBuffer;
 
 /**
  * Watches the start of a PostgreSQL connection relayed by a {@link FrontTunnel}: the client's
- * SSLRequest/GSSENCRequest (and the single-byte answer), its StartupMessage, then the first
- * backend messages. AuthenticationOk means the database signed the client in; an ErrorResponse
- * before it is a failure ({@code tsh proxy db --tunnel} reports an unreachable database so, with
+ * SSLRequest/GSSENCRequest (and the single-byte answer), its StartupMessage, then the backend
+ * messages up to ReadyForQuery. AuthenticationOk then ReadyForQuery means the database signed the
+ * client in; an ErrorResponse before that is a failure ({@code tsh proxy db --tunnel} reports an unreachable database so, with
  * no SQLSTATE or one of class 08) or the database's own refusal (any other SQLSTATE); the proxy
  * closing the connection after the StartupMessage and before an answer is a failure too.
  * A connection that switches to TLS or GSSAPI, or a CancelRequest, gives no result.
@@ -24,6 +24,7 @@ public final class PgStartWatch extends StartWatch {
 
     private boolean startupSent;
     private int pendingAnswers;
+    private boolean authenticated;
 
     /** @param what the proxy, for messages ("tsh proxy db for orders") */
     public PgStartWatch(FrontTunnel.Outcome outcome, String what) {
@@ -86,17 +87,21 @@ public final class PgStartWatch extends StartWatch {
             server.skip(1 + length);
             switch (type) {
                 case 'R' -> {
-                    if (m.body().length >= 4 && m.intAt(0) == UpstreamAuth.OK) {
-                        done = true;
+                    // AuthenticationOk, or the database asks the client for a password: it answers through the relay
+                    authenticated |= m.body().length >= 4 && m.intAt(0) == UpstreamAuth.OK;
+                }
+                case 'Z' -> {
+                    done = true;
+                    if (authenticated) {
                         outcome.reached();
-                    } // else the database asks the client for a password: it answers through the relay
+                    }
                 }
                 case 'E' -> {
                     done = true;
                     error(m);
                 }
-                case 'N', 'v' -> {
-                    // NoticeResponse, NegotiateProtocolVersion: the answer is still to come
+                case 'N', 'v', 'S', 'K' -> {
+                    // NoticeResponse, NegotiateProtocolVersion, ParameterStatus, BackendKeyData: ready is still to come
                 }
                 default -> done = true;
             }
@@ -120,9 +125,9 @@ public final class PgStartWatch extends StartWatch {
         }
     }
 
-    /** Reads the client's startup (answering encryption requests with 'N') and sends {@code f} as a FATAL error. */
+    /** Reads the client's startup (answering encryption requests with 'N'), reports {@code f} and sends it as a FATAL error. */
     @Override
-    public boolean refuse(Socket socket, TunnelFailure f) throws IOException {
+    public void refuse(Socket socket, TunnelFailure f) throws IOException {
         socket.setSoTimeout(REFUSE_TIMEOUT_MILLIS);
         InputStream in = socket.getInputStream();
         OutputStream out = socket.getOutputStream();
@@ -131,11 +136,11 @@ public final class PgStartWatch extends StartWatch {
             try {
                 int length = PgWire.readInt(in);
                 if (length < 8 || length > PgWire.MAX_STARTUP_LENGTH) {
-                    return false;
+                    return;
                 }
                 body = PgWire.readFully(in, length - 4);
             } catch (EOFException | java.net.SocketTimeoutException e) {
-                return false; // a port probe, or a client that gave up
+                return; // a port probe, or a client that gave up
             }
             int code = ByteBuffer.wrap(body).getInt();
             if (code == PgWire.SSL_REQUEST || code == PgWire.GSSENC_REQUEST) {
@@ -143,12 +148,12 @@ public final class PgStartWatch extends StartWatch {
                 continue;
             }
             if (code >>> 16 != 3) {
-                return false;
+                return;
             }
+            outcome.failed(f);
             out.write(PgWire.fatal(PgWire.sqlState(f.reason()), f.getMessage()));
             out.flush();
-            return true;
+            return;
         }
-        return false;
     }
 }
