@@ -5,7 +5,10 @@
 # Driven by a JSON state file named by $TSH_STUB_STATE; the session lives in $TELEPORT_HOME.
 # Every call is appended to $TSH_STUB_LOG (argv and TELEPORT_HOME) when set.
 # `proxy db --tunnel` really listens on 127.0.0.1:PORT and relays bytes to the address in
-# state["db_upstreams"][DB] (a real PostgreSQL in tests); `proxy aws` prints tsh's text format
+# state["db_upstreams"][DB] (a real PostgreSQL in tests; read per connection); for PostgreSQL it
+# answers SSLRequest with 'N' itself and, when that address refuses, answers the StartupMessage
+# with an ErrorResponse as Teleport's database service does (MySQL: a greeting of its own, then
+# an ERR packet, as Teleport's MySQL proxy does); `proxy aws` prints tsh's text format
 # and listens. Test switches: state["proxy_pid_file"] (each proxy appends its pid),
 # state["proxy_die_after_seconds"] with state["proxy_die_times"] (that many proxy runs exit with
 # an error after N seconds; counted in <state file>.deaths), and SIGTERM (exit like tsh).
@@ -16,6 +19,7 @@ import json
 import os
 import shutil
 import signal
+import struct
 import sys
 import uuid
 
@@ -296,15 +300,84 @@ def proxy_started():
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, lambda: os._exit(0))
 
 
-async def relay(reader, writer, upstream):
+SSL_REQUEST = 80877103
+GSSENC_REQUEST = 80877104
+
+
+async def pg_startup(reader, writer):
+    """Like Teleport's proxy: answers SSLRequest/GSSENCRequest with 'N' (the local tunnel is
+    plain TCP) and returns the client's StartupMessage, or None when the client goes away."""
+    while True:
+        try:
+            head = await reader.readexactly(8)
+        except (asyncio.IncompleteReadError, OSError):
+            return None
+        length, code = struct.unpack("!ii", head)
+        rest = await reader.readexactly(length - 8) if length > 8 else b""
+        if code in (SSL_REQUEST, GSSENC_REQUEST):
+            writer.write(b"N")
+            await writer.drain()
+            continue
+        return head + rest
+
+
+def pg_error(message):
+    """An ErrorResponse as Teleport's database service sends a non-PostgreSQL error: only 'M'."""
+    body = b"M" + message.encode() + b"\0\0"
+    return b"E" + struct.pack("!i", 4 + len(body)) + body
+
+
+def mysql_packet(seq, payload):
+    return struct.pack("<I", len(payload))[:3] + bytes([seq]) + payload
+
+
+async def mysql_refuse(reader, writer, message):
+    """Like Teleport's MySQL proxy, which greets the client itself (protocol 10, no TLS on the local
+    tunnel) and, once the client answered, sends the database service's error as ER_UNKNOWN_ERROR."""
+    caps = 1 | 2 | 4 | 8 | 512 | 8192 | 32768 | (1 << 19)
+    greeting = (b"\x0a" + b"8.0.36-Teleport\0" + struct.pack("<I", 1) + b"abcdefgh" + b"\0"
+                + struct.pack("<H", caps & 0xffff) + bytes([33]) + struct.pack("<H", 2)
+                + struct.pack("<H", caps >> 16) + bytes([21]) + b"\0" * 10 + b"ijklmnopqrst\0"
+                + b"mysql_native_password\0")
+    writer.write(mysql_packet(0, greeting))
+    await writer.drain()
+    try:
+        head = await reader.readexactly(4)
+        await reader.readexactly(int.from_bytes(head[:3], "little"))
+    except (asyncio.IncompleteReadError, OSError):
+        return
+    err = b"\xff" + struct.pack("<H", 1105) + b"#HY000" + message.encode()
+    writer.write(mysql_packet(head[3] + 1, err))
+    await writer.drain()
+
+
+async def relay(reader, writer, name, protocol, db_user, db_name):
+    # The upstream is read per connection, so a test can take the database away and bring it back.
+    upstream = load_state().get("db_upstreams", {}).get(name, "")
     host, port = upstream.rsplit(":", 1)
+    startup = b""
+    if protocol == "postgres":
+        startup = await pg_startup(reader, writer)
+        if startup is None:
+            writer.close()
+            return
     try:
         up_reader, up_writer = await asyncio.open_connection(host, int(port))
     except OSError as e:
         sys.stderr.write("failed to connect to the database: %s\n" % e)
         sys.stderr.flush()
+        if protocol == "postgres":
+            # What the database service answers when it cannot dial the database (pgconn's error text).
+            writer.write(pg_error("failed to connect to `host=%s user=%s database=%s`: dial error (dial tcp %s: "
+                                  "connect: connection refused)" % (host, db_user, db_name, upstream)))
+            await writer.drain()
+        elif protocol == "mysql":
+            await mysql_refuse(reader, writer, "failed to connect to the database: dial tcp %s: connect: "
+                                               "connection refused" % upstream)
         writer.close()
         return
+    if startup:
+        up_writer.write(startup)
 
     async def pipe(src, dst):
         try:
@@ -363,7 +436,9 @@ def cmd_proxy(state, args):
         text += ("\nUse the following command to connect to the database or to the address above using other "
                  "database GUI/CLI clients:\n  $ psql postgres://%s@localhost:%d/%s\n"
                  % (flag(args, "db-user"), port, flag(args, "db-name") or ""))
-        asyncio.run(serve_forever(port, lambda r, w: relay(r, w, upstream), text))
+        protocol_name = db["spec"]["protocol"]
+        asyncio.run(serve_forever(port, lambda r, w: relay(r, w, name, protocol_name, flag(args, "db-user"),
+                                                            flag(args, "db-name") or ""), text))
         return
     if sub[0] == "aws":
         app = flag(args, "app")

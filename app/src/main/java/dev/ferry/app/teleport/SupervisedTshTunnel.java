@@ -3,6 +3,8 @@ package dev.ferry.app.teleport;
 import dev.ferry.tunnel.LocalTunnel;
 import dev.ferry.tunnel.PortInUseException;
 import dev.ferry.tunnel.TunnelStats;
+import dev.ferry.tunnel.db.FrontTunnel;
+import dev.ferry.tunnel.db.TunnelFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 
 /**
  * A long-running tsh local proxy ({@code tsh proxy db --tunnel}, {@code tsh proxy aws}) kept
@@ -37,6 +40,11 @@ import java.util.function.Function;
  * again after 1 s, 2 s, 4 s ... (at most 30 s) until it is ready again; every death is
  * recorded as the tunnel's last error (tsh's own words) and counted in {@link #restarts()}.
  * {@link #close()} stops tsh and its children within a bounded time.
+ *
+ * <p>A database tunnel runs behind a {@link FrontTunnel} ({@link #startBehindFront}): Ferry keeps
+ * the user's port itself and tsh listens on a private loopback port, so Ferry sees each
+ * connection's upstream result (tsh with {@code --tunnel} answers for the database) and a tsh
+ * that died or cannot start shows as a failing upstream, like Ferry's own tunnels.
  *
  * <p>Written by hand: supervising an external process with readiness by output and port is
  * small and specific; no library in the stack does it.
@@ -64,9 +72,14 @@ public final class SupervisedTshTunnel implements LocalTunnel, dev.ferry.app.tun
     }
 
     private final TshClient tsh;
-    private final List<String> args;
+    private final IntFunction<List<String>> args;
     private final Map<String, String> env;
     private final int port;
+    /** Where tsh listens: the user's port, or, behind a front, a private one (a fresh one if it was taken meanwhile). */
+    private volatile int tshPort;
+    private volatile FrontTunnel front;
+    /** Why tsh is not serving now (behind a front), in a few words; null while it runs. */
+    private volatile String down;
     private final String what;
     private final ReadyParser ready;
     private final BeforeStart beforeStart;
@@ -82,12 +95,13 @@ public final class SupervisedTshTunnel implements LocalTunnel, dev.ferry.app.tun
     private ScheduledFuture<?> pendingRestart;
     private Duration backoff = FIRST_BACKOFF;
 
-    private SupervisedTshTunnel(TshClient tsh, List<String> args, Map<String, String> env, int port, String what,
-                                ReadyParser ready, BeforeStart beforeStart, Duration readyTimeout) {
+    private SupervisedTshTunnel(TshClient tsh, IntFunction<List<String>> args, Map<String, String> env, int port,
+                                String what, ReadyParser ready, BeforeStart beforeStart, Duration readyTimeout) {
         this.tsh = tsh;
-        this.args = List.copyOf(args);
+        this.args = args;
         this.env = Map.copyOf(env);
         this.port = port;
+        this.tshPort = port;
         this.what = what;
         this.ready = ready;
         this.beforeStart = beforeStart;
@@ -114,14 +128,65 @@ public final class SupervisedTshTunnel implements LocalTunnel, dev.ferry.app.tun
         if (!dev.ferry.app.tunnels.Ports.isFree(port)) {
             throw new PortInUseException(port, null);
         }
-        SupervisedTshTunnel t = new SupervisedTshTunnel(tsh, args, env, port, what, ready, beforeStart, readyTimeout);
+        List<String> fixed = List.copyOf(args);
+        return new SupervisedTshTunnel(tsh, p -> fixed, env, port, what, ready, beforeStart, readyTimeout).firstLaunch();
+    }
+
+    /** Launches tsh the first time; on failure everything is stopped and the error thrown. */
+    private SupervisedTshTunnel firstLaunch() {
         try {
-            t.launch();
+            launch();
         } catch (RuntimeException e) {
-            t.close();
+            close();
             throw e;
         }
+        return this;
+    }
+
+    /**
+     * Binds {@code port} for a {@link FrontTunnel}, starts tsh on a private free loopback port
+     * ({@code args} gets that port), waits until it is ready, then relays the front's connections
+     * to it, each watched by a watch from {@code watches}.
+     *
+     * @throws PortInUseException       the port is taken
+     * @throws TshNotLoggedInException  tsh says there is no valid session
+     * @throws TshException             tsh failed or did not get ready in time; tsh's words
+     */
+    public static SupervisedTshTunnel startBehindFront(TshClient tsh, IntFunction<List<String>> args,
+                                                       Map<String, String> env, int port, String what,
+                                                       ReadyParser ready, BeforeStart beforeStart, Duration readyTimeout,
+                                                       Function<FrontTunnel.Outcome, FrontTunnel.Watch> watches)
+            throws IOException {
+        SupervisedTshTunnel t = new SupervisedTshTunnel(tsh, args, env, port, what, ready, beforeStart, readyTimeout);
+        FrontTunnel front = FrontTunnel.bind(port, "tsh-db", t.stats);
+        t.front = front;
+        t.tshPort = dev.ferry.app.tunnels.Ports.freePort();
+        t.firstLaunch();
+        front.serve(() -> new InetSocketAddress(InetAddress.getLoopbackAddress(), t.tshPort), t::unreachable, watches);
         return t;
+    }
+
+    /** What a client of the front is told when tsh's port refuses it. */
+    private TunnelFailure unreachable(IOException e) {
+        String why = down != null ? down : "tsh is not accepting connections (" + e.getMessage() + ")";
+        LOG.info("{}: a client could not be relayed to tsh on 127.0.0.1:{}: {}", what, tshPort, e.getMessage());
+        return new TunnelFailure(TunnelFailure.Reason.UNREACHABLE, "ferry: " + what + " is not running: " + why
+                + "; Ferry starts it again by itself, connect again in a moment", why);
+    }
+
+    /** Behind a front: tsh does not serve, which is the upstream's failure until a connection gets through. */
+    private void upstreamDown(String why, String message) {
+        down = why;
+        if (front != null) {
+            stats.upstreamFailed(new TunnelFailure(TunnelFailure.Reason.UNREACHABLE, message, why));
+        } else {
+            stats.error(message);
+        }
+    }
+
+    /** The loopback port tsh itself listens on (behind a front: a private one, not {@link #localAddress()}). */
+    public int tshPort() {
+        return tshPort;
     }
 
     /** The details tsh printed when it last became ready (may hold local secrets: never log). */
@@ -149,7 +214,8 @@ public final class SupervisedTshTunnel implements LocalTunnel, dev.ferry.app.tun
 
     @Override
     public InetSocketAddress localAddress() {
-        return new InetSocketAddress("127.0.0.1", port);
+        FrontTunnel f = front;
+        return f != null ? f.localAddress() : new InetSocketAddress("127.0.0.1", port);
     }
 
     @Override
@@ -166,9 +232,12 @@ public final class SupervisedTshTunnel implements LocalTunnel, dev.ferry.app.tun
     /** Starts tsh once and waits until ready; on failure the process is stopped and the error thrown. */
     private void launch() {
         beforeStart.run();
+        if (front != null && !dev.ferry.app.tunnels.Ports.isFree(tshPort)) {
+            tshPort = dev.ferry.app.tunnels.Ports.freePort(); // taken while tsh was down
+        }
         List<String> lines = new ArrayList<>();
         CompletableFuture<Map<String, String>> up = new CompletableFuture<>();
-        TshProcess p = tsh.start(args, env, line -> {
+        TshProcess p = tsh.start(args.apply(tshPort), env, line -> {
             remember(line);
             synchronized (lines) {
                 lines.add(line);
@@ -205,7 +274,7 @@ public final class SupervisedTshTunnel implements LocalTunnel, dev.ferry.app.tun
     private void awaitPort(TshProcess p, Instant deadline) throws InterruptedException {
         while (true) {
             try (Socket s = new Socket()) {
-                s.connect(localAddress(), 500);
+                s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), tshPort), 500);
                 return;
             } catch (IOException e) {
                 if (!p.isAlive()) {
@@ -219,7 +288,7 @@ public final class SupervisedTshTunnel implements LocalTunnel, dev.ferry.app.tun
                 if (Instant.now().isAfter(deadline)) {
                     p.stop(STOP_GRACE);
                     throw new TshException(what + " said it started, but nothing accepts connections on 127.0.0.1:"
-                            + port + ".", "Try another port.", -1);
+                            + tshPort + ".", "Try another port.", -1);
                 }
                 Thread.sleep(50);
             }
@@ -233,7 +302,7 @@ public final class SupervisedTshTunnel implements LocalTunnel, dev.ferry.app.tun
         }
         String why = tshSays(p).orElse("it exited with status " + code);
         LOG.warn("{} stopped ({}); starting it again", what, why);
-        stats.error(what + " stopped: " + why);
+        upstreamDown("tsh stopped: " + why, what + " stopped: " + why);
         scheduleRestart();
     }
 
@@ -256,6 +325,7 @@ public final class SupervisedTshTunnel implements LocalTunnel, dev.ferry.app.tun
             synchronized (this) {
                 backoff = FIRST_BACKOFF;
             }
+            down = null;
             if (restartFailure != null) {
                 restartFailure = null;
                 stats.clearError(); // running again: the restart error no longer applies
@@ -265,7 +335,7 @@ public final class SupervisedTshTunnel implements LocalTunnel, dev.ferry.app.tun
             String msg = e instanceof dev.ferry.app.FerryException fe && !fe.hint().isEmpty()
                     ? fe.getMessage() + " " + fe.hint() : e.getMessage();
             restartFailure = dev.ferry.app.tunnels.TunnelFailure.of(e);
-            stats.error("Could not restart " + what + ": " + msg);
+            upstreamDown("tsh could not start again: " + e.getMessage(), "Could not restart " + what + ": " + msg);
             LOG.warn("Could not restart {}: {}", what, e.getMessage());
             scheduleRestart();
         }
@@ -314,6 +384,10 @@ public final class SupervisedTshTunnel implements LocalTunnel, dev.ferry.app.tun
             if (pendingRestart != null) {
                 pendingRestart.cancel(false);
             }
+        }
+        FrontTunnel f = front;
+        if (f != null) {
+            f.close();
         }
         scheduler.shutdownNow();
         TshProcess p = process;

@@ -11,6 +11,10 @@ import dev.ferry.app.tunnels.AwsProxyInfo;
 import dev.ferry.app.tunnels.DatabaseTunnelInfo;
 import dev.ferry.app.tunnels.TunnelOpener;
 import dev.ferry.tunnel.aws.ProxyMode;
+import dev.ferry.tunnel.db.FrontTunnel;
+import dev.ferry.tunnel.mysql.MySqlStartWatch;
+import dev.ferry.tunnel.pg.PgStartWatch;
+import dev.ferry.app.model.DatabaseFlavour;
 import dev.ferry.app.model.AppResource;
 import dev.ferry.app.model.AwsRole;
 import dev.ferry.app.model.Resource;
@@ -29,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -195,7 +200,9 @@ public final class TeleportProvider implements AccessProvider {
 
     /**
      * A supervised {@code tsh proxy db --tunnel --db-user U --db-name N --port P DB}: tsh keeps
-     * the database certificates fresh itself; clients connect to 127.0.0.1:P without TLS.
+     * the database certificates fresh itself; clients connect to 127.0.0.1:{@code port} without
+     * TLS, where Ferry's front relays them to tsh on a private port P and learns each
+     * connection's upstream result (PostgreSQL or MySQL start-up) on the way.
      */
     @Override
     public TunnelOpener.Opened openDatabaseTunnel(DatabaseResource db, String dbUser, String dbName, int port)
@@ -205,15 +212,19 @@ public final class TeleportProvider implements AccessProvider {
         }
         TshStatus s = session();
         TshClient client = tsh();
-        List<String> args = new ArrayList<>(List.of("proxy", "db", "--tunnel", "--db-user=" + dbUser));
-        if (dbName != null && !dbName.isBlank()) {
-            args.add("--db-name=" + dbName);
-        }
-        args.add("--port=" + port);
-        args.add(db.name());
-        SupervisedTshTunnel tunnel = SupervisedTshTunnel.start(client, args, Map.of(), port,
-                "tsh proxy db for " + db.name(), TshProxyOutput.databaseTunnel(), () -> session(),
-                SupervisedTshTunnel.READY_TIMEOUT);
+        String what = "tsh proxy db for " + db.name();
+        Function<FrontTunnel.Outcome, FrontTunnel.Watch> watches = db.flavour() == DatabaseFlavour.MYSQL
+                ? o -> new MySqlStartWatch(o, what) : o -> new PgStartWatch(o, what);
+        SupervisedTshTunnel tunnel = SupervisedTshTunnel.startBehindFront(client, tshPort -> {
+            List<String> args = new ArrayList<>(List.of("proxy", "db", "--tunnel", "--db-user=" + dbUser));
+            if (dbName != null && !dbName.isBlank()) {
+                args.add("--db-name=" + dbName);
+            }
+            args.add("--port=" + tshPort);
+            args.add(db.name());
+            return args;
+        }, Map.of(), port, what, TshProxyOutput.databaseTunnel(), () -> session(), SupervisedTshTunnel.READY_TIMEOUT,
+                watches);
         return new TunnelOpener.Opened(tunnel, new DatabaseTunnelInfo(dbUser, dbName == null ? "" : dbName, db.flavour(),
                 db.uri() + " via Teleport " + workspace.teleport().proxy(),
                 "Teleport certificate of " + s.username() + " (tsh proxy db)", "Teleport mutual TLS"));

@@ -45,6 +45,20 @@ public final class TunnelFailure extends Exception {
         this.cause = cause != null ? cause : message == null ? "" : message.replaceFirst("^ferry: ", "");
     }
 
+    /**
+     * The innermost cause of a chained error text, for a status line: "failed to connect to `host=db`:
+     * dial error (dial tcp 10.0.0.5:5432: connect: connection refused)" gives "connection refused";
+     * a text that is not such a chain (or whose last part is long) is kept whole.
+     */
+    public static String innermostCause(String message) {
+        int i = message.lastIndexOf(": ");
+        if (i < 0) {
+            return message;
+        }
+        String last = message.substring(i + 2).replaceAll("[)\\]]+$", "").strip();
+        return last.isEmpty() || last.length() > 60 ? message : last;
+    }
+
     public Reason reason() {
         return reason;
     }

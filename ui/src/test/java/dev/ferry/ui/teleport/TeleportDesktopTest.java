@@ -417,4 +417,55 @@ class TeleportDesktopTest {
         assertThat(text("#signInReason")).contains("not signed in");
         assertThat(resourceNames()).isEmpty();
     }
+
+    /**
+     * A Teleport database tunnel whose database goes away: Ferry's front before tsh reads the
+     * stand-in's ErrorResponse (as Teleport's database service sends it), so the tab and the tray
+     * say "upstream unreachable" while it still listens, and clear once a client gets through.
+     */
+    @Test
+    void aTeleportTunnelWhoseDatabaseGoesAwayShowsUnreachableInTheTabAndTrayAndClears() throws Exception {
+        dev.ferry.tunnel.testsupport.PostgresServer pg = dev.ferry.tunnel.testsupport.PostgresServer.shared();
+        String user = dev.ferry.tunnel.testsupport.PostgresServer.TRUST_USER;
+        tsh.addRelayedDatabase("pg-local", pg.port(), user);
+        signInOutsideTheWindow();
+        launch(env);
+        dev.ferry.app.tunnels.TunnelSpec spec = dev.ferry.app.tunnels.TunnelSpec.database(
+                workspaceFile.toAbsolutePath().toString(), "pg-local", user,
+                dev.ferry.tunnel.testsupport.PostgresServer.DATABASE, dev.ferry.tunnel.testsupport.FreePorts.find());
+        fx(() -> desktop.tunnelDocuments().open(spec));
+        until(() -> core.tunnels().tunnels().size() == 1
+                && core.tunnels().tunnels().get(0).status() == dev.ferry.app.tunnels.TunnelStatus.READY);
+        dev.ferry.app.tunnels.Tunnel t = core.tunnels().tunnels().get(0);
+        until("the tab is open", () -> desktop.tunnelDocuments().view(t.id()).isPresent());
+        dev.ferry.ui.tunnels.TunnelView view = fx(() -> desktop.tunnelDocuments().view(t.id()).orElseThrow());
+        String jdbc = ui.textIn(view, "#postgresJdbcUrl");
+        assertThat(jdbc).contains("127.0.0.1:" + spec.port());
+
+        assertThat(dev.ferry.ui.tunnels.TunnelFixtures.query(jdbc, "select current_user")).isEqualTo(user);
+        until("the tab says the upstream is OK", () -> "upstream OK".equals(ui.textIn(view, "#tunnelUpstream")));
+        assertThat(ui.textIn(view, "#tunnelStatus")).isEqualTo("Ready");
+
+        // The database goes away behind tsh: the stand-in answers as Teleport's database service does.
+        ((com.fasterxml.jackson.databind.node.ObjectNode) tsh.state.get("db_upstreams"))
+                .put("pg-local", "127.0.0.1:" + dev.ferry.tunnel.testsupport.FreePorts.find());
+        tsh.save();
+        assertThatThrownBy(() -> dev.ferry.ui.tunnels.TunnelFixtures.query(jdbc, "select 1"))
+                .isInstanceOf(java.sql.SQLException.class).hasMessageContaining("connection refused");
+        until("the tab says the database cannot be reached", () -> ui.textIn(view, "#tunnelUpstream")
+                .matches("upstream unreachable since \\d\\d:\\d\\d:\\d\\d: connection refused"));
+        assertThat(ui.textIn(view, "#tunnelStatus")).isEqualTo("Listening");
+        dev.ferry.ui.tray.TrayMenuModel.Menu menu = desktop.trayModel().menu();
+        assertThat(menu.tunnelsFailing()).isTrue();
+        assertThat(menu.tunnelItems()).singleElement().extracting(dev.ferry.ui.tray.TrayMenuModel.Item::label).asString()
+                .contains("Listening · upstream unreachable since");
+
+        ((com.fasterxml.jackson.databind.node.ObjectNode) tsh.state.get("db_upstreams"))
+                .put("pg-local", "127.0.0.1:" + pg.port());
+        tsh.save();
+        assertThat(dev.ferry.ui.tunnels.TunnelFixtures.query(jdbc, "select 41 + 1")).isEqualTo("42");
+        until("the tab says the upstream is OK again", () -> "upstream OK".equals(ui.textIn(view, "#tunnelUpstream")));
+        assertThat(ui.textIn(view, "#tunnelStatus")).isEqualTo("Ready");
+        assertThat(desktop.trayModel().menu().tunnelsFailing()).isFalse();
+    }
 }
