@@ -96,6 +96,16 @@ class IdentityCenterConsoleDesktopTest {
     }
 
     @Test
+    void aPermissionSetPickedInTheRoleSelectorOpensTheConsoleWithItsCredentials() throws Exception {
+        rig.signedIn();
+        open();
+        rig.browser.mode(TestBrowser.Mode.IGNORE); // note the console URL, do not follow it to the real console
+        launch("prod", "Admin");
+        assertSignsInAs(consoleUrl(), "111111111111", "Admin");
+        assertThat(rig.standIn.calls()).filteredOn(c -> c.operation().equals("GetRoleCredentials")).hasSize(1);
+    }
+
+    @Test
     void aLaunchOnAnEndedSessionShowsTheSignInPromptAndOpensTheConsoleAfterIt() throws Exception {
         rig.signedIn();
         open();
