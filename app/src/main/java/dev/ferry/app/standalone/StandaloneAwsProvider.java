@@ -221,10 +221,25 @@ public final class StandaloneAwsProvider implements AccessProvider {
         return union(sso.roles(app), workspace.awsRolesAnyAccount(app));
     }
 
+    /** Identity Center: the accounts' apps can be starred (apps of the file cannot). */
+    @Override
+    public dev.ferry.app.access.Stars appStars() {
+        return sso == null ? dev.ferry.app.access.Stars.NONE : sso.appStars();
+    }
+
+    @Override
+    public void starApp(AppResource app, boolean starred) {
+        if (sso == null || !sso.appStars().canStar(app.name())) {
+            AccessProvider.super.starApp(app, starred);
+            return;
+        }
+        sso.starAccount(app, starred);
+    }
+
     /** Identity Center: the account's permission sets can be starred (roles of the file cannot). */
     @Override
-    public dev.ferry.app.access.RoleStars roleStars(AppResource app) {
-        return sso == null ? dev.ferry.app.access.RoleStars.NONE : sso.roleStars(app);
+    public dev.ferry.app.access.Stars roleStars(AppResource app) {
+        return sso == null ? dev.ferry.app.access.Stars.NONE : sso.roleStars(app);
     }
 
     @Override

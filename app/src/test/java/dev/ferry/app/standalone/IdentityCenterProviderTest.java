@@ -108,6 +108,30 @@ class IdentityCenterProviderTest {
     }
 
     @Test
+    void aStarredAccountComesFirstAndStaysStarredInANewCore() {
+        rig.signedIn();
+        try (FerryCore core = core(false)) {
+            AccessProvider p = core.sessions().provider(workspace);
+            assertThat(p.apps()).extracting(AppResource::name).containsExactly("audit", "prod", "staging");
+            dev.ferry.app.access.Stars stars = p.appStars();
+            assertThat(stars.starrable()).containsExactlyInAnyOrder("audit", "prod", "staging");
+            assertThat(stars.starred()).isEmpty();
+            p.starApp(p.requireApp("staging"), true);
+            assertThat(p.apps()).extracting(AppResource::name).containsExactly("staging", "audit", "prod");
+            assertThat(p.appStars().starred()).containsExactly("staging");
+        }
+        try (FerryCore core = core(false)) {
+            AccessProvider p = core.sessions().provider(workspace);
+            assertThat(p.apps()).extracting(AppResource::name).containsExactly("staging", "audit", "prod");
+            assertThat(p.appStars().starred()).containsExactly("staging");
+            p.starApp(p.requireApp("staging"), false);
+            assertThat(p.apps()).extracting(AppResource::name).containsExactly("audit", "prod", "staging");
+            assertThat(p.appStars().starred()).isEmpty();
+        }
+        assertThat(rig.standIn.problems()).isEmpty();
+    }
+
+    @Test
     void aStarredPermissionSetComesFirstAndStaysStarredInANewCore() {
         rig.signedIn();
         try (FerryCore core = core(false)) {
@@ -115,7 +139,7 @@ class IdentityCenterProviderTest {
             assertThat(p.can(Capability.FAVOURITES)).isTrue();
             AppResource prod = p.requireApp("prod");
             assertThat(p.awsRoles(prod)).extracting(AwsRole::name).containsExactly("Admin", "ReadOnly");
-            dev.ferry.app.access.RoleStars stars = p.roleStars(prod);
+            dev.ferry.app.access.Stars stars = p.roleStars(prod);
             assertThat(stars.starrable()).containsExactlyInAnyOrder("arn:aws:iam::111111111111:role/Admin",
                     "arn:aws:iam::111111111111:role/ReadOnly");
             assertThat(stars.starred()).isEmpty();

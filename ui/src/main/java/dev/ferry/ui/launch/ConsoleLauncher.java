@@ -179,7 +179,7 @@ public final class ConsoleLauncher {
             return;
         }
         tasks.run(() -> new Listed(p.awsRoles(app), p.can(dev.ferry.app.access.Capability.FAVOURITES)
-                ? p.roleStars(app) : dev.ferry.app.access.RoleStars.NONE), listed -> {
+                ? p.roleStars(app) : dev.ferry.app.access.Stars.NONE), listed -> {
             List<AwsRole> roles = listed.roles();
             stars.put(app.name(), new StarState(p, app, listed.stars()));
             if (roles.isEmpty()) {
@@ -193,7 +193,7 @@ public final class ConsoleLauncher {
         }, e -> failed(failureTitle, e));
     }
 
-    private record Listed(List<AwsRole> roles, dev.ferry.app.access.RoleStars stars) {
+    private record Listed(List<AwsRole> roles, dev.ferry.app.access.Stars stars) {
     }
 
     /** The stars of the app's roles as {@link #requestRoles} read them last (FX thread). */
@@ -217,7 +217,7 @@ public final class ConsoleLauncher {
         final java.util.Set<String> starrable;
         final java.util.Set<String> starred;
 
-        StarState(AccessProvider provider, AppResource app, dev.ferry.app.access.RoleStars s) {
+        StarState(AccessProvider provider, AppResource app, dev.ferry.app.access.Stars s) {
             this.provider = provider;
             this.app = app;
             this.starrable = s.starrable();
