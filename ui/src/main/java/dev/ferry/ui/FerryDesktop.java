@@ -167,6 +167,13 @@ public final class FerryDesktop implements AutoCloseable {
             teleport.signIn().signIn();
         });
         teleport.signIn().onSignedIn(tunnelDocs::restartFailed);
+        teleport.signIn().onSignedIn(launcher::resumeAfterSignIn);
+        tunnelDocs.onSessionEnded((spec, e) -> {
+            java.nio.file.Path open = workspace.currentProperty().get();
+            if (open != null && open.equals(java.nio.file.Path.of(spec.workspaceFile()).toAbsolutePath().normalize())) {
+                workspace.failed(e); // the open workspace's session: the list gives way to the sign-in prompt
+            }
+        });
 
         WorkspaceSidebar sidebar = new WorkspaceSidebar(workspace, () -> stage, this::openSettings);
         sidebar.addWorkspaceButton(aws.addButton());

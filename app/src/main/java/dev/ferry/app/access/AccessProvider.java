@@ -104,9 +104,23 @@ public interface AccessProvider extends AutoCloseable {
         return awsRoles(app);
     }
 
+    /** Which apps can be starred and which are ({@link Capability#FAVOURITES}); none by default. */
+    default Stars appStars() {
+        return Stars.NONE;
+    }
+
+    /**
+     * Stars the app (or takes the star away), remembered across restarts: starred apps come first
+     * in {@link #resources}. Only for apps {@link #appStars} says can be starred.
+     */
+    default void starApp(AppResource app, boolean starred) {
+        throw new FerryException("'" + app.name() + "' cannot be starred in workspace '" + workspace().name() + "'.",
+                "Only apps that show a star in the list can be starred.");
+    }
+
     /** Which of the app's roles can be starred and which are ({@link Capability#FAVOURITES}); none by default. */
-    default RoleStars roleStars(AppResource app) {
-        return RoleStars.NONE;
+    default Stars roleStars(AppResource app) {
+        return Stars.NONE;
     }
 
     /**

@@ -34,7 +34,9 @@ public enum Capability {
     REFRESH,
     /**
      * Roles can be starred ({@link AccessProvider#roleStars}, {@link AccessProvider#starRole}): starred
-     * roles come first in {@link AccessProvider#awsRoles} (IAM Identity Center permission sets).
+     * roles come first in {@link AccessProvider#awsRoles} (IAM Identity Center permission sets); and
+     * apps ({@link AccessProvider#appStars}, {@link AccessProvider#starApp}): starred apps come first in
+     * {@link AccessProvider#resources} (IAM Identity Center accounts).
      */
     FAVOURITES
 }

@@ -60,6 +60,11 @@ public final class SsoFavourites {
         return portal(store.load(), session).favouriteAccounts.contains(accountId);
     }
 
+    /** The starred accounts' ids. */
+    public synchronized List<String> favouriteAccounts(SsoSession session) {
+        return List.copyOf(portal(store.load(), session).favouriteAccounts);
+    }
+
     public synchronized void setFavouriteAccount(SsoSession session, String accountId, boolean favourite) {
         Document d = store.load();
         List<String> l = portal(d, session).favouriteAccounts;

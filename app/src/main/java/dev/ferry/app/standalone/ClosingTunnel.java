@@ -6,7 +6,7 @@ import dev.ferry.tunnel.TunnelStats;
 import java.net.InetSocketAddress;
 
 /** A tunnel that also closes what it used (credential refreshers, SDK clients) when it closes. */
-final class ClosingTunnel implements LocalTunnel {
+class ClosingTunnel implements LocalTunnel {
     private final LocalTunnel tunnel;
     private final AutoCloseable[] resources;
 

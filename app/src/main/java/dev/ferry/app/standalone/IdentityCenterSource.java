@@ -225,7 +225,7 @@ final class IdentityCenterSource implements AutoCloseable {
     }
 
     /** The account's permission sets can be starred; which are (by role ARN). */
-    dev.ferry.app.access.RoleStars roleStars(AppResource app) {
+    dev.ferry.app.access.Stars roleStars(AppResource app) {
         return account(app).map(a -> {
             java.util.Set<String> all = new java.util.HashSet<>();
             java.util.Set<String> starred = new java.util.HashSet<>();
@@ -236,8 +236,35 @@ final class IdentityCenterSource implements AutoCloseable {
                     starred.add(arn);
                 }
             }
-            return new dev.ferry.app.access.RoleStars(all, starred);
-        }).orElse(dev.ferry.app.access.RoleStars.NONE);
+            return new dev.ferry.app.access.Stars(all, starred);
+        }).orElse(dev.ferry.app.access.Stars.NONE);
+    }
+
+    /** The accounts' apps (as {@link #apps} named them last) can be starred; which are. */
+    dev.ferry.app.access.Stars appStars() {
+        Map<String, SsoAccount> named;
+        synchronized (this) {
+            named = byAppName;
+        }
+        java.util.Set<String> starred = new java.util.HashSet<>();
+        java.util.Set<String> favourite = new java.util.HashSet<>(sso.favourites().favouriteAccounts(session()));
+        named.forEach((name, a) -> {
+            if (favourite.contains(a.accountId())) {
+                starred.add(name);
+            }
+        });
+        return new dev.ferry.app.access.Stars(named.keySet(), starred);
+    }
+
+    /** Stars the app's account (or takes the star away). */
+    void starAccount(AppResource app, boolean starred) {
+        SsoAccount a;
+        synchronized (this) {
+            a = byAppName.get(app.name());
+        }
+        if (a != null) {
+            sso.favourites().setFavouriteAccount(session(), a.accountId(), starred);
+        }
     }
 
     /** Stars the permission set in its account (or takes the star away). */

@@ -7,7 +7,6 @@ import dev.ferry.app.access.Identity;
 import dev.ferry.app.access.LoginPrompter;
 import dev.ferry.app.access.SignInOptions;
 import dev.ferry.app.concurrent.Background;
-import dev.ferry.app.sso.SsoRoleCredentials;
 import dev.ferry.app.sso.SsoServices;
 import dev.ferry.app.access.RoleChooser;
 import dev.ferry.app.aws.AwsErrors;
@@ -222,10 +221,25 @@ public final class StandaloneAwsProvider implements AccessProvider {
         return union(sso.roles(app), workspace.awsRolesAnyAccount(app));
     }
 
+    /** Identity Center: the accounts' apps can be starred (apps of the file cannot). */
+    @Override
+    public dev.ferry.app.access.Stars appStars() {
+        return sso == null ? dev.ferry.app.access.Stars.NONE : sso.appStars();
+    }
+
+    @Override
+    public void starApp(AppResource app, boolean starred) {
+        if (sso == null || !sso.appStars().canStar(app.name())) {
+            AccessProvider.super.starApp(app, starred);
+            return;
+        }
+        sso.starAccount(app, starred);
+    }
+
     /** Identity Center: the account's permission sets can be starred (roles of the file cannot). */
     @Override
-    public dev.ferry.app.access.RoleStars roleStars(AppResource app) {
-        return sso == null ? dev.ferry.app.access.RoleStars.NONE : sso.roleStars(app);
+    public dev.ferry.app.access.Stars roleStars(AppResource app) {
+        return sso == null ? dev.ferry.app.access.Stars.NONE : sso.roleStars(app);
     }
 
     @Override
@@ -359,13 +373,13 @@ public final class StandaloneAwsProvider implements AccessProvider {
                                             LocalCredentials keys) throws IOException {
         requireRole(app, role);
         if (sso != null && sso.isPermissionSet(app, role)) {
-            SsoRoleCredentials.Provider roleCredentials = sso.tunnelCredentials(role);
+            SessionCredentials roleCredentials = new SessionCredentials(sso.tunnelCredentials(role));
             try {
                 roleCredentials.resolveCredentials(); // fails early, in plain words (or: sign in first)
                 AwsProxy proxy = AwsProxy.start(new AwsProxyConfig(port, mode, localCredentials(keys),
                         roleCredentials::resolveCredentials, upstream(), ca.get())
                         .withPassThroughPorts(passThroughPorts()).withDefaultRegion(aws.region().id()));
-                return new TunnelOpener.Opened(new ClosingTunnel(proxy, roleCredentials), proxyInfo(role, mode, proxy));
+                return new TunnelOpener.Opened(new SessionTunnel(proxy, roleCredentials), proxyInfo(role, mode, proxy));
             } catch (IOException | RuntimeException e) {
                 roleCredentials.close();
                 throw e;
@@ -423,12 +437,12 @@ public final class StandaloneAwsProvider implements AccessProvider {
     private TunnelOpener.Opened ssoDatabaseTunnel(DatabaseResource db, String dbUser, String dbName, int port)
             throws IOException {
         IdentityCenterSource.DatabaseRole role = sso.databaseRole(db);
-        SsoRoleCredentials.Provider creds = sso.tunnelCredentials(role.role());
+        SessionCredentials creds = new SessionCredentials(sso.tunnelCredentials(role.role()));
         try {
             DbCredentialSource source = new DbAuth(aws.withBaseCredentials(creds), workspace.user(), Clock.systemUTC())
                     .sourceFor(role.database());
             var tunnel = DatabaseAccess.start(db, dbUser, dbName, port, source);
-            return new TunnelOpener.Opened(new ClosingTunnel(tunnel, creds), DatabaseAccess.info(db, dbUser, dbName, source));
+            return new TunnelOpener.Opened(new SessionTunnel(tunnel, creds), DatabaseAccess.info(db, dbUser, dbName, source));
         } catch (IOException | RuntimeException e) {
             creds.close();
             throw e;

@@ -54,7 +54,7 @@ public final class Tunnel {
 
     /**
      * Why the tunnel does not serve: the start failed (FAILED), or, while READY, a supervised
-     * process keeps failing to restart (e.g. the session expired).
+     * process keeps failing to restart, or its credentials cannot be renewed (the session expired).
      */
     public Optional<TunnelFailure> failure() {
         if (status == TunnelStatus.FAILED) {
@@ -64,6 +64,14 @@ public final class Tunnel {
             return s.restartFailure();
         }
         return Optional.empty();
+    }
+
+    /**
+     * The ended session a listening tunnel waits for (its credentials could not be renewed): the
+     * desktop shows the sign-in prompt; after it the tunnel serves again on the same port.
+     */
+    public Optional<dev.ferry.app.access.SignInRequiredException> sessionEnded() {
+        return status == TunnelStatus.READY && running instanceof Supervised s ? s.sessionEnded() : Optional.empty();
     }
 
     /** Whether signing in would let the tunnel serve again. */

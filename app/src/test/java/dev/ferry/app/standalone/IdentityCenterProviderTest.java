@@ -108,6 +108,30 @@ class IdentityCenterProviderTest {
     }
 
     @Test
+    void aStarredAccountComesFirstAndStaysStarredInANewCore() {
+        rig.signedIn();
+        try (FerryCore core = core(false)) {
+            AccessProvider p = core.sessions().provider(workspace);
+            assertThat(p.apps()).extracting(AppResource::name).containsExactly("audit", "prod", "staging");
+            dev.ferry.app.access.Stars stars = p.appStars();
+            assertThat(stars.starrable()).containsExactlyInAnyOrder("audit", "prod", "staging");
+            assertThat(stars.starred()).isEmpty();
+            p.starApp(p.requireApp("staging"), true);
+            assertThat(p.apps()).extracting(AppResource::name).containsExactly("staging", "audit", "prod");
+            assertThat(p.appStars().starred()).containsExactly("staging");
+        }
+        try (FerryCore core = core(false)) {
+            AccessProvider p = core.sessions().provider(workspace);
+            assertThat(p.apps()).extracting(AppResource::name).containsExactly("staging", "audit", "prod");
+            assertThat(p.appStars().starred()).containsExactly("staging");
+            p.starApp(p.requireApp("staging"), false);
+            assertThat(p.apps()).extracting(AppResource::name).containsExactly("audit", "prod", "staging");
+            assertThat(p.appStars().starred()).isEmpty();
+        }
+        assertThat(rig.standIn.problems()).isEmpty();
+    }
+
+    @Test
     void aStarredPermissionSetComesFirstAndStaysStarredInANewCore() {
         rig.signedIn();
         try (FerryCore core = core(false)) {
@@ -115,7 +139,7 @@ class IdentityCenterProviderTest {
             assertThat(p.can(Capability.FAVOURITES)).isTrue();
             AppResource prod = p.requireApp("prod");
             assertThat(p.awsRoles(prod)).extracting(AwsRole::name).containsExactly("Admin", "ReadOnly");
-            dev.ferry.app.access.RoleStars stars = p.roleStars(prod);
+            dev.ferry.app.access.Stars stars = p.roleStars(prod);
             assertThat(stars.starrable()).containsExactlyInAnyOrder("arn:aws:iam::111111111111:role/Admin",
                     "arn:aws:iam::111111111111:role/ReadOnly");
             assertThat(stars.starred()).isEmpty();
@@ -282,34 +306,46 @@ class IdentityCenterProviderTest {
     }
 
     @Test
-    void aRunningProxyGoesOnOnItsPortWithTheNewSessionAfterASignIn() throws Exception {
+    void aRunningProxyWhoseSessionEndedSaysSignInKeepsItsPortAndServesAgainAfterTheSignIn() throws Exception {
         rig.standIn.reportedCredentialLifetime(Duration.ofSeconds(30)); // stale at once: every request fetches again
         rig.signedIn();
-        try (FerryCore core = core(false)) {
+        try (FerryCore core = core(true)) {
             AccessProvider p = core.sessions().provider(workspace);
             AppResource prod = p.requireApp("prod");
-            TunnelOpener.Opened opened = p.openAwsProxy(prod, p.chooseRole(prod, "ReadOnly"), ProxyMode.ENDPOINT_URL, 0);
-            try (var tunnel = opened.tunnel()) {
-                AwsProxyInfo info = (AwsProxyInfo) opened.info();
-                Map<String, String> cli = Map.of("AWS_ENDPOINT_URL", info.address(), "AWS_CA_BUNDLE", info.caBundle().toString(),
-                        "AWS_ACCESS_KEY_ID", info.accessKeyId(), "AWS_SECRET_ACCESS_KEY", info.secretAccessKey(),
-                        "AWS_DEFAULT_REGION", "eu-west-1", "AWS_CONFIG_FILE", "/nonexistent",
-                        "AWS_SHARED_CREDENTIALS_FILE", "/nonexistent");
-                List<String> whoAmI = List.of("aws", "sts", "get-caller-identity", "--output", "text", "--query", "Arn");
-                Python.Result first = Python.exec(home, cli, whoAmI);
-                assertThat(first.exit()).as(first.err()).isZero();
-                assertThat(first.out().trim()).matches(READ_ONLY_IN_PROD);
+            dev.ferry.app.tunnels.Tunnel t = core.tunnels().open(dev.ferry.app.tunnels.TunnelSpec.awsProxy(
+                    workspace.toAbsolutePath().toString(), "prod", p.chooseRole(prod, "ReadOnly").arn(),
+                    ProxyMode.ENDPOINT_URL, 0)).join();
+            AwsProxyInfo info = (AwsProxyInfo) t.info().orElseThrow();
+            int port = t.localAddress().getPort();
+            Map<String, String> cli = Map.of("AWS_ENDPOINT_URL", info.address(), "AWS_CA_BUNDLE", info.caBundle().toString(),
+                    "AWS_ACCESS_KEY_ID", info.accessKeyId(), "AWS_SECRET_ACCESS_KEY", info.secretAccessKey(),
+                    "AWS_DEFAULT_REGION", "eu-west-1", "AWS_CONFIG_FILE", "/nonexistent",
+                    "AWS_SHARED_CREDENTIALS_FILE", "/nonexistent", "AWS_MAX_ATTEMPTS", "1");
+            List<String> whoAmI = List.of("aws", "sts", "get-caller-identity", "--output", "text", "--query", "Arn");
+            Python.Result first = Python.exec(home, cli, whoAmI);
+            assertThat(first.exit()).as(first.err()).isZero();
+            assertThat(t.needsSignIn()).isFalse();
 
-                rig.standIn.expireAccessTokens();
-                rig.standIn.revokeRefreshTokens();
-                String renewed = rig.signedIn().accessToken(); // the sign-in prompt's work; the proxy is not restarted
-                Python.Result again = Python.exec(home, cli, whoAmI);
-                assertThat(again.exit()).as(again.err()).isZero();
-                assertThat(again.out().trim()).matches(READ_ONLY_IN_PROD);
-                assertThat(rig.standIn.calls()).filteredOn(c -> c.operation().equals("GetRoleCredentials"))
-                        .last().satisfies(c -> assertThat(c.token()).isEqualTo(renewed));
-                assertThat(tunnel.localAddress().getPort()).isEqualTo(URI.create(info.address()).getPort());
-            }
+            rig.standIn.expireAccessTokens();
+            rig.standIn.revokeRefreshTokens();
+            Python.Result refused = Python.exec(home, cli, whoAmI);
+            assertThat(refused.exit()).isNotZero();
+            assertThat(refused.err()).contains("no longer accepts your session").contains("ferry login");
+            Wait.until("the tunnel says a sign-in is needed", () -> t.needsSignIn() && t.sessionEnded().isPresent());
+            assertThat(t.status()).isEqualTo(dev.ferry.app.tunnels.TunnelStatus.READY);
+            assertThat(t.failure().orElseThrow().reason()).isEqualTo(dev.ferry.app.tunnels.TunnelFailure.Reason.SIGN_IN_REQUIRED);
+            assertThat(t.sessionEnded().orElseThrow().where()).isEqualTo(IdentityCenterStandIn.START_URL);
+            assertThat(t.localAddress().getPort()).isEqualTo(port);
+
+            String renewed = rig.signedIn().accessToken(); // what the sign-in prompt does; the tunnel is not restarted
+            Python.Result again = Python.exec(home, cli, whoAmI);
+            assertThat(again.exit()).as(again.err()).isZero();
+            assertThat(again.out().trim()).matches(READ_ONLY_IN_PROD);
+            assertThat(rig.standIn.calls()).filteredOn(c -> c.operation().equals("GetRoleCredentials"))
+                    .last().satisfies(c -> assertThat(c.token()).isEqualTo(renewed));
+            assertThat(t.needsSignIn()).isFalse();
+            assertThat(t.sessionEnded()).isEmpty();
+            assertThat(t.localAddress().getPort()).isEqualTo(port);
         }
     }
 

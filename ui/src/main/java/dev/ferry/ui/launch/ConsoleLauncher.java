@@ -30,6 +30,12 @@ public final class ConsoleLauncher {
     private final dev.ferry.app.settings.SavedDocument<dev.ferry.app.settings.AppState> state;
 
     private Consumer<Throwable> failureHook = e -> { };
+    /** The launch that found the session ended, to run again once signed in (FX thread). */
+    private Pending pending;
+    private boolean resumeWhenOpen;
+
+    private record Pending(String workspace, Runnable action) {
+    }
 
     /** @param state where the role picked last per app is remembered */
     public ConsoleLauncher(UiTasks tasks, Notifications notes, BrowserLauncher browser,
@@ -40,6 +46,7 @@ public final class ConsoleLauncher {
         this.browser = browser;
         this.provider = provider;
         this.state = state;
+        provider.addListener((o, was, now) -> resumeIfOpen());
     }
 
     private static String roleKey(AccessProvider p, AppResource app) {
@@ -84,7 +91,7 @@ public final class ConsoleLauncher {
                     + "console of " + app.name() + " as " + role.name() + ". Treat it like a password.");
         }, e -> {
             busy.remove(app.name());
-            failed("Could not make the sign-in URL for " + app.name(), e);
+            failed("Could not make the sign-in URL for " + app.name(), e, p, () -> copySignInUrl(app, role));
         });
     }
 
@@ -118,6 +125,37 @@ public final class ConsoleLauncher {
         notes.error(title, e);
     }
 
+    /** As above; when the session has ended, {@code retry} runs once the person has signed in. */
+    private void failed(String title, Throwable e, AccessProvider p, Runnable retry) {
+        if (dev.ferry.app.access.SignInRequiredException.in(e).isPresent()) {
+            pending = new Pending(p.workspace().source().toString(), retry);
+            resumeWhenOpen = false;
+        }
+        failed(title, e);
+    }
+
+    /**
+     * After a sign-in: the launch that asked for it goes on, once the workspace is open again
+     * (it reloads after a sign-in). FX thread.
+     */
+    public void resumeAfterSignIn() {
+        resumeWhenOpen = pending != null;
+        resumeIfOpen();
+    }
+
+    private void resumeIfOpen() {
+        AccessProvider p = provider.getValue();
+        if (!resumeWhenOpen || p == null) {
+            return;
+        }
+        Pending go = pending;
+        pending = null;
+        resumeWhenOpen = false;
+        if (go != null && go.workspace().equals(p.workspace().source().toString())) {
+            go.action().run();
+        }
+    }
+
     /** Names of the apps being launched right now. */
     public ObservableSet<String> busy() {
         return busy;
@@ -141,7 +179,7 @@ public final class ConsoleLauncher {
             return;
         }
         tasks.run(() -> new Listed(p.awsRoles(app), p.can(dev.ferry.app.access.Capability.FAVOURITES)
-                ? p.roleStars(app) : dev.ferry.app.access.RoleStars.NONE), listed -> {
+                ? p.roleStars(app) : dev.ferry.app.access.Stars.NONE), listed -> {
             List<AwsRole> roles = listed.roles();
             stars.put(app.name(), new StarState(p, app, listed.stars()));
             if (roles.isEmpty()) {
@@ -155,7 +193,7 @@ public final class ConsoleLauncher {
         }, e -> failed(failureTitle, e));
     }
 
-    private record Listed(List<AwsRole> roles, dev.ferry.app.access.RoleStars stars) {
+    private record Listed(List<AwsRole> roles, dev.ferry.app.access.Stars stars) {
     }
 
     /** The stars of the app's roles as {@link #requestRoles} read them last (FX thread). */
@@ -179,7 +217,7 @@ public final class ConsoleLauncher {
         final java.util.Set<String> starrable;
         final java.util.Set<String> starred;
 
-        StarState(AccessProvider provider, AppResource app, dev.ferry.app.access.RoleStars s) {
+        StarState(AccessProvider provider, AppResource app, dev.ferry.app.access.Stars s) {
             this.provider = provider;
             this.app = app;
             this.starrable = s.starrable();
@@ -230,7 +268,7 @@ public final class ConsoleLauncher {
             notes.success("Opened " + app.name(), "The AWS console opened in your browser as " + role.name() + ".");
         }, e -> {
             busy.remove(app.name());
-            failed("Could not open the AWS console for " + app.name(), e);
+            failed("Could not open the AWS console for " + app.name(), e, p, () -> launch(app, role));
         });
     }
 

@@ -41,6 +41,8 @@ final class ResourceCell extends ListCell<Resource> {
     static final String ACCESS_CLASS = "resource-access";
     /** The "Cannot connect: …" line of a database Ferry cannot serve. */
     static final String MARK_CLASS = "serving-mark";
+    /** The star toggle of an app that can be starred. */
+    static final String STAR_CLASS = "resource-star";
     /** The buttons' column: wide enough for "AWS CLI/SDK access ▾", the same in every row. */
     static final double ACTIONS_WIDTH = 184;
 
@@ -51,6 +53,9 @@ final class ResourceCell extends ListCell<Resource> {
     private final BiConsumer<AppResource, List<AwsRole>> pickAccessRole;
     private final Consumer<DatabaseResource> connect;
     private final Function<DatabaseResource, Optional<ServingMark>> marks;
+    private final AppStarring stars;
+    /** The star of an app that can be starred (starred apps come first); hidden on other rows. */
+    private final Button star = new Button();
 
     private final Label badge = new Label();
     private final Tooltip badgeTip = new Tooltip();
@@ -74,8 +79,9 @@ final class ResourceCell extends ListCell<Resource> {
     ResourceCell(ConsoleLauncher launcher, Consumer<Resource> primary,
                  BiConsumer<AppResource, List<AwsRole>> pickRole, Consumer<String> search,
                  BiConsumer<AppResource, List<AwsRole>> pickAccessRole, Consumer<DatabaseResource> connect,
-                 Function<DatabaseResource, Optional<ServingMark>> marks) {
+                 Function<DatabaseResource, Optional<ServingMark>> marks, AppStarring stars) {
         this.marks = marks;
+        this.stars = stars;
         this.launcher = launcher;
         this.primary = primary;
         this.pickRole = pickRole;
@@ -166,7 +172,18 @@ final class ResourceCell extends ListCell<Resource> {
         });
         consoleMenu.getItems().addAll(launch, copy);
 
-        row = new HBox(16, badge, middle, actions);
+        star.getStyleClass().addAll(Styles.BUTTON_ICON, Styles.FLAT, STAR_CLASS);
+        star.setFocusTraversable(false);
+        star.setTooltip(new Tooltip("Star: starred accounts come first"));
+        star.managedProperty().bind(star.visibleProperty());
+        star.setOnAction(e -> {
+            if (getItem() instanceof AppResource a) {
+                stars.star(a, !stars.stars().isStarred(a.name()));
+                star(a);
+            }
+        });
+
+        row = new HBox(16, star, badge, middle, actions);
         row.setAlignment(Pos.CENTER_LEFT);
     }
 
@@ -199,9 +216,22 @@ final class ResourceCell extends ListCell<Resource> {
         markTip.setText(m.map(ServingMark::message).orElse(""));
 
         chips(r.labels());
+        star(r);
         action(r);
         if (getGraphic() != row) {
             setGraphic(row);
+        }
+    }
+
+    /** Shows the row's star (★ starred, ☆ not), named for screen readers and tests: "Star prod". */
+    private void star(Resource r) {
+        var s = stars.stars();
+        boolean starrable = r instanceof AppResource && s.canStar(r.name());
+        star.setVisible(starrable);
+        if (starrable) {
+            boolean on = s.isStarred(r.name());
+            star.setText(on ? "★" : "☆");
+            star.setAccessibleText((on ? "Unstar " : "Star ") + r.name());
         }
     }
 
@@ -227,7 +257,7 @@ final class ResourceCell extends ListCell<Resource> {
         double h = 0;
         for (Resource r : tallest) {
             ResourceCell cell = new ResourceCell(launcher, x -> { }, (a, b) -> { }, x -> { }, (a, b) -> { },
-                    x -> { }, db -> Optional.of(mark));
+                    x -> { }, db -> Optional.of(mark), AppStarring.NONE);
             cell.updateItem(r, false);
             javafx.scene.layout.StackPane list = new javafx.scene.layout.StackPane(cell);
             list.getStyleClass().addAll("list-view", "resource-list");

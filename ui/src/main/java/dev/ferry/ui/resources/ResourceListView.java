@@ -159,7 +159,17 @@ public final class ResourceListView extends VBox {
         Function<DatabaseResource, Optional<ServingMark>> marks = db -> Optional.ofNullable(
                 workspace.providerProperty().get()).flatMap(p -> p.servingMark(db));
         list.setCellFactory(l -> new ResourceCell(launcher, this::primaryAction, this::showRolePicker, vm.queryProperty()::set,
-                this::showAccessRolePicker, tunnels::connect, marks));
+                this::showAccessRolePicker, tunnels::connect, marks, new AppStarring() {
+                    @Override
+                    public dev.ferry.app.access.Stars stars() {
+                        return workspace.appStars();
+                    }
+
+                    @Override
+                    public void star(AppResource app, boolean on) {
+                        workspace.starApp(app, on);
+                    }
+                }));
         VBox.setVgrow(list, Priority.ALWAYS);
         // Every row has the same height (one line each for name, description, mark, chips): with a
         // fixed cell size the list lays out a screenful of rows without measuring any after a keystroke.

@@ -67,6 +67,9 @@ public final class TunnelDocuments implements AutoCloseable {
         }
     };
     private Runnable signIn = () -> { };
+    private java.util.function.BiConsumer<TunnelSpec, Throwable> sessionEnded = (spec, e) -> { };
+    /** Tunnels that said their session ended (told once, until they serve again). */
+    private final Set<String> toldEnded = new HashSet<>();
     private final AwsOutputFormat defaultFormat;
 
     public TunnelDocuments(FerryCore core, UiTasks tasks, Notifications notes, Documents documents, Supplier<Window> owner) {
@@ -96,6 +99,15 @@ public final class TunnelDocuments implements AutoCloseable {
         for (String id : List.copyOf(tabs.keySet())) {
             if (!ids.contains(id)) {
                 removeTab(id);
+            }
+        }
+        toldEnded.retainAll(ids);
+        for (Tunnel t : now) {
+            var ended = t.sessionEnded();
+            if (ended.isEmpty()) {
+                toldEnded.remove(t.id());
+            } else if (toldEnded.add(t.id())) {
+                sessionEnded.accept(t.spec(), ended.get());
             }
         }
     }
@@ -167,6 +179,15 @@ public final class TunnelDocuments implements AutoCloseable {
                 e -> notes.error("Cannot connect to " + db.name(), e));
     }
 
+    /**
+     * Told (FX thread) when a tunnel cannot start, or a running one cannot serve, because its
+     * workspace's session has ended (a {@code SignInRequiredException} among the causes): the
+     * desktop shows the sign-in prompt. A running one keeps its port and serves again after it.
+     */
+    public void onSessionEnded(java.util.function.BiConsumer<TunnelSpec, Throwable> hook) {
+        this.sessionEnded = hook;
+    }
+
     /** What "Sign in…" in a tab does (the desktop's sign-in). */
     public void onSignIn(Runnable r) {
         this.signIn = r;
@@ -201,6 +222,9 @@ public final class TunnelDocuments implements AutoCloseable {
         select(spec.id());
         f.whenCompleteAsync((t, e) -> {
             if (e != null && core.tunnels().get(spec.id()) != null) { // not when it was stopped while starting
+                if (dev.ferry.app.access.SignInRequiredException.in(e).isPresent()) {
+                    sessionEnded.accept(spec, e); // the sign-in prompt; after it the tunnel starts again
+                }
                 if (tabShown) {
                     notes.errorShownInPlace(failureTitle, e); // the tunnel's tab shows it
                 } else {

@@ -2,6 +2,8 @@ package dev.ferry.ui.workspace;
 
 import dev.ferry.app.FerryCore;
 import dev.ferry.app.access.AccessProvider;
+import dev.ferry.app.access.Stars;
+import dev.ferry.app.access.Capability;
 import dev.ferry.app.access.Identity;
 import dev.ferry.app.model.Resource;
 import dev.ferry.app.access.SignInRequiredException;
@@ -48,6 +50,10 @@ public final class WorkspaceViewModel implements AutoCloseable {
     private final ObjectProperty<Identity> identity = new SimpleObjectProperty<>();
     private final ObjectProperty<Problem> identityProblem = new SimpleObjectProperty<>();
     private final ObjectProperty<SignInNeeded> signInNeeded = new SimpleObjectProperty<>();
+    /** The open provider's app stars (FX thread), read with its resources. */
+    private Stars stars = Stars.NONE;
+    /** Held while a star is saved: one save at a time. */
+    private final Object starSaves = new Object();
     private final BooleanProperty refreshing = new SimpleBooleanProperty();
     private final javafx.beans.property.StringProperty refreshProgress = new javafx.beans.property.SimpleStringProperty("");
     /** The open file changed on disk but the new version cannot be used: the last good one stays. */
@@ -169,7 +175,29 @@ public final class WorkspaceViewModel implements AutoCloseable {
         });
     }
 
-    private record Opened(Workspace workspace, AccessProvider provider, List<Resource> resources, SignInNeeded signIn) {
+    private record Opened(Workspace workspace, AccessProvider provider, Listing listing, SignInNeeded signIn) {
+    }
+
+    /** The provider's resources and the stars of its apps, read together in the background. */
+    private record Listing(List<Resource> resources, Stars stars) {
+    }
+
+    private static Listing listing(AccessProvider p) {
+        List<Resource> list = p.resources();
+        Stars stars = Stars.NONE;
+        if (p.can(Capability.FAVOURITES)) {
+            try {
+                stars = p.appStars();
+            } catch (RuntimeException e) {
+                LOG.warn("The starred apps of {} could not be read", p.workspace().name(), e);
+            }
+        }
+        return new Listing(list, stars);
+    }
+
+    private void show(Listing l) {
+        stars = l.stars();
+        resources.setAll(l.resources());
     }
 
     /**
@@ -186,10 +214,10 @@ public final class WorkspaceViewModel implements AutoCloseable {
 
     private Opened load(Path abs) {
         AccessProvider p = core.sessions().reopen(abs);
-        List<Resource> list = List.of();
+        Listing list = new Listing(List.of(), Stars.NONE);
         SignInNeeded needed = null;
         try {
-            list = p.resources();
+            list = listing(p);
         } catch (SignInRequiredException e) {
             needed = SignInNeeded.of(e);
         }
@@ -203,7 +231,7 @@ public final class WorkspaceViewModel implements AutoCloseable {
         if (listening.add(p)) { // once per provider: a reload of the file may hand back the same one
             p.onResourcesChanged(() -> javafx.application.Platform.runLater(() -> relist(p)));
         }
-        resources.setAll(opened.resources());
+        show(opened.listing());
         if (opened.signIn() != null) {
             signInNeeded.set(opened.signIn());
         } else {
@@ -246,7 +274,7 @@ public final class WorkspaceViewModel implements AutoCloseable {
             staleProblem.set(null);
             broken.remove(abs);
             show(opened);
-            notes.info("Workspace reloaded", abs.getFileName() + " changed: " + opened.resources().size()
+            notes.info("Workspace reloaded", abs.getFileName() + " changed: " + opened.listing().resources().size()
                     + " apps and databases now.");
         }, e -> {
             if (gen != generation) {
@@ -380,9 +408,9 @@ public final class WorkspaceViewModel implements AutoCloseable {
             return;
         }
         long gen = generation;
-        tasks.run(p::resources, list -> {
+        tasks.run(() -> listing(p), list -> {
             if (gen == generation) {
-                resources.setAll(list);
+                show(list);
             }
         }, e -> {
             if (!failed(e)) {
@@ -409,18 +437,50 @@ public final class WorkspaceViewModel implements AutoCloseable {
                     refreshProgress.set(line);
                 }
             }));
-            return p.resources();
+            return listing(p);
         }, list -> {
             refreshing.set(false);
             refreshProgress.set("");
             if (gen == generation) {
-                resources.setAll(list);
+                show(list);
             }
         }, e -> {
             refreshing.set(false);
             refreshProgress.set("");
             if (!failed(e)) {
                 notes.error("Could not list the resources again", e);
+            }
+        });
+    }
+
+    /** Which apps can be starred and which are (FX thread): a field read, cheap for every row. */
+    public Stars appStars() {
+        return stars;
+    }
+
+    /**
+     * Stars the app (or takes the star away; {@code Capability.FAVOURITES}): shown at once, saved by
+     * the provider in the background, one save at a time, then listed again (starred apps first).
+     */
+    public void starApp(dev.ferry.app.model.AppResource app, boolean on) {
+        AccessProvider p = provider.get();
+        if (p == null || !stars.canStar(app.name())) {
+            return;
+        }
+        stars = stars.with(app.name(), on);
+        long gen = generation;
+        tasks.run(() -> {
+            synchronized (starSaves) {
+                p.starApp(app, on);
+            }
+            return listing(p);
+        }, list -> {
+            if (gen == generation && provider.get() == p) {
+                show(list);
+            }
+        }, e -> {
+            if (!failed(e)) {
+                notes.error("Could not " + (on ? "star " : "unstar ") + app.name(), e);
             }
         });
     }

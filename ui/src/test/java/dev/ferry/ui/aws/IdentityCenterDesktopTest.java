@@ -190,6 +190,40 @@ class IdentityCenterDesktopTest {
                 .map(javafx.scene.control.Label::getText).toList());
     }
 
+    /** The star toggle of the row of {@code app}, found by its accessible text ("Star prod" / "Unstar prod"). */
+    javafx.scene.control.Button star(String app) throws Exception {
+        return fx(() -> ui.robot().lookup("#resourceList").lookup(".resource-star")
+                .queryAllAs(javafx.scene.control.Button.class).stream()
+                .filter(b -> b.isVisible() && b.getAccessibleText() != null && b.getAccessibleText().endsWith("tar " + app))
+                .findFirst().orElseThrow(() -> new AssertionError("no star for " + app)));
+    }
+
+    @Test
+    void aStarredAccountComesFirstAlsoAfterARestart() throws Exception {
+        Path file = acmeWorkspaceFile();
+        rig.signedIn();
+        dev.ferry.app.FerryEnvironment env = rig.env.with("FERRY_WORKSPACE_FILE", file.toString());
+        desktop = ui.launch(env);
+        until("the accounts", () -> resourceNames().equals(List.of("audit", "prod", "staging")));
+        until("the rows show their stars", () -> fx(() -> ui.robot().lookup("#resourceList").lookup(".resource-star")
+                .queryAllAs(javafx.scene.control.Button.class).stream().filter(Node::isVisible).count()) == 3);
+        assertThat(fx(star("staging")::getText)).isEqualTo("☆");
+        assertThat(fx(star("staging")::getAccessibleText)).isEqualTo("Star staging");
+        ui.click(star("staging"));
+        until("staging comes first", () -> resourceNames().equals(List.of("staging", "audit", "prod")));
+        until("its star is on", () -> "★".equals(fx(star("staging")::getText)));
+        assertThat(fx(star("staging")::getAccessibleText)).isEqualTo("Unstar staging");
+        assertThat(fx(star("audit")::getText)).isEqualTo("☆");
+
+        ui.closeDesktop(); // a restart
+        desktop = ui.launch(env);
+        until("staging still comes first", () -> resourceNames().equals(List.of("staging", "audit", "prod")));
+        until("with its star on", () -> "★".equals(fx(star("staging")::getText)));
+        ui.click(star("staging"));
+        until("back in name order", () -> resourceNames().equals(List.of("audit", "prod", "staging")));
+        assertThat(rig.standIn.problems()).isEmpty();
+    }
+
     @Test
     void signingInWithACodeOpensItsPageInTheBrowser() throws Exception {
         desktop = ui.launch(rig.env, rig.browser); // a browser that opens the page, where the person confirms

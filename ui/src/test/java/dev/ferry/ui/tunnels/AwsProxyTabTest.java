@@ -85,6 +85,17 @@ class AwsProxyTabTest {
 
     /** Runs the real AWS CLI with the K=V lines of the tab's "text" format as its environment. */
     static String awsCli(String textFormat, String... args) throws Exception {
+        CliRun r = awsCliRun(textFormat, Map.of(), args);
+        assertThat(r.exit()).as(r.out()).isZero();
+        return r.out();
+    }
+
+    /** What the AWS CLI printed (stdout and stderr) and its exit code. */
+    record CliRun(int exit, String out) {
+    }
+
+    /** Runs the AWS CLI with the tab's settings ("text" format) and {@code extraEnv}; it may fail. */
+    static CliRun awsCliRun(String textFormat, Map<String, String> extraEnv, String... args) throws Exception {
         Map<String, String> env = new HashMap<>();
         for (String line : textFormat.split("\n")) {
             int eq = line.indexOf('=');
@@ -101,12 +112,12 @@ class AwsProxyTabTest {
         pb.environment().put("AWS_DEFAULT_REGION", "us-east-1");
         pb.environment().put("AWS_CONFIG_FILE", "/dev/null");
         pb.environment().put("AWS_SHARED_CREDENTIALS_FILE", "/dev/null");
+        pb.environment().putAll(extraEnv);
         pb.redirectErrorStream(true);
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes());
         assertThat(p.waitFor(Wait.TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(out).isZero();
-        return out;
+        return new CliRun(p.exitValue(), out);
     }
 
     String textFormat(AwsProxyTunnelView v) throws Exception {
