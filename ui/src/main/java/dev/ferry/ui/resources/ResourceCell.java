@@ -37,6 +37,7 @@ import java.util.function.Function;
  * resources; making nodes, tooltips and bindings per update cost more than a frame).
  */
 final class ResourceCell extends ListCell<Resource> {
+    static final String CELL_CLASS = "resource-cell";
     static final String ACTION_CLASS = "resource-action";
     static final String ACCESS_CLASS = "resource-access";
     /** The "Cannot connect: …" line of a database Ferry cannot serve. */
@@ -83,7 +84,7 @@ final class ResourceCell extends ListCell<Resource> {
         this.pickAccessRole = pickAccessRole;
         this.connect = connect;
         this.chips = new ChipRow(search);
-        getStyleClass().add("resource-cell");
+        getStyleClass().add(CELL_CLASS);
         setPrefWidth(0); // fit the list's width instead of growing a horizontal scroll bar
 
         badge.getStyleClass().add("kind-badge");
@@ -194,7 +195,6 @@ final class ResourceCell extends ListCell<Resource> {
 
         Optional<ServingMark> m = r instanceof DatabaseResource db ? marks.apply(db) : Optional.empty();
         mark.setVisible(m.isPresent());
-        mark.setId(m.isPresent() ? "mark-" + r.name() : null);
         mark.setText(m.map(x -> "Cannot connect: " + x.reason().title()).orElse(""));
         markTip.setText(m.map(ServingMark::message).orElse(""));
 
@@ -248,15 +248,12 @@ final class ResourceCell extends ListCell<Resource> {
         if (console) {
             action.setText("Launch ▾");
             action.setGraphic(busy);
-            action.setId("launch-" + r.name());
         } else if (r instanceof AppResource) {
             action.setText("Open");
             action.setGraphic(null);
-            action.setId(null);
         } else {
             action.setText("Connect");
             action.setGraphic(null);
-            action.setId("connect-" + r.name());
         }
         ContextMenu menu = console ? consoleMenu : null;
         if (getContextMenu() != menu) {
@@ -264,16 +261,27 @@ final class ResourceCell extends ListCell<Resource> {
             action.setTooltip(console ? launchTip : null);
         }
         if (console) {
-            access.setId("access-" + r.name());
             access.setUserData(r);
             if (actions.getChildren().size() == 1) {
                 actions.getChildren().add(access);
             }
         } else if (actions.getChildren().size() > 1) {
             actions.getChildren().remove(access);
-            access.setId(null);
             access.setUserData(null);
         }
+    }
+
+    /** The node of {@code p} in this row for the resource it shows, or null when the row has no such part. */
+    javafx.scene.Node part(ResourceListView.RowPart p) {
+        Resource r = getItem();
+        boolean console = r instanceof AppResource a && a.isAwsConsole();
+        return switch (p) {
+            case LAUNCH -> console ? action : null;
+            case OPEN -> r instanceof AppResource && !console ? action : null;
+            case CONNECT -> r instanceof DatabaseResource ? action : null;
+            case ACCESS -> console ? access : null;
+            case MARK -> r instanceof DatabaseResource && mark.isVisible() ? mark : null;
+        };
     }
 
     /** Changes a style class only when it must: every change makes CSS run again on the node. */
