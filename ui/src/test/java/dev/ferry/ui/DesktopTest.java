@@ -41,6 +41,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
+import static dev.ferry.ui.resources.ResourceListView.RowPart.ACCESS;
 import static dev.ferry.ui.resources.ResourceListView.RowPart.CONNECT;
 import static dev.ferry.ui.resources.ResourceListView.RowPart.LAUNCH;
 import static dev.ferry.ui.testing.DesktopFixture.fx;
@@ -202,6 +203,60 @@ class DesktopTest {
         assertThat(rowNames(robot)).containsExactly("aws-prod", "aws-staging", "aws-govcloud");
         ui.click("#kind-all");
         until(() -> desktop.resources().shown().size() == 5);
+    }
+
+    /**
+     * Each node of a row with its id and style classes: for every cell of the list, what a search
+     * must not change (a changed id or style class, or a node put in or taken out, makes CSS run
+     * on it again, which cost a frame per keystroke with 10,000 resources).
+     */
+    static Map<Node, String> rowNodes(FxRobot robot) {
+        Map<Node, String> nodes = new java.util.IdentityHashMap<>();
+        for (Node cell : robot.lookup("#resourceList").lookup(".resource-cell").queryAll()) {
+            java.util.ArrayDeque<Node> todo = new java.util.ArrayDeque<>(List.of(cell));
+            while (!todo.isEmpty()) {
+                Node n = todo.pop();
+                nodes.put(n, n.getId() + " " + n.getStyleClass());
+                if (n instanceof javafx.scene.Parent p) {
+                    todo.addAll(p.getChildrenUnmodifiable());
+                }
+            }
+        }
+        return nodes;
+    }
+
+    @Test
+    void aRowKeepsItsNodesIdsAndStyleClassesWhateverItShows(FxRobot robot) throws Exception {
+        waitForResources(robot);
+        // Databases only, apps only, nothing, one of each kind, everything: rows change kinds.
+        List<String> searches = List.of("orders", "aws", "nothing matches this", "analytics", "govcloud", "");
+        for (String q : searches) { // once through: a row's pooled chips grow to the most labels it showed
+            runFx(() -> desktop.resources().queryProperty().set(q));
+            DesktopFixture.waitForPulse();
+        }
+        Map<Node, String> before = fx(() -> rowNodes(robot));
+        assertThat(before.values()).as("no ids in rows").allMatch(v -> v.startsWith("null "));
+        for (String q : searches) {
+            runFx(() -> desktop.resources().queryProperty().set(q));
+            DesktopFixture.waitForPulse();
+            Map<Node, String> now = fx(() -> rowNodes(robot));
+            for (Map.Entry<Node, String> n : before.entrySet()) {
+                assertThat(now).as("after searching '%s': %s", q, n.getKey()).containsEntry(n.getKey(), n.getValue());
+            }
+            if (q.equals("orders")) {
+                assertThat(ui.find(LAUNCH, "orders")).isEmpty();
+                Button connect = ui.node(CONNECT, "orders", Button.class);
+                assertThat(fx(connect::getText)).isEqualTo("Connect");
+                assertThat(fx(connect::getAccessibleText)).isEqualTo("Connect to orders");
+            } else if (q.equals("aws")) {
+                assertThat(ui.find(CONNECT, "aws-prod")).isEmpty();
+                assertThat(fx(() -> ui.node(LAUNCH, "aws-prod", Button.class).getAccessibleText()))
+                        .isEqualTo("Launch the AWS console of aws-prod");
+                assertThat(fx(() -> ui.node(ACCESS, "aws-staging", Button.class).getAccessibleText()))
+                        .isEqualTo("AWS CLI/SDK access to aws-staging");
+            }
+        }
+        assertThat(rowNames(robot)).containsExactly("aws-prod", "aws-staging", "aws-govcloud", "analytics", "orders");
     }
 
     @Test

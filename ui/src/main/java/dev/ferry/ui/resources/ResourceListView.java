@@ -315,7 +315,7 @@ public final class ResourceListView extends VBox {
                 .addAction("Copy sign-in URL", "copySigninUrl", role -> launcher.copySignInUrl(app, role))
                 .withStars(launcher.stars(app));
         launcher.lastRole(app).ifPresent(picker::select);
-        picker.show(anchorFor(app, ResourceCell.ACTION_CLASS).orElse(list));
+        picker.show(rowPart(RowPart.LAUNCH, app.name()).filter(Node::isVisible).orElse(list));
     }
 
     /** The role menu of "AWS CLI/SDK access": the picked role gets a local AWS API proxy. */
@@ -328,7 +328,7 @@ public final class ResourceListView extends VBox {
             tunnels.awsAccess(app, role);
         }).withStars(launcher.stars(app));
         launcher.lastRole(app).ifPresent(picker::select);
-        picker.show(anchorFor(app, ResourceCell.ACCESS_CLASS).orElse(list));
+        picker.show(rowPart(RowPart.ACCESS, app.name()).filter(Node::isVisible).orElse(list));
     }
 
     /** Opens the role menu of an app's "AWS CLI/SDK access" button. */
@@ -366,11 +366,6 @@ public final class ResourceListView extends VBox {
     /** The role picker shown last, if any. */
     public Optional<RolePicker> rolePicker() {
         return Optional.ofNullable(picker);
-    }
-
-    private Optional<Node> anchorFor(Resource r, String styleClass) {
-        return list.lookupAll("." + styleClass).stream()
-                .filter(n -> n.getUserData() == r && n.isVisible()).findFirst();
     }
 
     /** A banner that shows a problem while there is one. */
