@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The resources the list shows: those of a source list that a {@link ResourceFilter} accepts,
@@ -127,10 +128,7 @@ final class ShownResources extends TransformationList<Resource, Resource> {
 
     @Override
     public Resource get(int index) {
-        if (index < 0 || index >= size) {
-            throw new IndexOutOfBoundsException(index + " of " + size);
-        }
-        return items[shown[index]];
+        return items[shown[Objects.checkIndex(index, size)]];
     }
 
     @Override
@@ -140,10 +138,7 @@ final class ShownResources extends TransformationList<Resource, Resource> {
 
     @Override
     public int getSourceIndex(int index) {
-        if (index < 0 || index >= size) {
-            throw new IndexOutOfBoundsException(index + " of " + size);
-        }
-        return shown[index];
+        return shown[Objects.checkIndex(index, size)];
     }
 
     @Override
@@ -164,10 +159,7 @@ final class ShownResources extends TransformationList<Resource, Resource> {
             this.removed = new AbstractList<>() {
                 @Override
                 public Resource get(int i) {
-                    if (i < 0 || i >= sizeBefore) {
-                        throw new IndexOutOfBoundsException(i + " of " + sizeBefore);
-                    }
-                    return items[before[i]];
+                    return items[before[Objects.checkIndex(i, sizeBefore)]];
                 }
 
                 @Override
