@@ -28,6 +28,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import static dev.ferry.ui.resources.ResourceListView.RowPart.CONNECT;
+
 /**
  * Writes screenshots of the main window: {@code Screenshot LIGHT.png [DARK.png] [APP] [TUNNEL.png]}. Opens
  * the workspace Ferry would open (e.g. {@code FERRY_WORKSPACE_FILE}), waits until it and the
@@ -140,9 +142,9 @@ public final class Screenshot {
         });
         String db = fx(() -> desktop.resources().shown().stream().filter(r -> r instanceof dev.ferry.app.model.DatabaseResource)
                 .map(dev.ferry.app.model.Resource::name).findFirst().orElseThrow());
-        waitFor("the Connect button of " + db, () -> desktop.scene().lookup("#connect-" + db) != null);
+        waitFor("the Connect button of " + db, () -> desktop.resourceView().rowPart(CONNECT, db).isPresent());
         dialog(desktop, dir.resolve("connect.png"), "connectDialog", javafx.scene.control.ButtonType.CANCEL,
-                () -> ((javafx.scene.control.ButtonBase) desktop.scene().lookup("#connect-" + db)).fire());
+                () -> ((javafx.scene.control.ButtonBase) desktop.resourceView().rowPart(CONNECT, db).orElseThrow()).fire());
         dialog(desktop, dir.resolve("add-teleport-cluster.png"), "addClusterDialog", javafx.scene.control.ButtonType.CANCEL,
                 () -> ((javafx.scene.control.ButtonBase) desktop.scene().lookup("#addTeleportCluster")).fire());
         dialog(desktop, dir.resolve("add-aws-workspace.png"), "addAwsWorkspaceDialog", javafx.scene.control.ButtonType.CANCEL,

@@ -41,6 +41,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
+import static dev.ferry.ui.resources.ResourceListView.RowPart.ACCESS;
+import static dev.ferry.ui.resources.ResourceListView.RowPart.CONNECT;
+import static dev.ferry.ui.resources.ResourceListView.RowPart.LAUNCH;
 import static dev.ferry.ui.testing.DesktopFixture.fx;
 import static dev.ferry.ui.testing.DesktopFixture.runFx;
 import static dev.ferry.ui.testing.DesktopFixture.until;
@@ -86,7 +89,7 @@ class DesktopTest {
     /** Names of the rows the list renders, top to bottom. */
     List<String> rowNames(FxRobot robot) throws Exception {
         return fx(() -> robot.lookup("#resourceList").lookup(".resource-name").queryAllAs(Label.class).stream()
-                .filter(Node::isVisible)
+                .filter(DesktopFixture::shown)
                 .sorted((a, b) -> Double.compare(a.localToScene(0, 0).getY(), b.localToScene(0, 0).getY()))
                 .map(Label::getText).toList());
     }
@@ -122,7 +125,7 @@ class DesktopTest {
 
     void openRoleMenu(FxRobot robot, String app) throws Exception {
         waitForResources(robot);
-        ui.click("#launch-" + app);
+        ui.click(LAUNCH, app);
         until(() -> desktop.resourceView().rolePicker().map(p -> p.isShowing()).orElse(false)
                 && robot.lookup("#rolePickerSearch").tryQuery().map(Node::isFocused).orElse(false));
     }
@@ -152,7 +155,7 @@ class DesktopTest {
         assertThat(types).contains("AWS console", "AWS console (GovCloud)", "Redshift", "Aurora PostgreSQL");
         List<String> chips = fx(() -> robot.lookup(".chip").queryAllAs(Label.class).stream().map(Label::getText).toList());
         assertThat(chips).contains("aws_account_id=111111111111", "env=prod", "engine=aurora-postgresql");
-        assertThat(fx(() -> robot.lookup("#connect-analytics").queryAs(Button.class).isDisabled())).isFalse();
+        assertThat(fx(() -> ui.node(CONNECT, "analytics", Button.class).isDisabled())).isFalse();
 
         String expected = callerArnFromMoto();
         until(() -> !robot.lookup("#identity").queryAs(Label.class).getText().isEmpty());
@@ -200,6 +203,60 @@ class DesktopTest {
         assertThat(rowNames(robot)).containsExactly("aws-prod", "aws-staging", "aws-govcloud");
         ui.click("#kind-all");
         until(() -> desktop.resources().shown().size() == 5);
+    }
+
+    /**
+     * Each node of a row with its id and style classes: for every cell of the list, what a search
+     * must not change (a changed id or style class, or a node put in or taken out, makes CSS run
+     * on it again, which cost a frame per keystroke with 10,000 resources).
+     */
+    static Map<Node, String> rowNodes(FxRobot robot) {
+        Map<Node, String> nodes = new java.util.IdentityHashMap<>();
+        for (Node cell : robot.lookup("#resourceList").lookup(".resource-cell").queryAll()) {
+            java.util.ArrayDeque<Node> todo = new java.util.ArrayDeque<>(List.of(cell));
+            while (!todo.isEmpty()) {
+                Node n = todo.pop();
+                nodes.put(n, n.getId() + " " + n.getStyleClass());
+                if (n instanceof javafx.scene.Parent p) {
+                    todo.addAll(p.getChildrenUnmodifiable());
+                }
+            }
+        }
+        return nodes;
+    }
+
+    @Test
+    void aRowKeepsItsNodesIdsAndStyleClassesWhateverItShows(FxRobot robot) throws Exception {
+        waitForResources(robot);
+        // Databases only, apps only, nothing, one of each kind, everything: rows change kinds.
+        List<String> searches = List.of("orders", "aws", "nothing matches this", "analytics", "govcloud", "");
+        for (String q : searches) { // once through: a row's pooled chips grow to the most labels it showed
+            runFx(() -> desktop.resources().queryProperty().set(q));
+            DesktopFixture.waitForPulse();
+        }
+        Map<Node, String> before = fx(() -> rowNodes(robot));
+        assertThat(before.values()).as("no ids in rows").allMatch(v -> v.startsWith("null "));
+        for (String q : searches) {
+            runFx(() -> desktop.resources().queryProperty().set(q));
+            DesktopFixture.waitForPulse();
+            Map<Node, String> now = fx(() -> rowNodes(robot));
+            for (Map.Entry<Node, String> n : before.entrySet()) {
+                assertThat(now).as("after searching '%s': %s", q, n.getKey()).containsEntry(n.getKey(), n.getValue());
+            }
+            if (q.equals("orders")) {
+                assertThat(ui.find(LAUNCH, "orders")).isEmpty();
+                Button connect = ui.node(CONNECT, "orders", Button.class);
+                assertThat(fx(connect::getText)).isEqualTo("Connect");
+                assertThat(fx(connect::getAccessibleText)).isEqualTo("Connect to orders");
+            } else if (q.equals("aws")) {
+                assertThat(ui.find(CONNECT, "aws-prod")).isEmpty();
+                assertThat(fx(() -> ui.node(LAUNCH, "aws-prod", Button.class).getAccessibleText()))
+                        .isEqualTo("Launch the AWS console of aws-prod");
+                assertThat(fx(() -> ui.node(ACCESS, "aws-staging", Button.class).getAccessibleText()))
+                        .isEqualTo("AWS CLI/SDK access to aws-staging");
+            }
+        }
+        assertThat(rowNames(robot)).containsExactly("aws-prod", "aws-staging", "aws-govcloud", "analytics", "orders");
     }
 
     @Test
@@ -264,8 +321,8 @@ class DesktopTest {
 
         // The browser call is held: the launch is in progress on a background thread.
         Wait.until("the browser was asked to open a URL", () -> browser.opened.size() == 1);
-        assertThat(fx(() -> robot.lookup("#launch-aws-prod").queryAs(Button.class).isDisabled())).isTrue();
-        assertThat(fx(() -> ((ProgressIndicator) robot.lookup("#launch-aws-prod").queryAs(Button.class).getGraphic())
+        assertThat(fx(() -> ui.node(LAUNCH, "aws-prod", Button.class).isDisabled())).isTrue();
+        assertThat(fx(() -> ((ProgressIndicator) ui.node(LAUNCH, "aws-prod", Button.class).getGraphic())
                 .isVisible())).isTrue();
         // ...and the window still answers: the search box filters meanwhile.
         ui.click("#search");
@@ -274,7 +331,7 @@ class DesktopTest {
         ui.type(KeyCode.ESCAPE);
         browser.release();
         until(() -> notes().stream().anyMatch(n -> n.level() == Notifications.Level.SUCCESS));
-        until(() -> !robot.lookup("#launch-aws-prod").queryAs(Button.class).isDisabled());
+        until(() -> !ui.node(LAUNCH, "aws-prod", Button.class).isDisabled());
 
         URI url = browser.opened.get(0);
         assertThat(url.toString()).startsWith(signin.endpoint() + "?Action=login");
@@ -301,7 +358,7 @@ class DesktopTest {
         assertThat(browser.opened).isEmpty();
         assertThat(signin.tokenRequests()).isEmpty();
         // Errors stay until closed, and the button is usable again.
-        until(() -> !robot.lookup("#launch-aws-staging").queryAs(Button.class).isDisabled());
+        until(() -> !ui.node(LAUNCH, "aws-staging", Button.class).isDisabled());
         assertThat(fx(() -> List.copyOf(desktop.notifications().notes()))).anyMatch(n -> n.level() == Notifications.Level.ERROR);
     }
 
@@ -320,7 +377,7 @@ class DesktopTest {
                 + "(xdg-open found no program for web links, exit status 3).");
         assertThat(note.details()).contains("Set a browser command in Settings").contains("Copy sign-in URL");
         assertThat(note.text()).doesNotContain("SigninToken");
-        until(() -> !robot.lookup("#launch-aws-prod").queryAs(Button.class).isDisabled());
+        until(() -> !ui.node(LAUNCH, "aws-prod", Button.class).isDisabled());
         assertThat(notes()).noneMatch(n -> n.level() == Notifications.Level.SUCCESS);
     }
 
@@ -359,7 +416,7 @@ class DesktopTest {
     @Test
     void aSingleRoleLaunchesAtOnce(FxRobot robot) throws Exception {
         waitForResources(robot);
-        ui.click("#launch-aws-govcloud");
+        ui.click(LAUNCH, "aws-govcloud");
         Wait.until("the browser was asked to open a URL", () -> browser.opened.size() == 1);
         assertThat(fx(() -> desktop.resourceView().rolePicker().isPresent())).isFalse();
         Map<String, String> q = SigninEndpointDouble.query(browser.opened.get(0).getRawQuery());
@@ -372,7 +429,7 @@ class DesktopTest {
         waitForResources(robot);
         runFx(() -> javafx.scene.input.Clipboard.getSystemClipboard().setContent(java.util.Map.of(
                 javafx.scene.input.DataFormat.PLAIN_TEXT, "before")));
-        ui.rightClick("#launch-aws-govcloud");
+        ui.rightClick(LAUNCH, "aws-govcloud");
         ui.click("#copySigninUrlMenu");
         until(() -> notes().stream().anyMatch(n -> n.title().equals("Sign-in URL copied")));
         String copied = fx(() -> javafx.scene.input.Clipboard.getSystemClipboard().getString());
@@ -410,7 +467,7 @@ class DesktopTest {
             return null;
         });
         until(() -> desktop.resources().shown().size() == 1);
-        ui.click("#launch-aws-sandbox");
+        ui.click(LAUNCH, "aws-sandbox");
         until(() -> notes().stream().anyMatch(n -> n.level() == Notifications.Level.ERROR));
         Notifications.Note note = notes().stream().filter(n -> n.level() == Notifications.Level.ERROR).findFirst().orElseThrow();
         assertThat(note.message()).isEqualTo("No IAM roles are available for 'aws-sandbox' in account 444444444444.");

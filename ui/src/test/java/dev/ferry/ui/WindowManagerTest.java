@@ -37,6 +37,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import static dev.ferry.ui.resources.ResourceListView.RowPart.CONNECT;
 import static dev.ferry.ui.testing.DesktopFixture.fx;
 import static dev.ferry.ui.testing.DesktopFixture.until;
 import static dev.ferry.ui.testing.DesktopFixture.waitForPulse;
@@ -230,10 +231,10 @@ class WindowManagerTest {
     @Test
     void connectIsOwnedCentredAndWhole() throws Exception {
         ui.launch(env);
-        ui.click("#connect-orders");
+        ui.click(CONNECT, "orders");
         checkDialog("#connectDialog");
         close("#connectDialog", ButtonType.CANCEL);
-        ui.click("#connect-orders");
+        ui.click(CONNECT, "orders");
         checkDialog("#connectDialog");
     }
 

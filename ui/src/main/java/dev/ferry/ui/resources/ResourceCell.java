@@ -9,7 +9,9 @@ import dev.ferry.app.model.ServingMark;
 import dev.ferry.ui.launch.ConsoleLauncher;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
+import javafx.css.PseudoClass;
 import javafx.geometry.Pos;
+import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.ContentDisplay;
 import javafx.scene.control.ContextMenu;
@@ -35,8 +37,15 @@ import java.util.function.Function;
  * mark and label chips; the actions, stacked. The row's nodes are made once per cell and only
  * filled in for each resource it shows (the list reuses a screenful of cells for thousands of
  * resources; making nodes, tooltips and bindings per update cost more than a frame).
+ *
+ * <p>What a keystroke in the search box costs is mostly CSS, so an update never makes CSS run
+ * again on the row's nodes: no ids or style classes change (the badge's kind is a pseudo-class,
+ * which only picks among styles already matched), and no node joins or leaves the row. Each
+ * cell holds the buttons of every kind (Launch and AWS access, Open, Connect) and shows those of
+ * the resource's kind; an empty cell keeps its row, hidden.
  */
 final class ResourceCell extends ListCell<Resource> {
+    static final String CELL_CLASS = "resource-cell";
     static final String ACTION_CLASS = "resource-action";
     static final String ACCESS_CLASS = "resource-access";
     /** The "Cannot connect: …" line of a database Ferry cannot serve. */
@@ -45,13 +54,15 @@ final class ResourceCell extends ListCell<Resource> {
     static final String STAR_CLASS = "resource-star";
     /** The buttons' column: wide enough for "AWS CLI/SDK access ▾", the same in every row. */
     static final double ACTIONS_WIDTH = 184;
+    static final PseudoClass APP = PseudoClass.getPseudoClass("app");
+    static final PseudoClass DATABASE = PseudoClass.getPseudoClass("database");
+
+    /** The kinds of row, by the buttons they show. */
+    private enum Shape { CONSOLE, WEB, DATABASE }
 
     private final ConsoleLauncher launcher;
     private final Consumer<Resource> primary;
     private final BiConsumer<AppResource, List<AwsRole>> pickRole;
-    private final Consumer<String> search;
-    private final BiConsumer<AppResource, List<AwsRole>> pickAccessRole;
-    private final Consumer<DatabaseResource> connect;
     private final Function<DatabaseResource, Optional<ServingMark>> marks;
     private final AppStarring stars;
     /** The star of an app that can be starred (starred apps come first); hidden on other rows. */
@@ -67,29 +78,29 @@ final class ResourceCell extends ListCell<Resource> {
     private final Tooltip markTip = new Tooltip();
     private final ChipRow chips;
     private final List<String> chipTexts = new ArrayList<>();
-    private final Button action = new Button();
+    private final Button launch = new Button("Launch ▾");
+    private final Button open = new Button("Open");
+    private final Button connect = new Button("Connect");
     private final Button access = new Button("AWS CLI/SDK access ▾");
     private final ProgressIndicator busy = new ProgressIndicator();
     /** The row's menu of an AWS console app (right-click): also for a one-role app, whose Launch opens at once. */
     private final ContextMenu consoleMenu = new ContextMenu();
-    private final Tooltip launchTip = new Tooltip("Open the AWS console as a role (right-click: Copy sign-in URL)");
-    private final VBox actions = new VBox(6, action);
     private final HBox row;
+    /** What the row shows now: its resource (the last one, when the cell is empty) and its kind of row. */
+    private Resource filled;
+    private Shape shape;
 
     ResourceCell(ConsoleLauncher launcher, Consumer<Resource> primary,
                  BiConsumer<AppResource, List<AwsRole>> pickRole, Consumer<String> search,
-                 BiConsumer<AppResource, List<AwsRole>> pickAccessRole, Consumer<DatabaseResource> connect,
+                 BiConsumer<AppResource, List<AwsRole>> pickAccessRole, Consumer<DatabaseResource> connectTo,
                  Function<DatabaseResource, Optional<ServingMark>> marks, AppStarring stars) {
         this.marks = marks;
         this.stars = stars;
         this.launcher = launcher;
         this.primary = primary;
         this.pickRole = pickRole;
-        this.search = search;
-        this.pickAccessRole = pickAccessRole;
-        this.connect = connect;
         this.chips = new ChipRow(search);
-        getStyleClass().add("resource-cell");
+        getStyleClass().add(CELL_CLASS);
         setPrefWidth(0); // fit the list's width instead of growing a horizontal scroll bar
 
         badge.getStyleClass().add("kind-badge");
@@ -132,37 +143,49 @@ final class ResourceCell extends ListCell<Resource> {
         middle.setPrefWidth(0);
         HBox.setHgrow(middle, Priority.ALWAYS);
 
+        // Launch shows a spinner while it works; the spinner joins the button only then (a graphic
+        // that is there but not managed is left out of the button by its skin, for good).
         busy.setPrefSize(16, 16);
         busy.setMaxSize(16, 16);
         BooleanBinding launching = Bindings.createBooleanBinding(() -> getItem() instanceof AppResource a
                 && a.isAwsConsole() && launcher.busy().contains(a.name()), launcher.busy(), itemProperty());
-        busy.visibleProperty().bind(launching);
-        busy.managedProperty().bind(launching);
-        action.disableProperty().bind(launching.or(Bindings.createBooleanBinding(() -> mark.isVisible()
-                && getItem() instanceof DatabaseResource, mark.visibleProperty(), itemProperty())));
-        action.setContentDisplay(ContentDisplay.RIGHT);
-        action.getStyleClass().add(ACTION_CLASS);
-        action.setMinWidth(ACTIONS_WIDTH); // at least; the column is as wide as its widest button
-        action.setMaxWidth(Double.MAX_VALUE);
-        action.setFocusTraversable(false);
-        action.setOnAction(e -> act(getItem()));
-
-        access.getStyleClass().addAll(Styles.BUTTON_OUTLINED, ACCESS_CLASS);
-        access.setFocusTraversable(false);
-        access.setMinWidth(ACTIONS_WIDTH);
-        access.setMaxWidth(Double.MAX_VALUE);
+        launching.addListener((o, was, now) -> launch.setGraphic(now ? busy : null));
+        launch.disableProperty().bind(launching);
+        launch.setContentDisplay(ContentDisplay.RIGHT);
+        launch.setTooltip(new Tooltip("Open the AWS console as a role (right-click: Copy sign-in URL)"));
+        launch.setOnAction(e -> act(getItem()));
+        open.setOnAction(e -> act(getItem()));
+        connect.disableProperty().bind(mark.visibleProperty()); // (a mark is only on a database)
+        connect.setOnAction(e -> {
+            if (getItem() instanceof DatabaseResource db) {
+                connectTo.accept(db);
+            }
+        });
         access.setOnAction(e -> {
             if (getItem() instanceof AppResource app) {
                 launcher.requestRoles(app, "Cannot start AWS access for " + app.name(),
                         roles -> pickAccessRole.accept(app, roles));
             }
         });
+        launch.getStyleClass().addAll(Styles.ACCENT, ACTION_CLASS);
+        connect.getStyleClass().addAll(Styles.ACCENT, ACTION_CLASS);
+        open.getStyleClass().addAll(Styles.BUTTON_OUTLINED, ACTION_CLASS);
+        access.getStyleClass().addAll(Styles.BUTTON_OUTLINED, ACCESS_CLASS);
+        VBox actions = new VBox(6, launch, open, connect, access);
+        for (Node b : actions.getChildren()) {
+            Button button = (Button) b;
+            button.setFocusTraversable(false); // the list has the keyboard: Enter runs the row's first button
+            button.setMinWidth(ACTIONS_WIDTH); // at least; the column is as wide as its widest button
+            button.setMaxWidth(Double.MAX_VALUE);
+            button.managedProperty().bind(button.visibleProperty());
+            button.setVisible(false);
+        }
         actions.setAlignment(Pos.CENTER);
         actions.setMinWidth(USE_PREF_SIZE);
 
-        MenuItem launch = new MenuItem("Launch");
-        launch.setId("launchMenu");
-        launch.setOnAction(e -> act(getItem()));
+        MenuItem launchItem = new MenuItem("Launch");
+        launchItem.setId("launchMenu");
+        launchItem.setOnAction(e -> act(getItem()));
         MenuItem copy = new MenuItem("Copy sign-in URL");
         copy.setId("copySigninUrlMenu");
         copy.setOnAction(e -> {
@@ -170,7 +193,7 @@ final class ResourceCell extends ListCell<Resource> {
                 launcher.requestCopySignInUrl(app, roles -> pickRole.accept(app, roles));
             }
         });
-        consoleMenu.getItems().addAll(launch, copy);
+        consoleMenu.getItems().addAll(launchItem, copy);
 
         star.getStyleClass().addAll(Styles.BUTTON_ICON, Styles.FLAT, STAR_CLASS);
         star.setFocusTraversable(false);
@@ -185,6 +208,8 @@ final class ResourceCell extends ListCell<Resource> {
 
         row = new HBox(16, star, badge, middle, actions);
         row.setAlignment(Pos.CENTER_LEFT);
+        row.setVisible(false);
+        setGraphic(row);
     }
 
     @Override
@@ -192,14 +217,38 @@ final class ResourceCell extends ListCell<Resource> {
         super.updateItem(r, empty);
         setText(null);
         if (empty || r == null) {
-            setGraphic(null);
+            // The row stays in the cell, hidden: taken out and put back, it had CSS run on it again.
+            row.setVisible(false);
             setUserData(null);
+            if (getContextMenu() != null) {
+                setContextMenu(null);
+            }
             return;
         }
         setUserData(r);
+        // The mark follows the workspace's provider: asked again even for the resource shown already.
+        Optional<ServingMark> m = r instanceof DatabaseResource db ? marks.apply(db) : Optional.empty();
+        mark.setVisible(m.isPresent());
+        mark.setText(m.map(x -> "Cannot connect: " + x.reason().title()).orElse(""));
+        markTip.setText(m.map(ServingMark::message).orElse(""));
+        if (r != filled) {
+            filled = r;
+            fill(r);
+        }
+        star(r); // a star follows the workspace's favourites: asked again even for the resource shown already
+        ContextMenu menu = shape == Shape.CONSOLE ? consoleMenu : null;
+        if (getContextMenu() != menu) {
+            setContextMenu(menu);
+        }
+        row.setVisible(true);
+    }
+
+    private void fill(Resource r) {
         boolean app = r instanceof AppResource;
-        badge.setText(badgeText(r));
-        swapStyle(badge, app ? "database" : "app", app ? "app" : "database");
+        boolean console = r instanceof AppResource a && a.isAwsConsole();
+        badge.setText(console ? "AWS" : app ? "WEB" : "DB");
+        badge.pseudoClassStateChanged(APP, app);
+        badge.pseudoClassStateChanged(DATABASE, !app);
         badgeTip.setText(app ? "App" : "Database");
 
         name.setText(r.name());
@@ -208,18 +257,24 @@ final class ResourceCell extends ListCell<Resource> {
         whole.setText(r.name() + " (" + r.typeName() + ")" + (described ? "\n" + r.description() : ""));
         description.setText(r.description());
         description.setVisible(described);
-
-        Optional<ServingMark> m = r instanceof DatabaseResource db ? marks.apply(db) : Optional.empty();
-        mark.setVisible(m.isPresent());
-        mark.setId(m.isPresent() ? "mark-" + r.name() : null);
-        mark.setText(m.map(x -> "Cannot connect: " + x.reason().title()).orElse(""));
-        markTip.setText(m.map(ServingMark::message).orElse(""));
-
         chips(r.labels());
-        star(r);
-        action(r);
-        if (getGraphic() != row) {
-            setGraphic(row);
+
+        Shape now = console ? Shape.CONSOLE : app ? Shape.WEB : Shape.DATABASE;
+        if (now != shape) {
+            shape = now;
+            launch.setVisible(now == Shape.CONSOLE);
+            access.setVisible(now == Shape.CONSOLE);
+            open.setVisible(now == Shape.WEB);
+            connect.setVisible(now == Shape.DATABASE);
+        }
+        // What a screen reader says for the row's buttons: the button and its resource.
+        switch (now) {
+            case CONSOLE -> {
+                launch.setAccessibleText("Launch the AWS console of " + r.name());
+                access.setAccessibleText("AWS CLI/SDK access to " + r.name());
+            }
+            case WEB -> open.setAccessibleText("Open " + r.name());
+            case DATABASE -> connect.setAccessibleText("Connect to " + r.name());
         }
     }
 
@@ -241,6 +296,20 @@ final class ResourceCell extends ListCell<Resource> {
             chipTexts.add(l.getKey() + "=" + l.getValue());
         }
         chips.set(chipTexts);
+    }
+
+    /** The node of {@code p} in this row for the resource it shows, or null when the row has no such part. */
+    Node part(ResourceListView.RowPart p) {
+        if (isEmpty() || getItem() == null) {
+            return null;
+        }
+        return switch (p) {
+            case LAUNCH -> shape == Shape.CONSOLE ? launch : null;
+            case ACCESS -> shape == Shape.CONSOLE ? access : null;
+            case OPEN -> shape == Shape.WEB ? open : null;
+            case CONNECT -> shape == Shape.DATABASE ? connect : null;
+            case MARK -> mark.isVisible() ? mark : null;
+        };
     }
 
     /**
@@ -270,64 +339,10 @@ final class ResourceCell extends ListCell<Resource> {
         return Math.ceil(h);
     }
 
-    private void action(Resource r) {
-        action.setUserData(r);
-        boolean outlined = r instanceof AppResource a && !a.isAwsConsole();
-        swapStyle(action, outlined ? Styles.ACCENT : Styles.BUTTON_OUTLINED, outlined ? Styles.BUTTON_OUTLINED : Styles.ACCENT);
-        boolean console = r instanceof AppResource a && a.isAwsConsole();
-        if (console) {
-            action.setText("Launch ▾");
-            action.setGraphic(busy);
-            action.setId("launch-" + r.name());
-        } else if (r instanceof AppResource) {
-            action.setText("Open");
-            action.setGraphic(null);
-            action.setId(null);
-        } else {
-            action.setText("Connect");
-            action.setGraphic(null);
-            action.setId("connect-" + r.name());
-        }
-        ContextMenu menu = console ? consoleMenu : null;
-        if (getContextMenu() != menu) {
-            setContextMenu(menu);
-            action.setTooltip(console ? launchTip : null);
-        }
-        if (console) {
-            access.setId("access-" + r.name());
-            access.setUserData(r);
-            if (actions.getChildren().size() == 1) {
-                actions.getChildren().add(access);
-            }
-        } else if (actions.getChildren().size() > 1) {
-            actions.getChildren().remove(access);
-            access.setId(null);
-            access.setUserData(null);
-        }
-    }
-
-    /** Changes a style class only when it must: every change makes CSS run again on the node. */
-    private static void swapStyle(javafx.scene.Node n, String off, String on) {
-        n.getStyleClass().remove(off);
-        if (!n.getStyleClass().contains(on)) {
-            n.getStyleClass().add(on);
-        }
-    }
-
+    /** Launch, Open and the row menu's Launch: the list's primary action (as Enter on the row). */
     private void act(Resource r) {
-        if (r instanceof AppResource app && app.isAwsConsole()) {
-            launcher.requestLaunch(app, roles -> pickRole.accept(app, roles));
-        } else if (r instanceof AppResource app) {
-            primary.accept(app);
-        } else if (r instanceof DatabaseResource db) {
-            connect.accept(db);
+        if (r != null) {
+            primary.accept(r);
         }
-    }
-
-    private static String badgeText(Resource r) {
-        if (r instanceof AppResource app) {
-            return app.isAwsConsole() ? "AWS" : "WEB";
-        }
-        return "DB";
     }
 }

@@ -54,6 +54,26 @@ public final class ResourceFilter {
     }
 
     /**
+     * Whether everything this filter accepts, {@code before} accepted too: the same kind (or
+     * {@code before} of all kinds) and a search that extends {@code before}'s (its words, the last
+     * one perhaps longer, then perhaps more words), as typing at the end of the search box does.
+     * Every word of {@code before} is then in this filter's words or inside one of them.
+     */
+    public boolean narrows(ResourceFilter before) {
+        return (before.kind == Kind.ALL || before.kind == kind) && query.startsWith(before.query);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ResourceFilter f && f.kind == kind && f.query.equals(query);
+    }
+
+    @Override
+    public int hashCode() {
+        return kind.hashCode() * 31 + query.hashCode();
+    }
+
+    /**
      * What a search word is looked for in: name, description, type and every {@code key=value},
      * in lower case, one per line (a word has no line break, so it never matches across two).
      */

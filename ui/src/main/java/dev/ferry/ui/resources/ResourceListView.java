@@ -40,6 +40,24 @@ import java.util.function.Function;
  * primary action, Escape clears the search.
  */
 public final class ResourceListView extends VBox {
+    /**
+     * The parts of a row that tests and tools look up, by the name of the resource the row shows
+     * ({@link #rowPart}). Rows carry no per-row ids: the list reuses a screenful of cells for
+     * thousands of resources, and an id set on every update made CSS run again on the node.
+     */
+    public enum RowPart {
+        /** "Launch ▾" of an AWS console app. */
+        LAUNCH,
+        /** "Open" of a web app. */
+        OPEN,
+        /** "Connect" of a database. */
+        CONNECT,
+        /** "AWS CLI/SDK access ▾" of an AWS console app. */
+        ACCESS,
+        /** The "Cannot connect: …" line of a database Ferry cannot serve. */
+        MARK
+    }
+
     private final ResourceListViewModel vm;
     private final ConsoleLauncher launcher;
     private final CustomTextField search = new CustomTextField();
@@ -307,7 +325,7 @@ public final class ResourceListView extends VBox {
                 .addAction("Copy sign-in URL", "copySigninUrl", role -> launcher.copySignInUrl(app, role))
                 .withStars(launcher.stars(app));
         launcher.lastRole(app).ifPresent(picker::select);
-        picker.show(anchorFor(app, ResourceCell.ACTION_CLASS).orElse(list));
+        picker.show(rowPart(RowPart.LAUNCH, app.name()).filter(Node::isVisible).orElse(list));
     }
 
     /** The role menu of "AWS CLI/SDK access": the picked role gets a local AWS API proxy. */
@@ -320,7 +338,7 @@ public final class ResourceListView extends VBox {
             tunnels.awsAccess(app, role);
         }).withStars(launcher.stars(app));
         launcher.lastRole(app).ifPresent(picker::select);
-        picker.show(anchorFor(app, ResourceCell.ACCESS_CLASS).orElse(list));
+        picker.show(rowPart(RowPart.ACCESS, app.name()).filter(Node::isVisible).orElse(list));
     }
 
     /** Opens the role menu of an app's "AWS CLI/SDK access" button. */
@@ -337,14 +355,27 @@ public final class ResourceListView extends VBox {
                 .ifPresent(this::primaryAction);
     }
 
+    /**
+     * The node of {@code part} in the row that shows the resource named {@code name}, when a row
+     * of the list shows it now and has that part (a database has no LAUNCH, an unmarked one no
+     * MARK). FX thread.
+     */
+    public Optional<Node> rowPart(RowPart part, String name) {
+        for (Node n : list.lookupAll("." + ResourceCell.CELL_CLASS)) {
+            if (n instanceof ResourceCell cell && cell.isVisible() && cell.getItem() != null
+                    && cell.getItem().name().equals(name)) {
+                Node found = cell.part(part);
+                if (found != null) {
+                    return Optional.of(found);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
     /** The role picker shown last, if any. */
     public Optional<RolePicker> rolePicker() {
         return Optional.ofNullable(picker);
-    }
-
-    private Optional<Node> anchorFor(Resource r, String styleClass) {
-        return list.lookupAll("." + styleClass).stream()
-                .filter(n -> n.getUserData() == r && n.isVisible()).findFirst();
     }
 
     /** A banner that shows a problem while there is one. */

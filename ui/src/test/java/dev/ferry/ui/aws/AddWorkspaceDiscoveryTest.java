@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
+import static dev.ferry.ui.resources.ResourceListView.RowPart.CONNECT;
 import static dev.ferry.ui.testing.DesktopFixture.fx;
 import static dev.ferry.ui.testing.DesktopFixture.until;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -117,7 +118,7 @@ class AddWorkspaceDiscoveryTest {
         String reports = "reports-rds-eu-west-1-" + ACCOUNT;
         until("the discovered databases are listed", () -> fx(() -> desktop.resources().all().stream()
                 .map(Resource::name).toList()).containsAll(List.of(orders, reports)));
-        until(() -> ui.showing("#connect-" + orders));
+        until(() -> ui.showing(CONNECT, orders));
         assertThat(fx(() -> desktop.resources().all().stream().map(Resource::name).toList()))
                 .noneMatch(n -> n.startsWith("elsewhere"));
     }

@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
+import static dev.ferry.ui.resources.ResourceListView.RowPart.LAUNCH;
 import static dev.ferry.ui.testing.DesktopFixture.until;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -67,7 +68,7 @@ class IdentityCenterConsoleDesktopTest {
 
     /** Launch ▾ on the account's app, the permission set typed into the role selector's search, Enter. */
     void launch(String app, String permissionSet) throws Exception {
-        ui.click("#launch-" + app);
+        ui.click(LAUNCH, app);
         until("the role search has the focus", () -> ui.find("#rolePickerSearch").map(Node::isFocused).orElse(false));
         ui.write(permissionSet);
         ui.type(KeyCode.ENTER);

@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import static dev.ferry.ui.resources.ResourceListView.RowPart.LAUNCH;
 import static dev.ferry.ui.testing.DesktopFixture.fx;
 import static dev.ferry.ui.testing.DesktopFixture.until;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -125,7 +126,7 @@ class IdentityCenterProfilesDesktopTest {
     }
 
     void openRoleMenu(String app) throws Exception {
-        ui.click("#launch-" + app);
+        ui.click(LAUNCH, app);
         until("the role selector", () -> desktop.resourceView().rolePicker().map(RolePicker::isShowing).orElse(false)
                 && ui.showing("." + RolePicker.STAR_CLASS));
     }

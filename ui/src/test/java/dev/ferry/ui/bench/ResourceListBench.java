@@ -36,9 +36,11 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li>Per keystroke in the search box, 50 keystrokes (typing and Backspace): from the key
  *   event to the end of the layout pass that follows it. "work" fires the key events on the
- *   FX thread and then runs the CSS and layout pass the next pulse would run, synchronously;
+ *   FX thread and then runs a CSS and layout pass synchronously (its {@code applyCss()} on the
+ *   root makes CSS update every node of the scene, which a pulse does not: an upper bound);
  *   "to pulse" waits for the real next pulse (a post-layout pulse listener), so it also holds
- *   the wait for JavaFX's 60 Hz pulse timer.</li>
+ *   the wait for JavaFX's 60 Hz pulse timer; "frame work" is the key events plus that pulse's
+ *   own CSS and layout passes (from its pre- to its post-layout listeners), as the app runs them.</li>
  *   <li>The same for clicks on label chips (the chip fills the search box).</li>
  *   <li>Heap (used, after GC) and RSS with the empty window, then with the 10,000 resources listed.</li>
  * </ul>
@@ -242,6 +244,8 @@ public final class ResourceListBench {
                     v, median(st.filter), median(st.css), median(st.layout));
             System.out.printf("  %s   key event to the next layout pulse, wall:           median %.2f ms, worst %.2f ms%n",
                     v, median(st.toPulse), worst(st.toPulse));
+            System.out.printf("  %s   frame work (key events + the next pulse's own CSS and layout passes), wall: median %.2f ms, worst %.2f ms;"
+                    + " FX-thread CPU: median %.2f ms, worst %.2f ms%n", v, median(st.frame), worst(st.frame), median(st.frameCpu), worst(st.frameCpu));
         }
         System.out.printf("  row heights the list measures (B, all resources, the first screenful): %s px%n", heights);
         System.out.printf("  rows shown per keystroke: %s%n", Arrays.toString(shown));
@@ -252,6 +256,8 @@ public final class ResourceListBench {
                 median(Arrays.copyOf(chipB, clicked)), worst(Arrays.copyOf(chipB, clicked)),
                 median(Arrays.copyOf(chipCpuB, clicked)), worst(Arrays.copyOf(chipCpuB, clicked)), clicked);
         System.out.printf("  A fixed    FX-thread CPU per keystroke (ms): %s%n", ms(a.cpu));
+        System.out.printf("  A fixed    frame work per keystroke, FX-thread CPU (ms): %s%n", ms(a.frameCpu));
+        System.out.printf("  A fixed    frame work per keystroke, wall (ms): %s%n", ms(a.frame));
         System.out.println("  memory, the bench's System.gc() x4 before each figure unless said:");
         System.out.printf("  heap used after GC: empty window %.1f MB, with %d resources %.1f MB: +%.1f MB%n",
                 before.heapMb(), count, after.heapMb(), after.heapMb() - before.heapMb());
@@ -308,6 +314,9 @@ public final class ResourceListBench {
         final long[] css;
         final long[] layout;
         final long[] toPulse;
+        /** The key events, then the next pulse's own CSS and layout passes (from its pre- to its post-layout listeners). */
+        final long[] frame;
+        final long[] frameCpu;
 
         Stats(int n) {
             work = new long[n];
@@ -316,6 +325,8 @@ public final class ResourceListBench {
             css = new long[n];
             layout = new long[n];
             toPulse = new long[n];
+            frame = new long[n];
+            frameCpu = new long[n];
         }
     }
 
@@ -346,7 +357,10 @@ public final class ResourceListBench {
         });
         pulses(2);
         undo(search, textBefore);
-        st.toPulse[at] = toNextPulse(scene, () -> key(search, k));
+        long[] pulse = toNextPulse(scene, () -> key(search, k));
+        st.toPulse[at] = pulse[0];
+        st.frame[at] = pulse[1];
+        st.frameCpu[at] = pulse[2];
         pulses(2);
         undo(search, textBefore);
     }
@@ -388,19 +402,39 @@ public final class ResourceListBench {
         }
     }
 
-    /** Runs the keystroke on the FX thread and returns the time until the next post-layout pulse. */
-    private static long toNextPulse(Scene scene, Runnable keystroke) throws Exception {
-        CompletableFuture<Long> done = new CompletableFuture<>();
-        long[] start = new long[1];
+    /**
+     * Runs the keystroke on the FX thread; returns the time until the next post-layout pulse, and
+     * the key events' time plus the time of that pulse's own CSS and layout passes (wall, then FX-thread
+     * CPU). Unlike "work", whose {@code applyCss()} on the root makes CSS update every node of the
+     * scene, the pulse's CSS pass only visits what the keystroke made dirty: this is the FX-thread work
+     * of the frame as the app does it (the scene graph's sync to the renderer not included).
+     */
+    private static long[] toNextPulse(Scene scene, Runnable keystroke) throws Exception {
+        var threads = ManagementFactory.getThreadMXBean();
+        CompletableFuture<long[]> done = new CompletableFuture<>();
+        long[] at = new long[4]; // start, key events' wall, key events' CPU, the pulse's start (CPU at [3])
+        long[] pulseStart = new long[1];
         Platform.runLater(() -> {
-            Runnable[] self = new Runnable[1];
-            self[0] = () -> {
-                scene.removePostLayoutPulseListener(self[0]);
-                done.complete(System.nanoTime() - start[0]);
+            Runnable[] pre = new Runnable[1];
+            Runnable[] post = new Runnable[1];
+            pre[0] = () -> {
+                scene.removePreLayoutPulseListener(pre[0]);
+                pulseStart[0] = System.nanoTime();
+                at[3] = threads.getCurrentThreadCpuTime();
             };
-            start[0] = System.nanoTime();
+            post[0] = () -> {
+                scene.removePostLayoutPulseListener(post[0]);
+                long now = System.nanoTime();
+                done.complete(new long[] {now - at[0], at[1] + (now - pulseStart[0]),
+                        at[2] + (threads.getCurrentThreadCpuTime() - at[3])});
+            };
+            long c0 = threads.getCurrentThreadCpuTime();
+            at[0] = System.nanoTime();
             keystroke.run();
-            scene.addPostLayoutPulseListener(self[0]);
+            at[1] = System.nanoTime() - at[0];
+            at[2] = threads.getCurrentThreadCpuTime() - c0;
+            scene.addPreLayoutPulseListener(pre[0]);
+            scene.addPostLayoutPulseListener(post[0]);
             Platform.requestNextPulse();
         });
         return done.get(30, TimeUnit.SECONDS);

@@ -25,6 +25,8 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import static dev.ferry.ui.resources.ResourceListView.RowPart.CONNECT;
+import static dev.ferry.ui.resources.ResourceListView.RowPart.MARK;
 import static dev.ferry.ui.testing.DesktopFixture.fx;
 import static dev.ferry.ui.testing.DesktopFixture.until;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -119,18 +121,18 @@ class DiscoveryDesktopTest {
         until(() -> desktop.resources().shown().size() == 3);
         assertThat(ui.showing("#discoveryProgress")).as("no scan running").isFalse();
 
-        until(() -> ui.showing("#mark-" + name("reports", "eu-west-1")));
+        until(() -> ui.showing(MARK, name("reports", "eu-west-1")));
         // A MySQL instance is served like a PostgreSQL one: no mark, Connect on.
-        assertThat(ui.find("#mark-" + name("legacy", "us-east-1"))).isEmpty();
-        assertThat(fx(() -> ui.node("#connect-" + name("legacy", "us-east-1"), Button.class).isDisabled())).isFalse();
+        assertThat(ui.find(MARK, name("legacy", "us-east-1"))).isEmpty();
+        assertThat(fx(() -> ui.node(CONNECT, name("legacy", "us-east-1"), Button.class).isDisabled())).isFalse();
 
-        Label reports = ui.node("#mark-" + name("reports", "eu-west-1"), Label.class);
+        Label reports = ui.node(MARK, name("reports", "eu-west-1"), Label.class);
         assertThat(fx(reports::getText)).isEqualTo("Cannot connect: IAM authentication off");
         assertThat(fx(() -> reports.getTooltip().getText())).startsWith("IAM database authentication is off on this "
                 + "instance. Turn it on (`aws rds modify-db-instance --db-instance-identifier reports");
 
-        assertThat(ui.find("#mark-" + name("orders", "us-east-1"))).isEmpty();
-        assertThat(fx(() -> ui.node("#connect-" + name("orders", "us-east-1"), Button.class).isDisabled())).isFalse();
+        assertThat(ui.find(MARK, name("orders", "us-east-1"))).isEmpty();
+        assertThat(fx(() -> ui.node(CONNECT, name("orders", "us-east-1"), Button.class).isDisabled())).isFalse();
     }
 
     @Test
@@ -145,6 +147,6 @@ class DiscoveryDesktopTest {
         until("the refresh finished", () -> ui.text("#discoveryStatus").startsWith("Discovered 4 databases"));
         until(() -> desktop.resources().shown().stream().anyMatch(r -> r.name().equals(name("fresh", "eu-west-1"))));
         assertThat(rds.calls("DescribeDBInstances")).as("one listing per region").isEqualTo(before + 2);
-        until(() -> ui.showing("#connect-" + name("fresh", "eu-west-1")));
+        until(() -> ui.showing(CONNECT, name("fresh", "eu-west-1")));
     }
 }

@@ -40,6 +40,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import static dev.ferry.ui.resources.ResourceListView.RowPart.LAUNCH;
 import static dev.ferry.ui.testing.DesktopFixture.fx;
 import static dev.ferry.ui.testing.DesktopFixture.runFx;
 import static dev.ferry.ui.testing.DesktopFixture.until;
@@ -412,7 +413,7 @@ class TeleportDesktopTest {
             other.providers().open(other.workspaces().load(workspaceFile)).signOut();
         }
         // The next action that needs tsh finds no session: the list gives way to the prompt.
-        ui.click("#launch-aws-prod");
+        ui.click(LAUNCH, "aws-prod");
         waitForPrompt();
         assertThat(text("#signInReason")).contains("not signed in");
         assertThat(resourceNames()).isEmpty();

@@ -7,6 +7,7 @@ import dev.ferry.app.tunnels.Tunnel;
 import dev.ferry.app.tunnels.TunnelStatus;
 import dev.ferry.tunnel.testsupport.Wait;
 import dev.ferry.ui.FerryDesktop;
+import dev.ferry.ui.resources.ResourceListView.RowPart;
 import javafx.application.Platform;
 import javafx.embed.swing.SwingFXUtils;
 import javafx.geometry.Bounds;
@@ -263,6 +264,38 @@ public final class DesktopFixture implements BeforeEachCallback, AfterEachCallba
 
     public boolean showing(String query) throws Exception {
         return find(query).isPresent();
+    }
+
+    // ---- rows of the resource list ------------------------------------------------------------
+    // (rows have no per-row ids: see ResourceListView.RowPart)
+
+    /** {@code part} of the row that shows the resource {@code name}, if the list shows that row now. */
+    public Optional<Node> find(RowPart part, String name) throws Exception {
+        return fx(() -> desktop == null ? Optional.<Node>empty()
+                : desktop.resourceView().rowPart(part, name).filter(DesktopFixture::shown));
+    }
+
+    /** {@code part} of the row of {@code name} as {@code type}, once shown (as {@link #node(String, Class)}). */
+    public <T extends Node> T node(RowPart part, String name, Class<T> type) throws Exception {
+        String what = part + " of " + name;
+        if (!Platform.isFxApplicationThread()) {
+            until(what + " is shown", () -> find(part, name).isPresent());
+        }
+        return type.cast(find(part, name).orElseThrow(() -> new AssertionError(what + " is not shown")));
+    }
+
+    public boolean showing(RowPart part, String name) throws Exception {
+        return find(part, name).isPresent();
+    }
+
+    /** Clicks {@code part} of the row of {@code name} (see {@link #click(Callable, String)}). */
+    public void click(RowPart part, String name) {
+        click(() -> find(part, name).orElse(null), part + " of " + name);
+    }
+
+    /** Right-clicks {@code part} of the row of {@code name} (the row's context menu). */
+    public void rightClick(RowPart part, String name) {
+        click(() -> find(part, name).orElse(null), part + " of " + name, MouseButton.SECONDARY);
     }
 
     /** The text a label, button, link, field or message shows. */

@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import static dev.ferry.ui.resources.ResourceListView.RowPart.ACCESS;
 import static dev.ferry.ui.testing.DesktopFixture.fx;
 import static dev.ferry.ui.testing.DesktopFixture.runFx;
 import static dev.ferry.ui.testing.DesktopFixture.until;
@@ -66,7 +67,7 @@ class AwsProxyTabTest {
     }
 
     AwsProxyTunnelView openProxy() throws Exception {
-        ui.click("#access-aws-dev");
+        ui.click(ACCESS, "aws-dev");
         until("the role search has the focus", () -> ui.find("#rolePickerSearch").map(Node::isFocused).orElse(false));
         ui.write("ReadOnly");
         ui.type(KeyCode.ENTER);

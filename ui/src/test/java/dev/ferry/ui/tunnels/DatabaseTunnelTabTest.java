@@ -27,6 +27,7 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.List;
 
+import static dev.ferry.ui.resources.ResourceListView.RowPart.CONNECT;
 import static dev.ferry.ui.testing.DesktopFixture.fx;
 import static dev.ferry.ui.testing.DesktopFixture.runFx;
 import static dev.ferry.ui.testing.DesktopFixture.until;
@@ -67,7 +68,7 @@ class DatabaseTunnelTabTest {
 
     /** Clicks Connect on "orders", fills the form (database ferrydb, the given port) and connects. */
     void connect(String port) throws Exception {
-        ui.click("#connect-orders");
+        ui.click(CONNECT, "orders");
         DialogPane pane = ui.node("#connectDialog", DialogPane.class);
         @SuppressWarnings("unchecked")
         ComboBox<String> user = ui.node("#dbUserChoice", ComboBox.class);

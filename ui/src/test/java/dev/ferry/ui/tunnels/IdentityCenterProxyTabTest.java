@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.net.URI;
 import java.nio.file.Path;
 
+import static dev.ferry.ui.resources.ResourceListView.RowPart.ACCESS;
 import static dev.ferry.ui.testing.DesktopFixture.fx;
 import static dev.ferry.ui.testing.DesktopFixture.runFx;
 import static dev.ferry.ui.testing.DesktopFixture.until;
@@ -61,7 +62,7 @@ class IdentityCenterProxyTabTest {
         rig.signedIn();
         FerryDesktop desktop = ui.launch(rig.env.with("FERRY_WORKSPACE_FILE", file.toString()), rig.browser);
         until("the accounts", () -> desktop.workspace().resources().size() == 3);
-        ui.click("#access-prod");
+        ui.click(ACCESS, "prod");
         until("the role search has the focus", () -> ui.find("#rolePickerSearch").map(Node::isFocused).orElse(false));
         ui.write("ReadOnly");
         ui.type(KeyCode.ENTER);

@@ -32,6 +32,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import static dev.ferry.ui.resources.ResourceListView.RowPart.CONNECT;
 import static dev.ferry.ui.testing.DesktopFixture.fx;
 import static dev.ferry.ui.testing.DesktopFixture.runFx;
 import static dev.ferry.ui.testing.DesktopFixture.until;
@@ -96,7 +97,7 @@ class MySqlTunnelTabTest {
 
     @Test
     void theTabIsReadyAndShowsTheMysqlFormsThatWork() throws Exception {
-        ui.click("#connect-shop");
+        ui.click(CONNECT, "shop");
         DialogPane pane = ui.node("#connectDialog", DialogPane.class);
         @SuppressWarnings("unchecked")
         ComboBox<String> user = ui.node("#dbUserChoice", ComboBox.class);

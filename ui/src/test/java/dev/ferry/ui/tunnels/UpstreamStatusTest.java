@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.sql.SQLException;
 
+import static dev.ferry.ui.resources.ResourceListView.RowPart.CONNECT;
 import static dev.ferry.ui.testing.DesktopFixture.fx;
 import static dev.ferry.ui.testing.DesktopFixture.runFx;
 import static dev.ferry.ui.testing.DesktopFixture.until;
@@ -72,7 +73,7 @@ class UpstreamStatusTest {
     }
 
     TunnelView connected() throws Exception {
-        ui.click("#connect-orders");
+        ui.click(CONNECT, "orders");
         DialogPane pane = ui.node("#connectDialog", DialogPane.class);
         @SuppressWarnings("unchecked")
         ComboBox<String> name = ui.node("#dbNameChoice", ComboBox.class);
