@@ -54,6 +54,13 @@ class IdentityCenterProxyTabTest {
      * "AWS CLI/SDK access" of prod with ReadOnly picked in the role selector.
      */
     FerryDesktop startReadOnlyProxyInProd() throws Exception {
+        FerryDesktop desktop = openSignedIn();
+        pickReadOnlyInProd();
+        return desktop;
+    }
+
+    /** Signed in, the window open on the Identity Center workspace (its browser: the rig's), the accounts listed. */
+    FerryDesktop openSignedIn() throws Exception {
         Path file;
         try (FerryCore c = new FerryCore(rig.env, u -> { })) {
             file = c.workspaces().addAwsWorkspace("acme", new AwsWorkspaceSource.IdentityCenter(
@@ -62,11 +69,15 @@ class IdentityCenterProxyTabTest {
         rig.signedIn();
         FerryDesktop desktop = ui.launch(rig.env.with("FERRY_WORKSPACE_FILE", file.toString()), rig.browser);
         until("the accounts", () -> desktop.workspace().resources().size() == 3);
+        return desktop;
+    }
+
+    /** "AWS CLI/SDK access" of prod with ReadOnly picked in the role selector. */
+    void pickReadOnlyInProd() throws Exception {
         ui.click(ACCESS, "prod");
         until("the role search has the focus", () -> ui.find("#rolePickerSearch").map(Node::isFocused).orElse(false));
         ui.write("ReadOnly");
         ui.type(KeyCode.ENTER);
-        return desktop;
     }
 
     @Test
@@ -142,6 +153,41 @@ class IdentityCenterProxyTabTest {
         assertThat(last.status()).isEqualTo(200);
         assertThat(rig.standIn.isCurrent(last.token())).isTrue();
         until("the tunnel no longer asks for a sign-in", () -> !t.needsSignIn());
+        assertThat(rig.standIn.problems()).isEmpty();
+    }
+
+    /**
+     * The session has ended before the proxy starts: the start fails for want of a session, the
+     * workspace asks for a sign-in and the tab offers it; after the sign-in the proxy starts by
+     * itself and serves the AWS CLI.
+     */
+    @Test
+    void aProxyStartedOnAnEndedSessionAsksForTheSignInAndStartsAfterIt() throws Exception {
+        rig = new IdentityCenterRig(dir, moto.endpoint(), IdentityCenterRig.smallOrg());
+        FerryDesktop desktop = openSignedIn();
+        FerryCore core = ui.core();
+        rig.browser.mode(dev.ferry.app.testsupport.TestBrowser.Mode.IGNORE); // the person opens the page (below)
+        rig.standIn.expireAccessTokens(); // the portal session ends before the proxy starts
+        rig.standIn.revokeRefreshTokens();
+        pickReadOnlyInProd();
+        Tunnel t = onlyTunnel(core);
+        waitForStatus(t, TunnelStatus.FAILED);
+        assertThat(t.needsSignIn()).isTrue();
+        until("the workspace asks for a sign-in", () -> desktop.workspace().signInNeededProperty().get() != null);
+        until("the proxy's tab offers the sign-in", () -> ui.showing("#tunnelSignIn"));
+
+        int opened = rig.browser.opened().size();
+        ui.focus("#tunnelSignIn");
+        ui.type(KeyCode.SPACE);
+        until("the sign-in page opened", () -> rig.browser.opened().size() > opened);
+        rig.browser.visit(rig.browser.opened().get(opened)); // the person allows it on the stand-in's page
+        waitForStatus(t, TunnelStatus.READY);
+        until("the proxy's tab is open", () -> desktop.tunnelDocuments().view(t.id()).isPresent());
+        AwsProxyTunnelView v = (AwsProxyTunnelView) fx(() -> desktop.tunnelDocuments().view(t.id()).orElseThrow());
+        until("the tab shows its settings", () -> !v.renderedText().isEmpty());
+        runFx(() -> v.selectFormat(dev.ferry.app.integrations.AwsOutputFormat.TEXT));
+        assertThat(AwsProxyTabTest.awsCli(fx(v::renderedText), "sts", "get-caller-identity", "--output", "text",
+                "--query", "Arn").trim()).startsWith("arn:aws:sts::111111111111:assumed-role/");
         assertThat(rig.standIn.problems()).isEmpty();
     }
 }
