@@ -5,6 +5,7 @@
 # keystrokes, measured as the synchronous work and as the time to JavaFX's next pulse), label chip
 # clicks, and heap (after GC) and RSS above the empty window.
 # Usage: bash bench/resource-list.sh [resources 10000] [keystrokes 50]
+#   (3 unmeasured warm-up rounds of the same keystrokes first; BENCH_JAVA_OPTS=-Dbench.warmupRounds=0: the cold list)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 for tool in java mvn; do

@@ -134,6 +134,27 @@ public final class ResourceListBench {
             }
         }
         keys = keys.subList(0, Math.min(strokes, keys.size()));
+        // Warm-up, not measured (as a JMH warm-up): the same keystrokes typed and cleared a few
+        // times, so the JIT has compiled the filter, CSS and layout paths. Without it the worst
+        // keystroke is always one of the first few (interpreted code); -Dbench.warmupRounds=0
+        // measures the cold list.
+        int warmRounds = Integer.getInteger("bench.warmupRounds", 3);
+        for (int r = 0; r < warmRounds; r++) {
+            for (Object k : keys) {
+                fx(() -> {
+                    key(search, k);
+                    return null;
+                });
+                pulses(1);
+            }
+            fx(() -> {
+                search.clear();
+                return null;
+            });
+            pulses(2);
+        }
+        System.out.printf("  warm-up: %d rounds of the %d keystrokes below, typed and cleared, not measured%n",
+                warmRounds, keys.size());
         // A/B in the same run, interleaved: every keystroke is measured with the list's fixed cell
         // size as shipped (A) and with it off, the list measuring its rows (B); the order alternates.
         double shipped = fx(list::getFixedCellSize);
