@@ -199,6 +199,7 @@ final class ResourceCell extends ListCell<Resource> {
         star.setFocusTraversable(false);
         star.setTooltip(new Tooltip("Star: starred accounts come first"));
         star.managedProperty().bind(star.visibleProperty());
+        star.setVisible(false);
         star.setOnAction(e -> {
             if (getItem() instanceof AppResource a) {
                 stars.star(a, !stars.stars().isStarred(a.name()));
