@@ -160,7 +160,12 @@ public final class SupervisedTshTunnel implements LocalTunnel, dev.ferry.app.tun
         SupervisedTshTunnel t = new SupervisedTshTunnel(tsh, args, env, port, what, ready, beforeStart, readyTimeout);
         FrontTunnel front = FrontTunnel.bind(port, "tsh-db", t.stats);
         t.front = front;
-        t.tshPort = dev.ferry.app.tunnels.Ports.freePort();
+        try {
+            t.tshPort = dev.ferry.app.tunnels.Ports.freePort();
+        } catch (RuntimeException e) {
+            front.close();
+            throw e;
+        }
         t.firstLaunch();
         front.serve(() -> new InetSocketAddress(InetAddress.getLoopbackAddress(), t.tshPort), t::unreachable, watches);
         return t;
