@@ -81,12 +81,9 @@ public final class ListenerLoadBench {
         } else {
             MotoServer moto = new MotoServer().start();
             peer = moto;
-            DynamoDbClient ddb = DynamoDbClient.builder().endpointOverride(moto.uri()).region(Region.US_EAST_1)
-                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
-                    .httpClient(UrlConnectionHttpClient.create()).build();
-            ddb.createTable(b -> b.tableName("bench").billingMode(BillingMode.PAY_PER_REQUEST)
-                    .attributeDefinitions(AttributeDefinition.builder().attributeName("id").attributeType(ScalarAttributeType.S).build())
-                    .keySchema(KeySchemaElement.builder().attributeName("id").keyType(KeyType.HASH).build()));
+            // The load process makes the table: an SDK client here would load the DynamoDB model and the
+            // SDK's client runtime into the listener's JVM, which `ferry proxy aws` never has.
+            Files.writeString(dir.resolve("moto"), moto.uri().toString());
             LocalCa ca = LocalCa.loadOrCreate(dir.resolve("ca"));
             AwsProxyConfig c = new AwsProxyConfig(0, ProxyMode.HTTPS_PROXY, LocalCredentials.random(),
                     () -> AwsCredentialsIdentity.create("testing", "testing"), UpstreamResolver.fixed(moto.uri()), ca);
@@ -115,6 +112,16 @@ public final class ListenerLoadBench {
         int port = Integer.parseInt(Files.readString(dir.resolve("port")).trim());
         InetSocketAddress at = new InetSocketAddress("127.0.0.1", port);
         if (kind.equals("aws")) {
+            try (DynamoDbClient ddb = DynamoDbClient.builder()
+                    .endpointOverride(java.net.URI.create(Files.readString(dir.resolve("moto")).trim()))
+                    .region(Region.US_EAST_1)
+                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
+                    .httpClient(UrlConnectionHttpClient.create()).build()) {
+                ddb.createTable(b -> b.tableName("bench").billingMode(BillingMode.PAY_PER_REQUEST)
+                        .attributeDefinitions(AttributeDefinition.builder().attributeName("id")
+                                .attributeType(ScalarAttributeType.S).build())
+                        .keySchema(KeySchemaElement.builder().attributeName("id").keyType(KeyType.HASH).build()));
+            }
             trust(dir); // warm up TLS and signing before the first connection, so no client trips the header timeout
             List<String> creds = Files.readAllLines(dir.resolve("credentials"));
             getItem("dynamodb.us-east-1.amazonaws.com", "warm", creds.get(0), creds.get(1));

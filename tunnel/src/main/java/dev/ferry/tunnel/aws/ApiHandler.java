@@ -541,6 +541,7 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
         Channel downstream = ctx.channel();
         upstreamReady = new Bootstrap().group(downstream.eventLoop()).channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.ALLOCATOR, proxy.allocator())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 15_000)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override

@@ -108,6 +108,10 @@ public final class AwsProxyBench {
                     System.out.println("  Ferry proxy               client -TLS 1.3-> Ferry (verify, re-sign) -TLS 1.3-> stunnel"
                             + " -HTTP/1.1-> moto (stunnel stands for AWS's TLS end)");
                     System.out.println("  mitmproxy reverse         client -TLS-> mitmdump -TLS-> stunnel -HTTP/1.1-> moto");
+                    System.out.println("Ferry's TLS (both sides): " + (io.netty.handler.ssl.OpenSsl.isAvailable()
+                            ? io.netty.handler.ssl.OpenSsl.versionString() + " (netty-tcnative)"
+                            : "the JDK's (netty-tcnative did not load: " + io.netty.handler.ssl.OpenSsl.unavailabilityCause() + ")")
+                            + "; " + System.getProperty("java.vm.name") + " " + Runtime.version());
                     java.util.List<SmallRequests.Peer> peers = new java.util.ArrayList<>();
                     peers.add(new SmallRequests.Peer("plain HTTP to moto", direct));
                     peers.add(new SmallRequests.Peer("stunnel+moto (TLS floor)", dynamo(URI.create("https://localhost:" + front.port("floor")), testing, httpAll)));
