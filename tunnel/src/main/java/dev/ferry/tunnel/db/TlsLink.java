@@ -1,5 +1,8 @@
 package dev.ferry.tunnel.db;
 
+import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
+import io.netty.internal.tcnative.SSL;
+import io.netty.util.ReferenceCounted;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,6 +39,7 @@ public final class TlsLink {
     /** Plaintext wrapped per system call, at most. */
     private static final int WRITE_CHUNK = 64 * 1024;
 
+    private final Socket socket;
     private final InputStream rawIn;
     private final OutputStream rawOut;
     private final SSLEngine engine;
@@ -54,6 +58,7 @@ public final class TlsLink {
     private boolean inboundClosed;
 
     private TlsLink(Socket socket, SSLEngine engine) throws IOException {
+        this.socket = socket;
         this.rawIn = socket.getInputStream();
         this.rawOut = socket.getOutputStream();
         this.engine = engine;
@@ -69,19 +74,75 @@ public final class TlsLink {
      * the link. Verification failures come out as the engine's {@link SSLException}.
      */
     public static TlsLink handshake(Socket socket, SSLEngine engine) throws IOException {
-        engine.setUseClientMode(true);
-        TlsLink link = new TlsLink(socket, engine);
+        TlsLink link;
+        try {
+            engine.setUseClientMode(true);
+            link = new TlsLink(socket, engine);
+        } catch (IOException | RuntimeException | Error e) {
+            release(engine);
+            throw e;
+        }
         try {
             link.runHandshake();
         } catch (SSLException e) {
             link.closeOutbound();
+            release(engine);
+            throw e;
+        } catch (IOException | RuntimeException | Error e) {
+            release(engine);
             throw e;
         }
         return link;
     }
 
+    /**
+     * Closes the socket (a FIN first, see {@link UpstreamTls#closeQuietly}) and releases the
+     * engine's native state (BoringSSL's engines are reference counted); safe from any thread
+     * and more than once. A read or write blocked in another thread ends; afterwards the
+     * engine reports the link closed.
+     */
+    public void close() {
+        UpstreamTls.closeQuietly(socket);
+        release(engine);
+    }
+
+    /**
+     * Releases a reference-counted engine (OpenSSL's) once; nothing for the JDK's or null. Its
+     * methods are synchronized and check for a released engine, so a thread inside
+     * {@code wrap}/{@code unwrap} finishes first and later calls see a closed engine.
+     */
+    static void release(SSLEngine engine) {
+        if (engine instanceof ReferenceCounted rc) {
+            synchronized (rc) {
+                if (rc.refCnt() > 0) {
+                    rc.release();
+                }
+            }
+        }
+    }
+
+    /** The engine (tests: which provider, whether it was released). */
+    SSLEngine engine() {
+        return engine;
+    }
+
     public SSLSession session() {
         return engine.getSession();
+    }
+
+    /**
+     * Whether the handshake resumed a cached session (no certificate exchange). BoringSSL says
+     * so itself: its session times are whole seconds, so a full handshake's session often
+     * seems older than the handshake. The JDK's session keeps the creation time (ms) of the
+     * handshake that made it.
+     */
+    boolean resumed(long handshakeStartMillis) {
+        if (engine instanceof ReferenceCountedOpenSslEngine openSsl) {
+            synchronized (openSsl) {
+                return openSsl.refCnt() > 0 && SSL.isSessionReused(openSsl.sslPointer());
+            }
+        }
+        return engine.getSession().getCreationTime() < handshakeStartMillis;
     }
 
     /** True while the engine has handshake messages to send or receive (tests: a KeyUpdate was answered). */
