@@ -17,8 +17,10 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSession;
 
 /**
- * The tunnel's TLS connection upstream: the JDK's {@link SSLEngine} over a connected
- * blocking {@link Socket}, with one reader thread and one writer thread at a time.
+ * The tunnel's TLS connection upstream: an {@link SSLEngine} (BoringSSL's via Netty when it
+ * loads, else the JDK's; see {@link UpstreamTls}) over a connected blocking {@link Socket},
+ * with one reader thread and one writer thread at a time. Buffers are sized from the
+ * engine's session, and {@link #close()} releases a reference-counted engine.
  *
  * <p>Written by hand because the relay must batch. A bulk result arrives as many small TLS
  * records (PostgreSQL writes one per 8 kB). {@code SSLSocket} reads every record with two
@@ -27,7 +29,7 @@ import javax.net.ssl.SSLSession;
  * calls per 8 kB. Here {@link #read(ByteBuffer)} takes whatever the socket has in one read
  * and decrypts every complete record that fits, so the relay moves up to 64 kB per read and
  * per write to the client. Everything cryptographic (handshake, verification, records,
- * post-handshake messages) is still the JDK's.
+ * post-handshake messages) is still the engine's.
  *
  * <p>The socket's read timeout applies to reads (the startup phase relies on it); closing
  * the socket from another thread ends a blocked read or write.

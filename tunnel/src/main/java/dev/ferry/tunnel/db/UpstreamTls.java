@@ -41,7 +41,8 @@ import javax.net.ssl.X509TrustManager;
 
 /**
  * The database side of a database tunnel, whatever its protocol: the TCP connect and the
- * verified TLS handshake, with one SSLContext per tunnel that trusts the JVM's default roots,
+ * verified TLS handshake, with one TLS context per tunnel (BoringSSL's when netty-tcnative
+ * loads, see {@link #provider()}, else the JDK's) that trusts the JVM's default roots,
  * the bundled Amazon RDS/Redshift CAs and the configured extra CA files. Each protocol asks
  * for TLS its own way in between ({@link #connect()}, then its TLS request on the plain
  * socket, then {@link #startTls(Socket)}). Failures are {@link TunnelFailure}s whose
