@@ -1,5 +1,8 @@
 package dev.ferry.tunnel.db;
 
+import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
+import io.netty.internal.tcnative.SSL;
+import io.netty.util.ReferenceCounted;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,8 +17,10 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSession;
 
 /**
- * The tunnel's TLS connection upstream: the JDK's {@link SSLEngine} over a connected
- * blocking {@link Socket}, with one reader thread and one writer thread at a time.
+ * The tunnel's TLS connection upstream: an {@link SSLEngine} (BoringSSL's via Netty when it
+ * loads, else the JDK's; see {@link UpstreamTls}) over a connected blocking {@link Socket},
+ * with one reader thread and one writer thread at a time. Buffers are sized from the
+ * engine's session, and {@link #close()} releases a reference-counted engine.
  *
  * <p>Written by hand because the relay must batch. A bulk result arrives as many small TLS
  * records (PostgreSQL writes one per 8 kB). {@code SSLSocket} reads every record with two
@@ -24,7 +29,7 @@ import javax.net.ssl.SSLSession;
  * calls per 8 kB. Here {@link #read(ByteBuffer)} takes whatever the socket has in one read
  * and decrypts every complete record that fits, so the relay moves up to 64 kB per read and
  * per write to the client. Everything cryptographic (handshake, verification, records,
- * post-handshake messages) is still the JDK's.
+ * post-handshake messages) is still the engine's.
  *
  * <p>The socket's read timeout applies to reads (the startup phase relies on it); closing
  * the socket from another thread ends a blocked read or write.
@@ -36,6 +41,7 @@ public final class TlsLink {
     /** Plaintext wrapped per system call, at most. */
     private static final int WRITE_CHUNK = 64 * 1024;
 
+    private final Socket socket;
     private final InputStream rawIn;
     private final OutputStream rawOut;
     private final SSLEngine engine;
@@ -54,6 +60,7 @@ public final class TlsLink {
     private boolean inboundClosed;
 
     private TlsLink(Socket socket, SSLEngine engine) throws IOException {
+        this.socket = socket;
         this.rawIn = socket.getInputStream();
         this.rawOut = socket.getOutputStream();
         this.engine = engine;
@@ -69,19 +76,75 @@ public final class TlsLink {
      * the link. Verification failures come out as the engine's {@link SSLException}.
      */
     public static TlsLink handshake(Socket socket, SSLEngine engine) throws IOException {
-        engine.setUseClientMode(true);
-        TlsLink link = new TlsLink(socket, engine);
+        TlsLink link;
+        try {
+            engine.setUseClientMode(true);
+            link = new TlsLink(socket, engine);
+        } catch (IOException | RuntimeException | Error e) {
+            release(engine);
+            throw e;
+        }
         try {
             link.runHandshake();
         } catch (SSLException e) {
             link.closeOutbound();
+            release(engine);
+            throw e;
+        } catch (IOException | RuntimeException | Error e) {
+            release(engine);
             throw e;
         }
         return link;
     }
 
+    /**
+     * Closes the socket (a FIN first, see {@link UpstreamTls#closeQuietly}) and releases the
+     * engine's native state (BoringSSL's engines are reference counted); safe from any thread
+     * and more than once. A read or write blocked in another thread ends; afterwards the
+     * engine reports the link closed.
+     */
+    public void close() {
+        UpstreamTls.closeQuietly(socket);
+        release(engine);
+    }
+
+    /**
+     * Releases a reference-counted engine (OpenSSL's) once; nothing for the JDK's or null. Its
+     * methods are synchronized and check for a released engine, so a thread inside
+     * {@code wrap}/{@code unwrap} finishes first and later calls see a closed engine.
+     */
+    static void release(SSLEngine engine) {
+        if (engine instanceof ReferenceCounted rc) {
+            synchronized (rc) {
+                if (rc.refCnt() > 0) {
+                    rc.release();
+                }
+            }
+        }
+    }
+
+    /** The engine (tests: which provider, whether it was released). */
+    SSLEngine engine() {
+        return engine;
+    }
+
     public SSLSession session() {
         return engine.getSession();
+    }
+
+    /**
+     * Whether the handshake resumed a cached session (no certificate exchange). BoringSSL says
+     * so itself: its session times are whole seconds, so a full handshake's session often
+     * seems older than the handshake. The JDK's session keeps the creation time (ms) of the
+     * handshake that made it.
+     */
+    boolean resumed(long handshakeStartMillis) {
+        if (engine instanceof ReferenceCountedOpenSslEngine openSsl) {
+            synchronized (openSsl) {
+                return openSsl.refCnt() > 0 && SSL.isSessionReused(openSsl.sslPointer());
+            }
+        }
+        return engine.getSession().getCreationTime() < handshakeStartMillis;
     }
 
     /** True while the engine has handshake messages to send or receive (tests: a KeyUpdate was answered). */

@@ -2,6 +2,11 @@ package dev.ferry.tunnel.db;
 
 import dev.ferry.tunnel.db.TunnelFailure.Reason;
 import dev.ferry.tunnel.pg.TlsMode;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.IDN;
@@ -36,7 +41,8 @@ import javax.net.ssl.X509TrustManager;
 
 /**
  * The database side of a database tunnel, whatever its protocol: the TCP connect and the
- * verified TLS handshake, with one SSLContext per tunnel that trusts the JVM's default roots,
+ * verified TLS handshake, with one TLS context per tunnel (BoringSSL's when netty-tcnative
+ * loads, see {@link #provider()}, else the JDK's) that trusts the JVM's default roots,
  * the bundled Amazon RDS/Redshift CAs and the configured extra CA files. Each protocol asks
  * for TLS its own way in between ({@link #connect()}, then its TLS request on the plain
  * socket, then {@link #startTls(Socket)}). Failures are {@link TunnelFailure}s whose
@@ -55,6 +61,13 @@ public final class UpstreamTls {
      * PostgreSQL turns both off (SSL_OP_NO_TICKET, no session cache): a full handshake each time.
      */
     private final SSLContext context;
+    /**
+     * The same trust in BoringSSL (netty-tcnative), when its native library loads: it encrypts
+     * and decrypts the many small records of a session with less CPU than the JDK. Its client
+     * session cache keys sessions by the host:port given to newEngine, like the JDK's. Null: the
+     * JDK's engine ({@link #context}).
+     */
+    private final SslContext openSsl;
     private final java.util.concurrent.atomic.LongAdder full = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.LongAdder resumed = new java.util.concurrent.atomic.LongAdder();
     private final TlsMode mode;
@@ -77,9 +90,29 @@ public final class UpstreamTls {
                     : trustManagers(extraCaPemFiles);
             context = SSLContext.getInstance("TLS");
             context.init(null, trust, null);
+            openSsl = OpenSsl.isAvailable() ? openSslContext(trust) : null;
         } catch (GeneralSecurityException e) {
             throw new IOException("Could not set up TLS for " + where() + ": " + e.getMessage(), e);
         }
+    }
+
+    private static SslContext openSslContext(TrustManager[] trust) throws SSLException {
+        X509TrustManager x509 = null;
+        for (TrustManager tm : trust) {
+            if (tm instanceof X509TrustManager t) {
+                x509 = t;
+                break;
+            }
+        }
+        if (x509 == null) {
+            return null;
+        }
+        return SslContextBuilder.forClient().sslProvider(SslProvider.OPENSSL_REFCNT).trustManager(x509).build();
+    }
+
+    /** Whose TLS the engines are: {@link SslProvider#OPENSSL_REFCNT} (BoringSSL) or {@link SslProvider#JDK}. */
+    public SslProvider provider() {
+        return openSsl != null ? SslProvider.OPENSSL_REFCNT : SslProvider.JDK;
     }
 
     /** Handshakes that resumed a cached session (no certificate exchange). */
@@ -152,11 +185,15 @@ public final class UpstreamTls {
 
     /**
      * Layers TLS over the connected socket (after the protocol's TLS request) and completes a
-     * verified handshake. Closes the socket when it fails.
+     * verified handshake. Closes the socket (and releases the engine) when it fails; once it
+     * succeeds, {@link TlsLink#close()} does both.
      */
     public TlsLink startTls(Socket plain) throws TunnelFailure {
+        SSLEngine engine = null;
         try {
-            SSLEngine engine = context.createSSLEngine(host, port);
+            engine = openSsl != null
+                    ? openSsl.newEngine(ByteBufAllocator.DEFAULT, host, port)
+                    : context.createSSLEngine(host, port);
             SSLParameters params = engine.getSSLParameters();
             if (mode == TlsMode.VERIFY_FULL) {
                 params.setEndpointIdentificationAlgorithm("HTTPS");
@@ -167,10 +204,10 @@ public final class UpstreamTls {
             engine.setSSLParameters(params);
             long start = System.currentTimeMillis();
             TlsLink link = TlsLink.handshake(plain, engine);
-            // A resumed session keeps the creation time of the handshake that made it.
-            (link.session().getCreationTime() < start ? resumed : full).increment();
+            (link.resumed(start) ? resumed : full).increment();
             return link;
         } catch (SSLException e) {
+            TlsLink.release(engine);
             closeQuietly(plain);
             if (isVerificationFailure(e)) {
                 throw new TunnelFailure(Reason.TLS, "ferry: TLS verification failed (" + where() + "): "
@@ -178,9 +215,14 @@ public final class UpstreamTls {
             }
             throw new TunnelFailure(Reason.TLS, "ferry: TLS handshake with " + where() + " failed: " + e.getMessage());
         } catch (IOException e) {
+            TlsLink.release(engine);
             closeQuietly(plain);
             throw new TunnelFailure(Reason.CONNECTION, "ferry: connection to " + where()
                     + " failed while setting up TLS: " + e.getMessage());
+        } catch (RuntimeException | Error e) {
+            TlsLink.release(engine);
+            closeQuietly(plain);
+            throw e;
         }
     }
 

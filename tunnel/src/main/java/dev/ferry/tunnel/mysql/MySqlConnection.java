@@ -52,6 +52,8 @@ final class MySqlConnection implements TunnelListener.Connection {
     private final TunnelStats stats;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Socket upstream;
+    /** The TLS over {@link #upstream} once started; {@link #close()} closes it (its engine may hold native memory). */
+    private volatile TlsLink upstreamTls;
     /** The client has our greeting: errors now answer its HandshakeResponse (sequence 2). */
     private boolean greeted;
     /** The client's HandshakeResponse was read: errors carry a SQL state. */
@@ -232,6 +234,10 @@ final class MySqlConnection implements TunnelListener.Connection {
                 null, null, null, null, null);
         MySqlWire.write(up.getOutputStream(), 1, ssl.sslRequest());
         TlsLink tls = tunnel.upstream().startTls(up);
+        upstreamTls = tls;
+        if (closed.get()) {
+            tls.close(); // close() ran before upstreamTls was set
+        }
 
         MySqlAuth auth = new MySqlAuth(password, user, true);
         MySqlAuth.Answer first = auth.first(server.authPlugin(), server.scramble());
@@ -393,6 +399,10 @@ final class MySqlConnection implements TunnelListener.Connection {
         Socket up = upstream;
         if (up != null) {
             UpstreamTls.closeQuietly(up);
+        }
+        TlsLink link = upstreamTls;
+        if (link != null) {
+            link.close();
         }
         tunnel.listener().ended(this);
     }

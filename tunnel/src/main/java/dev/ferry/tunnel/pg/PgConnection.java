@@ -46,6 +46,8 @@ final class PgConnection implements TunnelListener.Connection {
     private final TunnelStats stats;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Socket upstream;
+    /** The TLS over {@link #upstream}; {@link #close()} closes it (its engine may hold native memory). */
+    private volatile TlsLink upstreamTls;
     private volatile PgTunnel.CancelKey cancelKey;
     /** Past the tunnel's connection cap: read the startup packet, then answer 53300. */
     private final boolean overCap;
@@ -86,9 +88,10 @@ final class PgConnection implements TunnelListener.Connection {
             boolean fresh = false;
             for (int attempt = 0; tls == null; attempt++) {
                 Upstream.Connection conn = fresh ? tunnel.upstream().open() : tunnel.upstream().take();
+                upstreamTls = conn.tls();
                 upstream = conn.plain();
                 if (closed.get()) {
-                    UpstreamTls.closeQuietly(conn.plain());
+                    conn.tls().close();
                     return;
                 }
                 try {
@@ -97,12 +100,12 @@ final class PgConnection implements TunnelListener.Connection {
                     }
                     tls = conn.tls();
                 } catch (SpareGone e) {
-                    UpstreamTls.closeQuietly(conn.plain()); // closed by the server while it waited: a new one
+                    conn.tls().close(); // closed by the server while it waited: a new one
                     tunnel.upstream().spareLost();
                     fresh = true;
                     attempt--;
                 } catch (RedshiftParameterRejected e) {
-                    UpstreamTls.closeQuietly(conn.plain());
+                    conn.tls().close();
                     if (attempt > 0) { // refused again: the database's own error, unchanged
                         stats.error("ferry: the database refused the connection: " + e.getMessage());
                         sendToClient(e.serverError);
@@ -370,6 +373,10 @@ final class PgConnection implements TunnelListener.Connection {
         Socket up = upstream;
         if (up != null) {
             UpstreamTls.closeQuietly(up);
+        }
+        TlsLink link = upstreamTls;
+        if (link != null) {
+            link.close();
         }
         PgTunnel.CancelKey key = cancelKey;
         if (key != null) {

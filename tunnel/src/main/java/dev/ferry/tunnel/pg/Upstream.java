@@ -202,7 +202,7 @@ final class Upstream implements AutoCloseable {
 
     private static void discard(Connection c) {
         c.tls().closeOutbound();
-        UpstreamTls.closeQuietly(c.plain());
+        c.tls().close();
     }
 
     /** Closes the spare and stops opening new ones. */

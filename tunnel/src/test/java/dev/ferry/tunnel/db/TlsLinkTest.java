@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ferry.tunnel.ca.LocalCa;
+import dev.ferry.tunnel.pg.TlsMode;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.util.ReferenceCounted;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,7 +23,9 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -189,6 +196,63 @@ class TlsLinkTest {
                     .isInstanceOf(SSLException.class)
                     .hasRootCauseInstanceOf(java.security.cert.CertPathBuilderException.class);
         }
+    }
+
+    @Test
+    void upstreamTlsUsesBoringSslAndClosingTheLinkReleasesTheEngine() throws Exception {
+        serve(s -> {
+            s.getOutputStream().write(s.getInputStream().read());
+            s.getOutputStream().flush();
+            s.getInputStream().read();
+        });
+        UpstreamTls tls = new UpstreamTls("127.0.0.1", listener.getLocalPort(), TlsMode.VERIFY_FULL,
+                List.of(ca.certificatePemPath()), Duration.ofSeconds(5));
+        assertThat(tls.provider()).isEqualTo(SslProvider.OPENSSL_REFCNT); // netty-tcnative loads on this machine
+        TlsLink link = tls.startTls(connect());
+        assertThat(link.engine().getClass().getName()).contains("OpenSsl");
+        ReferenceCounted engine = (ReferenceCounted) link.engine();
+        assertThat(engine.refCnt()).isEqualTo(1);
+        link.out().write(42);
+        assertThat(link.in().read()).isEqualTo(42);
+        assertThat(tls.fullHandshakes()).isEqualTo(1);
+        link.close();
+        link.close();
+        assertThat(engine.refCnt()).isZero();
+    }
+
+    @Test
+    void aFailedOpenSslHandshakeReleasesTheEngine() throws Exception {
+        serve(s -> s.getInputStream().read());
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        KeyStore other = KeyStore.getInstance("PKCS12");
+        other.load(null, null);
+        other.setCertificateEntry("other", LocalCa.loadOrCreate(dir.resolve("other")).certificate());
+        tmf.init(other);
+        SSLEngine engine = SslContextBuilder.forClient().sslProvider(SslProvider.OPENSSL_REFCNT)
+                .trustManager(tmf).build().newEngine(ByteBufAllocator.DEFAULT, "127.0.0.1", listener.getLocalPort());
+        try (Socket socket = connect()) {
+            assertThatThrownBy(() -> TlsLink.handshake(socket, engine))
+                    .isInstanceOf(SSLException.class)
+                    .hasRootCauseInstanceOf(java.security.cert.CertPathBuilderException.class);
+        }
+        assertThat(((ReferenceCounted) engine).refCnt()).isZero();
+    }
+
+    @Test
+    void openSslVerificationFailuresKeepTheirPlainWords() throws Exception {
+        serve(s -> s.getInputStream().read());
+        serve(s -> s.getInputStream().read());
+        UpstreamTls untrusted = new UpstreamTls("127.0.0.1", listener.getLocalPort(), TlsMode.VERIFY_FULL,
+                List.of(), Duration.ofSeconds(5));
+        assertThatThrownBy(() -> untrusted.startTls(connect()))
+                .hasMessageStartingWith("ferry: TLS verification failed (127.0.0.1:" + listener.getLocalPort() + "): "
+                        + "the server certificate is not signed by a trusted CA");
+        // the certificate names 127.0.0.1, not localhost
+        UpstreamTls wrongName = new UpstreamTls("localhost", listener.getLocalPort(), TlsMode.VERIFY_FULL,
+                List.of(ca.certificatePemPath()), Duration.ofSeconds(5));
+        assertThatThrownBy(() -> wrongName.startTls(connect()))
+                .hasMessageStartingWith("ferry: TLS verification failed (localhost:" + listener.getLocalPort() + "): "
+                        + "the server certificate does not match the host name localhost");
     }
 
     private interface Session {
