@@ -396,13 +396,12 @@ final class MySqlConnection implements TunnelListener.Connection {
             return;
         }
         UpstreamTls.closeQuietly(client);
-        Socket up = upstream;
-        if (up != null) {
-            UpstreamTls.closeQuietly(up);
-        }
         TlsLink link = upstreamTls;
+        Socket up = upstream;
         if (link != null) {
-            link.close();
+            link.close(); // its socket too, and the engine's native state
+        } else if (up != null) {
+            UpstreamTls.closeQuietly(up);
         }
         tunnel.listener().ended(this);
     }

@@ -370,13 +370,12 @@ final class PgConnection implements TunnelListener.Connection {
             return;
         }
         UpstreamTls.closeQuietly(client);
-        Socket up = upstream;
-        if (up != null) {
-            UpstreamTls.closeQuietly(up);
-        }
         TlsLink link = upstreamTls;
+        Socket up = upstream;
         if (link != null) {
-            link.close();
+            link.close(); // its socket too, and the engine's native state
+        } else if (up != null) {
+            UpstreamTls.closeQuietly(up);
         }
         PgTunnel.CancelKey key = cancelKey;
         if (key != null) {
