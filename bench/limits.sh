@@ -62,7 +62,11 @@ run() { # kind config
   R[$kind,$cfg,settled]=$(sample)
   echo quit >&5; exec 5>&- 6<&-; wait "$load_pid" || true
   echo quit >&7; exec 7>&- 8<&-; wait "$serve_pid" || true
-  rm -rf "$dir"
+  if [ -s "$dir/load.err" ]; then # the load's client errors, counted: a failed client is no load
+    echo "$kind $cfg: client errors (count, message):"
+    grep -v '^[[:space:]]*at ' "$dir/load.err" | sort | uniq -c | sort -rn | head -5
+  fi
+  [ -n "${KEEP:-}" ] && echo "kept $dir" || rm -rf "$dir"
 }
 field() { sed -n "s/.*$2=\([0-9]*\).*/\1/p" <<<"$1"; }
 for kind in $KINDS; do for cfg in $CONFIGS; do run "$kind" "$cfg"; done; done

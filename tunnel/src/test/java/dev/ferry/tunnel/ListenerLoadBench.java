@@ -26,6 +26,8 @@ import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
@@ -134,13 +136,20 @@ public final class ListenerLoadBench {
         AtomicLong failed = new AtomicLong();
         List<Thread> threads = new ArrayList<>();
         List<Socket> held = new ArrayList<>();
+        // The busy clients get their connections first: opened at the same moment, the slow and
+        // idle sockets (cheap to open) would take the listener's slots and the busy clients would be
+        // the ones refused - no load at all. After them, the slow and idle ones meet the limit.
+        CountDownLatch connected = new CountDownLatch(active);
         for (int i = 0; i < active; i++) {
             int n = i;
-            Runnable work = kind.equals("pg") ? () -> pgClient(port, stop, done, failed)
-                    : () -> awsClient(dir, at, n, stop, done, failed);
+            Runnable work = kind.equals("pg") ? () -> pgClient(port, connected, stop, done, failed)
+                    : () -> awsClient(dir, at, n, connected, stop, done, failed);
             Thread t = new Thread(work, "client-" + i);
             t.start();
             threads.add(t);
+        }
+        if (!connected.await(120, TimeUnit.SECONDS)) {
+            System.err.println("load: not every busy client connected within 120 s");
         }
         for (int i = 0; i < slow; i++) {
             Socket s = new Socket();
@@ -175,8 +184,18 @@ public final class ListenerLoadBench {
         }
     }
 
-    static void pgClient(int port, AtomicBoolean stop, AtomicLong done, AtomicLong failed) {
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/x?user=x&connectTimeout=30")) {
+    static void pgClient(int port, CountDownLatch connected, AtomicBoolean stop, AtomicLong done, AtomicLong failed) {
+        Connection connection;
+        try {
+            connection = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/x?user=x&connectTimeout=30");
+        } catch (Exception e) {
+            failed.incrementAndGet();
+            System.err.println("pg client: " + e + (e.getCause() == null ? "" : " caused by " + e.getCause()));
+            return;
+        } finally {
+            connected.countDown();
+        }
+        try (Connection c = connection) {
             while (!stop.get()) {
                 try (var rs = c.createStatement().executeQuery("select repeat('x', 1000) from generate_series(1, 50)")) {
                     while (rs.next()) {
@@ -187,11 +206,14 @@ public final class ListenerLoadBench {
             }
         } catch (Exception e) {
             failed.incrementAndGet();
+            System.err.println("pg client: " + e + (e.getCause() == null ? "" : " caused by " + e.getCause()));
         }
     }
 
-    static void awsClient(Path dir, InetSocketAddress at, int n, AtomicBoolean stop, AtomicLong done, AtomicLong failed) {
+    static void awsClient(Path dir, InetSocketAddress at, int n, CountDownLatch connected, AtomicBoolean stop,
+            AtomicLong done, AtomicLong failed) {
         String host = "dynamodb.us-east-1.amazonaws.com";
+        boolean counted = false;
         try (Socket plain = new Socket()) {
             List<String> creds = Files.readAllLines(dir.resolve("credentials"));
             plain.connect(at, 10_000);
@@ -203,6 +225,8 @@ public final class ListenerLoadBench {
             while (!line(pin).isEmpty()) {
                 // rest of the head
             }
+            connected.countDown();
+            counted = true;
             if (!status.startsWith("HTTP/1.1 200")) {
                 failed.incrementAndGet();
                 return;
@@ -232,6 +256,10 @@ public final class ListenerLoadBench {
             if (!stop.get()) {
                 failed.incrementAndGet();
                 System.err.println("aws client: " + e);
+            }
+        } finally {
+            if (!counted) {
+                connected.countDown();
             }
         }
     }

@@ -11,14 +11,16 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.channels.ServerSocketChannel;
 import java.util.Set;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
@@ -32,6 +34,12 @@ import java.util.function.Function;
  * connections being served; when that pool is busy too, the socket is closed at once. The
  * connection itself applies {@link ListenerLimits#headerTimeout()} while it reads what opens the
  * session, since only the protocol knows when that is over.
+ *
+ * <p>Memory goes back after a burst. A pool thread left idle for {@link #THREAD_KEEP_ALIVE} ends
+ * (its stack and the JDK's per-thread I/O buffers with it). When the last connection of a burst
+ * of at least {@link #BURST} closes and none opens for {@link #RELEASE_DELAY}, the listener runs
+ * one full collection: the packages' Serial GC gives heap back to the system only at a
+ * collection, and an idle tunnel allocates nothing that would start one.
  */
 public final class TunnelListener implements AutoCloseable {
     private static final InetAddress LOOPBACK = loopback();
@@ -42,6 +50,12 @@ public final class TunnelListener implements AutoCloseable {
     }
 
     private static final int REFUSERS = 4;
+    /** How long an idle pool thread waits for the next connection before it ends. */
+    static final Duration THREAD_KEEP_ALIVE = Duration.ofSeconds(5);
+    /** Connections open at once that make a burst worth a collection once they are all closed. */
+    static final int BURST = 32;
+    /** Quiet time after a burst's last connection before the collection. */
+    static final Duration RELEASE_DELAY = Duration.ofSeconds(5);
 
     private final ServerSocket server;
     private final TunnelStats stats;
@@ -53,17 +67,27 @@ public final class TunnelListener implements AutoCloseable {
     private final Set<Connection> open = ConcurrentHashMap.newKeySet();
     private final Set<Connection> refusing = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
+    private final Runnable releaseMemory;
+    private final Duration releaseDelay;
+    /** Most connections open at once since the last release. */
+    private final AtomicInteger peak = new AtomicInteger();
+    /** Counts accepted connections: a release waits for a quiet spell in which it does not move. */
+    private final AtomicLong accepted = new AtomicLong();
 
     private final String name;
 
-    private TunnelListener(ServerSocket server, TunnelStats stats, String name, ListenerLimits limits) {
+    private TunnelListener(ServerSocket server, TunnelStats stats, String name, ListenerLimits limits,
+            Duration keepAlive, Runnable releaseMemory, Duration releaseDelay) {
         this.server = server;
         this.stats = stats;
         this.name = name;
         this.limits = limits;
+        this.releaseMemory = releaseMemory;
+        this.releaseDelay = releaseDelay;
         int port = server.getLocalPort();
         AtomicInteger n = new AtomicInteger();
-        this.threads = Executors.newCachedThreadPool(r -> {
+        this.threads = new ThreadPoolExecutor(0, Integer.MAX_VALUE, keepAlive.toMillis(), TimeUnit.MILLISECONDS,
+                new SynchronousQueue<>(), r -> {
             Thread t = new Thread(r, "ferry-" + name + "-" + port + "-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
@@ -87,6 +111,12 @@ public final class TunnelListener implements AutoCloseable {
 
     /** As {@link #bind(int, String, TunnelStats)}, with these limits. */
     public static TunnelListener bind(int port, String name, TunnelStats stats, ListenerLimits limits) throws IOException {
+        return bind(port, name, stats, limits, THREAD_KEEP_ALIVE, System::gc, RELEASE_DELAY);
+    }
+
+    /** As {@link #bind(int, String, TunnelStats, ListenerLimits)}; tests set the memory release. */
+    static TunnelListener bind(int port, String name, TunnelStats stats, ListenerLimits limits, Duration keepAlive,
+            Runnable releaseMemory, Duration releaseDelay) throws IOException {
         // A channel's socket adaptor, not a plain ServerSocket: see UpstreamTls.connect on blocking reads.
         ServerSocket server = ServerSocketChannel.open().socket();
         try {
@@ -99,7 +129,7 @@ public final class TunnelListener implements AutoCloseable {
             server.close();
             throw e;
         }
-        return new TunnelListener(server, stats, name, limits);
+        return new TunnelListener(server, stats, name, limits, keepAlive, releaseMemory, releaseDelay);
     }
 
     /**
@@ -154,6 +184,14 @@ public final class TunnelListener implements AutoCloseable {
     public void ended(Connection connection) {
         if (open.remove(connection) || refusing.remove(connection)) {
             stats.connectionClosed();
+        }
+        if (open.isEmpty() && peak.get() >= BURST && !closed) {
+            long at = accepted.get();
+            CompletableFuture.delayedExecutor(releaseDelay.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+                if (!closed && open.isEmpty() && accepted.get() == at && peak.getAndSet(0) >= BURST) {
+                    releaseMemory.run();
+                }
+            });
         }
     }
 
@@ -226,6 +264,8 @@ public final class TunnelListener implements AutoCloseable {
             }
             Connection connection = connections.apply(client);
             open.add(connection);
+            accepted.incrementAndGet();
+            peak.accumulateAndGet(open.size(), Math::max);
             try {
                 threads.execute(connection);
             } catch (RejectedExecutionException e) {
