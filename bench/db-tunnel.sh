@@ -108,6 +108,7 @@ pgbench -q -i -s 10 "$direct_plain" >/dev/null 2>&1
 
 tps() { pgbench -S -c 8 -j 2 -T "$T" -n "$1" 2>/dev/null | awk '/^tps/ {print $3; exit}'; }
 r() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+r3() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; } # the per-round target: rounding must not hide a miss
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 declare -A TPS MBS P50
 SQL="select repeat('x', 1000) from generate_series(1, $ROWS)"
@@ -130,10 +131,10 @@ for _ in $(seq "$ROUNDS"); do
   for n in via_stunnel via_haproxy_tls; do
     [ -n "${NOW[$n]:-}" ] && awk -v a="${NOW[$n]}" -v b="${NOW[$best]}" 'BEGIN { exit !(a > b) }' && best=$n
   done
-  RATIO[best_relay]+="$(r "${NOW[via_tunnel]}" "${NOW[$best]}") "
+  RATIO[best_relay]+="$(r3 "${NOW[via_tunnel]}" "${NOW[$best]}") "
   round=$(( ${round:-0} + 1 ))
   printf '  round %d: tunnel %.0f tps, best relay %s %.0f tps, tunnel / best relay = %s\n' "$round" \
-    "${NOW[via_tunnel]}" "$best" "${NOW[$best]}" "$(r "${NOW[via_tunnel]}" "${NOW[$best]}")"
+    "${NOW[via_tunnel]}" "$best" "${NOW[$best]}" "$(r3 "${NOW[via_tunnel]}" "${NOW[$best]}")"
 done
 for n in "${NAMES[@]}"; do
   TPS[$n]=$(median ${RUNS[$n]})

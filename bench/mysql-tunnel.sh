@@ -11,16 +11,19 @@
 #
 # Loads: select-only point selects (sysbench-like: SELECT c FROM sbtest WHERE id=<random>, a
 # 100 000-row table) with mariadb-slap at 8 connections, and a bulk read (mariadb --quick,
-# BULK_ROWS x 1 kB to /dev/null). Rounds are interleaved; figures are medians (QPS: median of
-# the rounds' ratios against direct TLS; bulk: best of 5 runs each).
+# BULK_ROWS x 1 kB to /dev/null). Rounds are interleaved, and each round starts with the next
+# path (a path is not always the one that runs first, or right after the same one); figures are
+# medians (QPS: median of the rounds' ratios against direct TLS; bulk: best of 5 runs each).
+# A select-only run is about 6 s at 30 000 qps: shorter runs (1 s at 40 000 queries) swung by
+# +-25 % between rounds on 2 cores, more than the differences between the relays.
 #
 # Prerequisite: mvn -B -q -o -pl tunnel -am test-compile   (runs as root: the MariaDB test server does)
-# Usage: bash bench/mysql-tunnel.sh      env: QUERIES (40000), ROUNDS (5), BULK_ROWS (150000),
+# Usage: bash bench/mysql-tunnel.sh      env: QUERIES (200000), ROUNDS (5), BULK_ROWS (150000),
 #        CONNECTS (100), JAVA (java on PATH; the tunnel's JVM, e.g. /usr/lib/jvm/temurin-25-jdk-amd64/bin/java),
 #        CONNECT_JDKS (JDKs whose connect latency is measured besides JAVA: java and temurin 25 where installed)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-QUERIES=${QUERIES:-40000}
+QUERIES=${QUERIES:-200000}
 ROUNDS=${ROUNDS:-5}
 ROWS=${BULK_ROWS:-150000}
 CONNECTS=${CONNECTS:-100}
@@ -98,6 +101,7 @@ qps() { # prints queries per second of one mariadb-slap run
   awk -v q="$QUERIES" -v s="$secs" 'BEGIN { printf "%.0f", q / s }'
 }
 r() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+r3() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; } # the per-round target: rounding must not hide a miss
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 BULK="select repeat('x', 1000) from seq_1_to_$ROWS"
 
@@ -113,13 +117,14 @@ echo "== select-only: mariadb-slap --concurrency=8, $QUERIES point selects, $ROU
 declare -A RUNS RATIO QPS MBS
 for _ in $(seq "$ROUNDS"); do
   declare -A NOW=()
-  for n in "${NAMES[@]}"; do NOW[$n]=$(qps "$n"); RUNS[$n]+="${NOW[$n]} "; done
+  k=${#NAMES[@]}; first=$(( ${round:-0} % k ))
+  for i in $(seq 0 $((k - 1))); do n=${NAMES[$(( (first + i) % k ))]}; NOW[$n]=$(qps "$n"); RUNS[$n]+="${NOW[$n]} "; done
   for n in "${NAMES[@]}"; do RATIO[$n]+="$(r "${NOW[$n]}" "${NOW[direct_tls]}") "; done
   best_relay=$(( NOW[via_socat_tls] > NOW[via_haproxy_tls] ? NOW[via_socat_tls] : NOW[via_haproxy_tls] ))
-  RATIO[best_relay]+="$(r "${NOW[via_tunnel]}" "$best_relay") "
+  RATIO[best_relay]+="$(r3 "${NOW[via_tunnel]}" "$best_relay") "
   round=$(( ${round:-0} + 1 ))
   printf '  round %d: tunnel %s qps, socat %s, haproxy %s, direct TLS %s; tunnel / best relay = %s\n' "$round" \
-    "${NOW[via_tunnel]}" "${NOW[via_socat_tls]}" "${NOW[via_haproxy_tls]}" "${NOW[direct_tls]}" "$(r "${NOW[via_tunnel]}" "$best_relay")"
+    "${NOW[via_tunnel]}" "${NOW[via_socat_tls]}" "${NOW[via_haproxy_tls]}" "${NOW[direct_tls]}" "$(r3 "${NOW[via_tunnel]}" "$best_relay")"
 done
 for n in "${NAMES[@]}"; do
   QPS[$n]=$(median ${RUNS[$n]})
