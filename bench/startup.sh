@@ -14,8 +14,11 @@
 #                 the same launcher, runtime and options, without an archive: the least a
 #                 JavaFX window costs here
 #   jar           java -jar ui/target/ferry-desktop.jar on the build JDK (class path, no archive)
-# Prints the median time from launch to the "Ferry window shown" log line (its own timestamp),
-# the idle RSS 3 s after that, each against the packaged app, every run, and the .deb size.
+# Prints the median time from launch to the first window (Ferry's start window: the "Ferry start
+# window shown" log line, its own timestamp; the floor's one window) and to the desktop itself
+# ("Ferry window shown": the desktop's scene laid out in that window), the idle RSS 3 s after
+# that, each against the packaged app, every run, the packaged app's own start-up phases (its
+# "Start-up since main" line) and the .deb size.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 source "$root/installers/display.sh"
@@ -53,11 +56,11 @@ median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]
 # ms_of_day "HH:MM:SS.mmm": milliseconds since local midnight
 ms_of_day() { awk -F'[:.]' '{ print (($1 * 60 + $2) * 60 + $3) * 1000 + $4 }' <<< "$1"; }
 
-# run_once CMD...: prints "<ms to first window> <idle RSS in KB>". The end time is the
-# timestamp Ferry writes on its "window shown" log line (local time, ms), so the polling
-# for that line adds nothing to the figure.
+# run_once CMD...: prints "<ms to first window> <idle RSS in KB> <ms to the desktop>". The end
+# times are the timestamps Ferry writes on its log lines (local time, ms), so the polling for
+# them adds nothing to the figures.
 run_once() {
-  local log="$tmp/run.log" t0 t1 rss
+  local log="$tmp/run.log" t0 t1 tf rss
   : > "$log"
   t0=$(ms_of_day "$(date +%H:%M:%S.%3N)")
   "$@" > "$log" 2>&1 &
@@ -65,10 +68,16 @@ run_once() {
   wait_for_line "$log" "Ferry window shown" 180 || { cat "$log" >&2; echo "no window within 180 s: $*" >&2; exit 1; }
   t1=$(ms_of_day "$(grep -m 1 -F "Ferry window shown" "$log" | cut -d' ' -f1)")
   [ "$t1" -ge "$t0" ] || t1=$((t1 + 86400000)) # past midnight
+  tf=$t1 # the first window: Ferry's start window where there is one
+  if grep -q -F "Ferry start window shown" "$log"; then
+    tf=$(ms_of_day "$(grep -m 1 -F "Ferry start window shown" "$log" | cut -d' ' -f1)")
+    [ "$tf" -ge "$t0" ] || tf=$((tf + 86400000))
+  fi
   sleep 3 # idle period before reading the resident set size
   rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status")
+  grep -m 1 -o "Start-up since main:.*" "$log" >> "$tmp/phases.$label_now" || true
   kill "$pid"; wait "$pid" 2>/dev/null || true; pid=
-  echo "$((t1 - t0)) $rss"
+  echo "$((tf - t0)) $rss $((t1 - t0))"
 }
 
 # Without the app's archive: JDK 25+ leaves its AOT cache out; JDK 17 maps the runtime's own
@@ -77,6 +86,7 @@ no_archive="-XX:AOTMode=off"
 grep -q '^JAVA_VERSION="17' "$image/lib/runtime/release" && no_archive="-XX:SharedArchiveFile=$image/lib/runtime/lib/server/classes.jsa"
 labels=(packaged no-footprint no-aot floor jar)
 run_label() { # label: one run of that configuration
+  label_now=$1
   case $1 in
     packaged) run_once "$packaged" ;;
     # GDK_GL and MALLOC_ARENA_MAX set but empty: the launcher leaves them (GTK's and glibc's defaults)
@@ -87,19 +97,21 @@ run_label() { # label: one run of that configuration
   esac
 }
 # Warm the page cache once for each, then measure round by round.
-for l in "${labels[@]}"; do run_label "$l" > /dev/null; : > "$tmp/$l"; done
+for l in "${labels[@]}"; do run_label "$l" > /dev/null; : > "$tmp/$l"; : > "$tmp/phases.$l"; done
 for _ in $(seq "$runs"); do
-  for l in "${labels[@]}"; do run_label "$l" >> "$tmp/$l"; echo "  $l $(tail -n 1 "$tmp/$l") (ms KB)" >&2; done
+  for l in "${labels[@]}"; do run_label "$l" >> "$tmp/$l"; echo "  $l $(tail -n 1 "$tmp/$l") (first-window ms, KB, desktop ms)" >&2; done
 done
 
 echo "packaged app: $packaged  ($runs runs each, Xvfb $DISPLAY, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg))"
 p_ms=$(cut -d' ' -f1 "$tmp/packaged" | median); p_kb=$(cut -d' ' -f2 "$tmp/packaged" | median)
-printf '%-13s %14s %10s %14s %10s\n' "" "first window" "/packaged" "idle RSS" "/packaged"
+printf '%-13s %14s %10s %12s %14s %10s\n' "" "first window" "/packaged" "desktop" "idle RSS" "/packaged"
 for l in "${labels[@]}"; do
-  ms=$(cut -d' ' -f1 "$tmp/$l" | median); kb=$(cut -d' ' -f2 "$tmp/$l" | median)
-  awk -v l="$l" -v ms="$ms" -v kb="$kb" -v pms="$p_ms" -v pkb="$p_kb" \
-    'BEGIN { printf "%-13s %12.2f s %10.2f %11.0f MB %10.2f\n", l, ms / 1000, ms / pms, kb / 1024, kb / pkb }'
+  ms=$(cut -d' ' -f1 "$tmp/$l" | median); kb=$(cut -d' ' -f2 "$tmp/$l" | median); dms=$(cut -d' ' -f3 "$tmp/$l" | median)
+  awk -v l="$l" -v ms="$ms" -v kb="$kb" -v pms="$p_ms" -v pkb="$p_kb" -v dms="$dms" \
+    'BEGIN { printf "%-13s %12.2f s %10.2f %10.2f s %11.0f MB %10.2f\n", l, ms / 1000, ms / pms, dms / 1000, kb / 1024, kb / pkb }'
 done
+echo "first window: Ferry's start window (the floor's only window); desktop: Ferry's desktop laid out in it"
+[ -s "$tmp/phases.packaged" ] && { echo "packaged app's own phases (ms since main; the JVM's start and the launcher come before):"; sed 's/^/  /' "$tmp/phases.packaged"; }
 awk -v p="$p_ms" -v f="$(cut -d' ' -f1 "$tmp/floor" | median)" -v pk="$p_kb" -v fk="$(cut -d' ' -f2 "$tmp/floor" | median)" \
   'BEGIN { printf "packaged above the floor: %+.2f s, %+.0f MB (targets: first window <= 0.50 s, idle RSS <= 150 MB)\n", (p - f) / 1000, (pk - fk) / 1024 }'
 deb="$(ls "$root"/installers/target/packages/ferry_*.deb 2>/dev/null | head -n 1 || true)"

@@ -41,6 +41,8 @@ public final class FerryApp extends Application {
      * {@link #init()} takes it once and clears it.
      */
     private static final AtomicReference<CompletableFuture<Started>> STARTING = new AtomicReference<>();
+    /** The start-up clock {@link #launch} begins, handed over the same way. */
+    private static final AtomicReference<StartupPhases> PHASES = new AtomicReference<>();
 
     /** What start-up prepares off the FX thread. */
     private record Started(SingleInstance instance, FerryCore core, DesktopStart saved) {
@@ -53,13 +55,19 @@ public final class FerryApp extends Application {
     private Thread shutdownHook;
     /** This process's claim on being the one desktop Ferry (a second launch hands over to it). */
     private SingleInstance instance;
+    private StartupPhases phases;
 
-    /** Starts the desktop app (blocks until it quits). */
-    public static void launch(String[] args) {
+    /** Starts the desktop app (blocks until it quits); {@code began}: System.nanoTime() when main began. */
+    public static void launch(String[] args, long began) {
         FerryEnvironment env = FerryEnvironment.system();
         List<String> raw = List.of(args);
-        STARTING.set(CompletableFuture.supplyAsync(() -> prepare(env, raw),
-                r -> new Thread(r, "ferry-prepare").start()));
+        StartupPhases phases = new StartupPhases(began);
+        PHASES.set(phases);
+        STARTING.set(CompletableFuture.supplyAsync(() -> {
+            Started s = prepare(env, raw);
+            phases.prepared();
+            return s;
+        }, r -> new Thread(r, "ferry-prepare").start()));
         Application.launch(FerryApp.class, args);
     }
 
@@ -84,6 +92,11 @@ public final class FerryApp extends Application {
 
     @Override
     public void init() {
+        phases = PHASES.getAndSet(null);
+        if (phases == null) {
+            phases = new StartupPhases(System.nanoTime());
+        }
+        phases.toolkit();
         CompletableFuture<Started> started = STARTING.getAndSet(null);
         if (started == null) { // made some other way than launch(): prepare here
             started = CompletableFuture.completedFuture(prepare(FerryEnvironment.system(), getParameters().getRaw()));
@@ -103,18 +116,33 @@ public final class FerryApp extends Application {
 
     @Override
     public void start(Stage stage) {
-        desktop = new FerryDesktop(core, stage, saved);
-        // An exception nobody caught on the FX thread: logged with its stack trace, and said in plain words.
-        Thread.currentThread().setUncaughtExceptionHandler((t, e) -> {
-            FerryDesktop.LOG.error("Uncaught exception on the JavaFX thread", e);
-            desktop.notifications().error("Something went wrong", e);
+        StartupPhases clock = phases;
+        stage.addEventHandler(WindowEvent.WINDOW_SHOWN, new javafx.event.EventHandler<WindowEvent>() {
+            @Override
+            public void handle(WindowEvent e) {
+                stage.removeEventHandler(WindowEvent.WINDOW_SHOWN, this);
+                clock.startWindow();
+            }
         });
-        if (instance != null) {
-            instance.onMessage(a -> Platform.runLater(desktop::bringToFront));
-        }
-        // The tray (AWT start-up) comes once the window is up: nothing competes with the first frame.
-        stage.addEventHandler(WindowEvent.WINDOW_SHOWN, e -> desktop.enableTray());
-        desktop.show();
+        // A start window at once; the desktop takes its place once it is made.
+        FerryDesktop.open(core, stage, saved, d -> {
+            desktop = d;
+            clock.built();
+            // An exception nobody caught on the FX thread: logged with its stack trace, and said in plain words.
+            Thread.currentThread().setUncaughtExceptionHandler((t, e) -> {
+                FerryDesktop.LOG.error("Uncaught exception on the JavaFX thread", e);
+                d.notifications().error("Something went wrong", e);
+            });
+            if (instance != null) {
+                instance.onMessage(a -> Platform.runLater(d::bringToFront));
+            }
+            // The tray (AWT start-up) comes once the desktop is up: nothing competes with its first frame.
+            Platform.runLater(() -> { // after d.show(): its scene was laid out
+                clock.shown();
+                FerryDesktop.LOG.info(clock.describe());
+                d.enableTray();
+            });
+        });
     }
 
     @Override

@@ -64,6 +64,8 @@ import org.slf4j.LoggerFactory;
 public final class FerryDesktop implements AutoCloseable {
     static final Logger LOG = LoggerFactory.getLogger("dev.ferry.ui");
     public static final String SHOWN_MESSAGE = "Ferry window shown";
+    /** Logged when the start window shows ({@link #open}), before the desktop takes its place. */
+    public static final String START_SHOWN_MESSAGE = "Ferry start window shown";
     /** The smallest window in which every control stays readable. */
     public static final double MIN_WIDTH = 760;
     public static final double MIN_HEIGHT = 480;
@@ -94,14 +96,59 @@ public final class FerryDesktop implements AutoCloseable {
     }
 
     public FerryDesktop(FerryCore core, Stage stage, DesktopStart start) {
+        this(core, stage, start, new Themes(start.settings().theme, Boolean.TRUE.equals(start.uiState().lastSystemDark)));
+    }
+
+    /**
+     * Opens the desktop the way the app does: a start window first, shown at once in the saved
+     * place and size and in the theme ("Opening Ferry..." on the theme's background); once it
+     * has had its first frame, the desktop is made and takes its place in the same window.
+     * {@code built} sees the desktop before it shows; the "window shown" line is logged when the
+     * desktop's own scene is laid out, with {@link #START_SHOWN_MESSAGE} before it for the start
+     * window.
+     */
+    public static void open(FerryCore core, Stage stage, DesktopStart start, java.util.function.Consumer<FerryDesktop> built) {
+        // The theme first: a control made before it would make JavaFX load (and then drop) Modena.
+        Themes themes = new Themes(start.settings().theme, Boolean.TRUE.equals(start.uiState().lastSystemDark));
+        javafx.scene.control.Label opening = new javafx.scene.control.Label("Opening Ferry\u2026");
+        opening.getStyleClass().add(atlantafx.base.theme.Styles.TEXT_MUTED);
+        StackPane root = new StackPane(opening);
+        root.setId("startWindow");
+        Scene scene = new Scene(root);
+        stage.setScene(scene);
+        place(stage, start.uiState());
+        stage.addEventHandler(WindowEvent.WINDOW_SHOWN, new javafx.event.EventHandler<WindowEvent>() {
+            @Override
+            public void handle(WindowEvent e) {
+                stage.removeEventHandler(WindowEvent.WINDOW_SHOWN, this);
+                LOG.info(START_SHOWN_MESSAGE);
+            }
+        });
+        // After the start window's first layout pulse (its frame goes to the render thread),
+        // not right after show(): a task queued now could run before that pulse and keep the
+        // window blank while the desktop is made.
+        scene.addPostLayoutPulseListener(new Runnable() {
+            @Override
+            public void run() {
+                scene.removePostLayoutPulseListener(this);
+                Platform.runLater(() -> {
+                    FerryDesktop desktop = new FerryDesktop(core, stage, start, themes);
+                    built.accept(desktop);
+                    desktop.show();
+                });
+            }
+        });
+        stage.show();
+    }
+
+    private FerryDesktop(FerryCore core, Stage stage, DesktopStart start, Themes themes) {
         this.core = core;
         this.stage = stage;
         this.uiStore = start.uiStore();
         this.uiState = start.uiState();
         this.tasks = new UiTasks(core.background(), Platform::runLater);
         this.notifications = new Notifications(core.paths().desktopLog());
-        // The theme first: a control made before it would make JavaFX load (and then drop) Modena.
-        this.themes = new Themes(start.settings().theme, Boolean.TRUE.equals(uiState.lastSystemDark));
+        this.themes = themes;
         this.documents = new Documents();
         this.workspace = new WorkspaceViewModel(core, tasks, notifications);
         this.resources = new ResourceListViewModel(workspace.resources());
@@ -195,17 +242,24 @@ public final class FerryDesktop implements AutoCloseable {
         scene.getStylesheets().add(FerryDesktop.class.getResource("/dev/ferry/ui/ferry.css").toExternalForm());
         installKeys();
 
-        stage.setTitle("Ferry");
         stage.setScene(scene);
+        if (!stage.isShowing()) { // else the start window placed it (open)
+            place(stage, uiState);
+        }
+        documents.select(uiState.selectedTab);
+        stage.setOnHiding(e -> saveUiState());
+        stage.setOnCloseRequest(this::onCloseRequest);
+    }
+
+    /** Title, least size and the saved place and size (or the default, centred), before the stage shows. */
+    private static void place(Stage stage, UiState uiState) {
+        stage.setTitle("Ferry");
         stage.setMinWidth(MIN_WIDTH);
         stage.setMinHeight(MIN_HEIGHT);
         WindowPlacement.apply(stage, WindowPlacement.bounds(Optional.of(new Rectangle2D(
                         uiState.x == null ? Double.NaN : uiState.x, uiState.y == null ? Double.NaN : uiState.y,
                         uiState.width, uiState.height)), UiState.DEFAULT_WIDTH, UiState.DEFAULT_HEIGHT, MIN_WIDTH, MIN_HEIGHT,
                 WindowPlacement.screens(), Screen.getPrimary().getVisualBounds()), uiState.maximized);
-        documents.select(uiState.selectedTab);
-        stage.setOnHiding(e -> saveUiState());
-        stage.setOnCloseRequest(this::onCloseRequest);
     }
 
     private boolean started;
@@ -216,21 +270,29 @@ public final class FerryDesktop implements AutoCloseable {
      * that reloaded the workspace list, which blanked the workspace drop-down.
      */
     public void show() {
-        stage.setOnShown(e -> {
-            if (started) {
-                return; // shown again from the tray: the workspace and tunnels are loaded already
-            }
-            started = true;
-            LOG.info(SHOWN_MESSAGE);
-            if (core.env().get("FERRY_EXIT_AFTER_SHOWN").filter("1"::equals).isPresent()) {
-                Platform.runLater(exit);
-                return;
-            }
-            workspace.start();
-            detectOsTheme();
-            tunnelDocs.restore(core.settings().read(s -> s.restoreTunnels));
-        });
-        stage.show();
+        stage.setOnShown(e -> firstShown());
+        if (stage.isShowing()) { // in the start window's place (open): shown once its scene is laid out
+            scene.getRoot().applyCss();
+            scene.getRoot().layout();
+            firstShown();
+        } else {
+            stage.show();
+        }
+    }
+
+    private void firstShown() {
+        if (started) {
+            return; // shown again from the tray: the workspace and tunnels are loaded already
+        }
+        started = true;
+        LOG.info(SHOWN_MESSAGE);
+        if (core.env().get("FERRY_EXIT_AFTER_SHOWN").filter("1"::equals).isPresent()) {
+            Platform.runLater(exit);
+            return;
+        }
+        workspace.start();
+        detectOsTheme();
+        tunnelDocs.restore(core.settings().read(s -> s.restoreTunnels));
     }
 
     /**

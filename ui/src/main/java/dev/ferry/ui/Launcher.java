@@ -12,6 +12,15 @@ public final class Launcher {
     }
 
     public static void main(String[] args) {
+        long began = System.nanoTime();
+        // SLF4J finds its provider (logback) without scanning every jar's META-INF/services:
+        // about 25 ms of the desktop's start (and of every command).
+        if (System.getProperty(SLF4J_PROVIDER) == null) {
+            System.setProperty(SLF4J_PROVIDER, "ch.qos.logback.classic.spi.LogbackServiceProvider");
+            if (System.getProperty(SLF4J_VERBOSITY) == null) { // else it says so on stderr, at every start
+                System.setProperty(SLF4J_VERBOSITY, "WARN");
+            }
+        }
         if (args.length > 0) {
             FerryCli.main(args);
             return;
@@ -22,9 +31,13 @@ public final class Launcher {
         if (System.getProperty(REGION_CACHING) == null) {
             System.setProperty(REGION_CACHING, "true");
         }
-        FerryApp.launch(args);
+        FerryApp.launch(args, began);
     }
 
     /** A Prism setting, read when the toolkit starts (users may still set it themselves). */
     static final String REGION_CACHING = "prism.disableRegionCaching";
+    /** SLF4J 2.0.9+: the provider class, skipping its service lookup. */
+    static final String SLF4J_PROVIDER = "slf4j.provider";
+    /** SLF4J's own messages on stderr: warnings and errors only. */
+    static final String SLF4J_VERBOSITY = "slf4j.internal.verbosity";
 }

@@ -147,6 +147,18 @@ class DesktopTest {
     // ---- tests ---------------------------------------------------------------------------
 
     @Test
+    void opensAStartWindowFirstAndTheDesktopTakesItsPlaceInTheSameWindow(FxRobot robot) throws Exception {
+        // shown once, as the start window; the desktop then came into that window without a second show
+        assertThat(ui.shownRoots()).containsExactly("startWindow");
+        assertThat(fx(() -> ui.stage().getScene().lookup("#startWindow"))).isNull();
+        assertThat(fx(() -> ui.stage().getScene())).isSameAs(desktop.scene());
+        assertThat(fx(() -> ui.stage().getTitle())).isEqualTo("Ferry");
+        assertThat(fx(() -> ui.stage().getMinWidth())).isEqualTo(FerryDesktop.MIN_WIDTH);
+        // and it started as on a first show: the workspace loads
+        waitForResources(robot);
+    }
+
+    @Test
     void rendersTheExampleWorkspaceAndTheCallerIdentity(FxRobot robot) throws Exception {
         waitForResources(robot);
         assertThat(rowNames(robot)).containsExactly("aws-prod", "aws-staging", "aws-govcloud", "analytics", "orders");

@@ -32,20 +32,31 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class SsoClients implements AutoCloseable {
     private final AwsEndpoints endpoints;
-    private final SdkHttpClient http;
+    /** Made on first use: its TLS set-up (loading the JDK's trust store) is about 40 ms of the desktop's start. */
+    private SdkHttpClient http;
+    private boolean closed;
     private final Map<String, SsoOidcClient> oidc = new ConcurrentHashMap<>();
     private final Map<String, SsoClient> portal = new ConcurrentHashMap<>();
     private final Map<String, SsoClient> listing = new ConcurrentHashMap<>();
 
     public SsoClients(FerryEnvironment env) {
         this.endpoints = new AwsEndpoints(env);
-        this.http = UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(10))
-                .socketTimeout(Duration.ofSeconds(30)).build();
+    }
+
+    private synchronized SdkHttpClient http() {
+        if (closed) {
+            throw new IllegalStateException("Ferry is shutting down");
+        }
+        if (http == null) {
+            http = UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(10))
+                    .socketTimeout(Duration.ofSeconds(30)).build();
+        }
+        return http;
     }
 
     public SsoOidcClient oidc(String region) {
         return oidc.computeIfAbsent(SsoSession.checkRegion(region), r -> {
-            var b = SsoOidcClient.builder().region(Region.of(r)).httpClient(http)
+            var b = SsoOidcClient.builder().region(Region.of(r)).httpClient(http())
                     .credentialsProvider(AnonymousCredentialsProvider.create());
             endpoints.endpointFor("SSO_OIDC").ifPresent(b::endpointOverride);
             return b.build();
@@ -62,7 +73,7 @@ public final class SsoClients implements AutoCloseable {
     }
 
     private SsoClient portalClient(String region, RetryStrategy retry) {
-        var b = SsoClient.builder().region(Region.of(region)).httpClient(http)
+        var b = SsoClient.builder().region(Region.of(region)).httpClient(http())
                 .credentialsProvider(AnonymousCredentialsProvider.create());
         if (retry != null) {
             b.overrideConfiguration(ClientOverrideConfiguration.builder().retryStrategy(retry).build());
@@ -90,6 +101,11 @@ public final class SsoClients implements AutoCloseable {
         oidc.values().forEach(SsoOidcClient::close);
         portal.values().forEach(SsoClient::close);
         listing.values().forEach(SsoClient::close);
-        http.close();
+        synchronized (this) {
+            closed = true;
+            if (http != null) {
+                http.close();
+            }
+        }
     }
 }

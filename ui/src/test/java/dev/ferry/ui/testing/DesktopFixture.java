@@ -61,6 +61,7 @@ import java.util.function.Consumer;
 public final class DesktopFixture implements BeforeEachCallback, AfterEachCallback, ParameterResolver {
     private final FxRobot robot = new FxRobot();
     private final java.util.List<dev.ferry.ui.notify.Notifications.Note> notesSeen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.List<String> shownRoots = new java.util.concurrent.CopyOnWriteArrayList<>();
     private FerryCore core;
     private FerryDesktop desktop;
     private Stage stage;
@@ -100,6 +101,7 @@ public final class DesktopFixture implements BeforeEachCallback, AfterEachCallba
             desktop = null;
             core = null;
             notesSeen.clear();
+            shownRoots.clear();
             stage = null;
         }
     }
@@ -124,27 +126,41 @@ public final class DesktopFixture implements BeforeEachCallback, AfterEachCallba
         return launch(env, browser, d -> { });
     }
 
-    /** Starts Ferry's core and desktop in a new window; {@code beforeShow} sees the desktop before its window shows. */
+    /**
+     * Starts Ferry's core and desktop in a new window the way the app does ({@link FerryDesktop#open}:
+     * the start window, then the desktop in its place), and returns once the desktop is shown;
+     * {@code beforeShow} sees the desktop before it shows.
+     */
     public FerryDesktop launch(FerryEnvironment env, BrowserLauncher browser, Consumer<FerryDesktop> beforeShow) throws Exception {
         if (desktop != null) {
             throw new IllegalStateException("one desktop per test");
         }
         core = new FerryCore(env, browser, true);
-        desktop = fx(() -> {
+        dev.ferry.ui.DesktopStart start = dev.ferry.ui.DesktopStart.read(core);
+        java.util.concurrent.atomic.AtomicReference<FerryDesktop> made = new java.util.concurrent.atomic.AtomicReference<>();
+        runFx(() -> {
             stage = new Stage();
-            FerryDesktop d = new FerryDesktop(core, stage);
-            notesSeen.addAll(d.notifications().notes());
-            d.notifications().notes().addListener((javafx.collections.ListChangeListener<dev.ferry.ui.notify.Notifications.Note>) c -> {
-                while (c.next()) {
-                    notesSeen.addAll(c.getAddedSubList());
-                }
+            stage.addEventHandler(javafx.stage.WindowEvent.WINDOW_SHOWN, e -> shownRoots.add(String.valueOf(stage.getScene().getRoot().getId())));
+            FerryDesktop.open(core, stage, start, d -> {
+                notesSeen.addAll(d.notifications().notes());
+                d.notifications().notes().addListener((javafx.collections.ListChangeListener<dev.ferry.ui.notify.Notifications.Note>) c -> {
+                    while (c.next()) {
+                        notesSeen.addAll(c.getAddedSubList());
+                    }
+                });
+                beforeShow.accept(d);
+                made.set(d);
             });
-            beforeShow.accept(d);
-            d.show();
-            return d;
         });
-        until("the Ferry window is shown", () -> stage.isShowing());
+        until("the Ferry desktop is shown in its window", () -> made.get() != null
+                && fx(() -> stage.isShowing() && stage.getScene() == made.get().scene()));
+        desktop = made.get();
         return desktop;
+    }
+
+    /** The id of the scene's root each time the window was shown ({@code startWindow}: the start window). */
+    public java.util.List<String> shownRoots() {
+        return java.util.List.copyOf(shownRoots);
     }
 
     /**
