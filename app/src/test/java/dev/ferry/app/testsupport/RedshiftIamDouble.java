@@ -45,6 +45,11 @@ public final class RedshiftIamDouble implements AutoCloseable {
     }
 
     private final HttpServer server;
+    private final java.util.concurrent.ExecutorService executor = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "redshift-double");
+        t.setDaemon(true);
+        return t;
+    });
     private final List<Call> calls = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, String> iamRoleDbUser;
     private final ObjectMapper json = new ObjectMapper();
@@ -60,8 +65,11 @@ public final class RedshiftIamDouble implements AutoCloseable {
     /** @param iamRoleDbUser cluster id -> the DbUser GetClusterCredentialsWithIAM answers (e.g. IAMR:analyst) */
     public RedshiftIamDouble(Map<String, String> iamRoleDbUser) throws IOException {
         this.iamRoleDbUser = iamRoleDbUser;
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
         server.createContext("/", this::handle);
+        // Requests on threads of their own, not the server's one dispatcher thread: a discovery
+        // scan sends several at once (once, in CI, four of them got no answer within 3 x 30 s).
+        server.setExecutor(executor);
         server.start();
     }
 
@@ -198,5 +206,6 @@ public final class RedshiftIamDouble implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        executor.shutdownNow();
     }
 }
