@@ -96,7 +96,12 @@ public final class FerryDesktop implements AutoCloseable {
     }
 
     public FerryDesktop(FerryCore core, Stage stage, DesktopStart start) {
-        this(core, stage, start, new Themes(start.settings().theme, Boolean.TRUE.equals(start.uiState().lastSystemDark)));
+        this(core, stage, start, themes(start));
+    }
+
+    /** The theme the settings ask for (the last system theme seen, until the OS says). */
+    private static Themes themes(DesktopStart start) {
+        return new Themes(start.settings().theme, Boolean.TRUE.equals(start.uiState().lastSystemDark));
     }
 
     /**
@@ -109,7 +114,7 @@ public final class FerryDesktop implements AutoCloseable {
      */
     public static void open(FerryCore core, Stage stage, DesktopStart start, java.util.function.Consumer<FerryDesktop> built) {
         // The theme first: a control made before it would make JavaFX load (and then drop) Modena.
-        Themes themes = new Themes(start.settings().theme, Boolean.TRUE.equals(start.uiState().lastSystemDark));
+        Themes themes = themes(start);
         javafx.scene.control.Label opening = new javafx.scene.control.Label("Opening Ferry\u2026");
         opening.getStyleClass().add(atlantafx.base.theme.Styles.TEXT_MUTED);
         StackPane root = new StackPane(opening);
