@@ -31,7 +31,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -125,18 +124,13 @@ class TeleportTunnelCliTest {
         }
 
         String await(Pattern p) throws Exception {
-            Instant deadline = Instant.now().plusSeconds(30);
-            while (Instant.now().isBefore(deadline)) {
-                Matcher m = p.matcher(out + "\n" + err);
-                if (m.find()) {
-                    return m.group(1);
-                }
-                if (exit.isDone()) {
-                    throw new AssertionError("ferry exited " + exit.get() + ": " + out + err);
-                }
-                Thread.sleep(20);
+            String text = Wait.until("output matching " + p, () -> out + "\n" + err,
+                    t -> p.matcher(t).find() || exit.isDone());
+            Matcher m = p.matcher(text);
+            if (!m.find()) {
+                throw new AssertionError("ferry exited " + exit.get() + ": " + out + err);
             }
-            throw new AssertionError("no match for " + p + " in: " + out + err);
+            return m.group(1);
         }
 
         int port() throws Exception {

@@ -3,10 +3,10 @@ package dev.ferry.app.testsupport;
 import dev.ferry.app.FerryCore;
 import dev.ferry.app.FerryEnvironment;
 import dev.ferry.app.cli.FerryCli;
+import dev.ferry.tunnel.testsupport.Wait;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -49,19 +49,14 @@ public final class RunningCli {
 
     /** Waits until the command printed "… on 127.0.0.1:PORT" (stdout or stderr) and returns the port. */
     public int port() throws Exception {
-        Instant deadline = Instant.now().plusSeconds(60);
         Pattern p = Pattern.compile("on 127\\.0\\.0\\.1:(\\d+)");
-        while (Instant.now().isBefore(deadline)) {
-            Matcher m = p.matcher(out() + err());
-            if (m.find()) {
-                return Integer.parseInt(m.group(1));
-            }
-            if (exit.isDone()) {
-                throw new AssertionError("ferry exited " + exit.get() + ": " + err());
-            }
-            Thread.sleep(20);
+        String text = Wait.until("the tunnel printed its port", () -> out() + err(),
+                t -> p.matcher(t).find() || exit.isDone());
+        Matcher m = p.matcher(text);
+        if (!m.find()) {
+            throw new AssertionError("ferry exited " + exit.get() + ": " + err());
         }
-        throw new AssertionError("the tunnel did not start: " + out() + err());
+        return Integer.parseInt(m.group(1));
     }
 
     /** Parses the {@code export K="V"} lines a command printed (e.g. `ferry proxy aws`). */

@@ -49,12 +49,12 @@ public final class TlsLink {
     private final int packetSize;
     private final ReentrantLock readLock = new ReentrantLock();
     private final ReentrantLock writeLock = new ReentrantLock();
-    /** Ciphertext from the socket, in write mode (filled up to position). */
-    private final ByteBuffer netIn;
+    /** Ciphertext from the socket, in write mode (filled up to position); null once the relay loop has it. */
+    private ByteBuffer netIn;
     /** Ciphertext to the socket; used under writeLock. */
-    private final ByteBuffer netOut;
+    private ByteBuffer netOut;
     /** Plaintext decrypted for {@link #in()} but not handed out yet, in read mode. */
-    private final ByteBuffer plainIn;
+    private ByteBuffer plainIn;
     private final InputStream in = new In();
     private final OutputStream out = new Out();
     private boolean inboundClosed;
@@ -123,9 +123,39 @@ public final class TlsLink {
         }
     }
 
-    /** The engine (tests: which provider, whether it was released). */
+    /** The engine (the relay loop; tests: which provider, whether it was released). */
     SSLEngine engine() {
         return engine;
+    }
+
+    /** The connected socket (the relay loop takes its channel). */
+    Socket socket() {
+        return socket;
+    }
+
+    /** Ciphertext read but not decrypted yet, in write mode (the relay loop carries on with it). */
+    ByteBuffer netIn() {
+        return netIn;
+    }
+
+    /** Plaintext decrypted but not handed out yet, in read mode (the relay loop sends it first). */
+    ByteBuffer plainIn() {
+        return plainIn;
+    }
+
+    /**
+     * Drops the buffers once the relay loop has taken what they held: from then on the loop owns
+     * the engine and the socket, and this link is only closed.
+     */
+    void releaseBuffers() {
+        netIn = null;
+        netOut = null;
+        plainIn = null;
+    }
+
+    /** Largest TLS record with its overhead: the room a wrap needs in netOut. */
+    int packetSize() {
+        return packetSize;
     }
 
     public SSLSession session() {
@@ -355,7 +385,7 @@ public final class TlsLink {
         }
     }
 
-    private HandshakeStatus runTasks(HandshakeStatus hs) {
+    HandshakeStatus runTasks(HandshakeStatus hs) {
         if (hs != HandshakeStatus.NEED_TASK) {
             return hs;
         }

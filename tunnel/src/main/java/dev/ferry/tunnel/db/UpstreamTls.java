@@ -51,7 +51,7 @@ import javax.net.ssl.X509TrustManager;
 public final class UpstreamTls {
 
     static final String RDS_BUNDLE = "aws-rds-ca-bundle.pem";
-    /** Large socket buffers keep bulk results streaming while the relay thread decrypts. */
+    /** Large socket buffers keep bulk results streaming while the relay loop decrypts. */
     public static final int SOCKET_BUFFER = 1 << 20;
 
     /**

@@ -2,7 +2,6 @@ package dev.ferry.tunnel.mysql;
 
 import dev.ferry.tunnel.TunnelStats;
 import dev.ferry.tunnel.db.Credentials;
-import dev.ferry.tunnel.db.Relay;
 import dev.ferry.tunnel.db.TlsLink;
 import dev.ferry.tunnel.db.TunnelFailure;
 import dev.ferry.tunnel.db.TunnelFailure.Reason;
@@ -77,6 +76,7 @@ final class MySqlConnection implements TunnelListener.Connection {
     @Override
     public void run() {
         boolean relaying = false;
+        boolean relayed = false;
         try {
             client.setTcpNoDelay(true);
             client.setSendBufferSize(UpstreamTls.SOCKET_BUFFER);
@@ -110,7 +110,8 @@ final class MySqlConnection implements TunnelListener.Connection {
             }
             relaying = true;
             stats.upstreamReached();
-            Relay.run(client, up, tls, stats, tunnel.listener()::execute, this::close);
+            tunnel.listener().relay(client, tls, this::close);
+            relayed = true; // the relay loop closes the connection when it ends
         } catch (TunnelFailure f) {
             fail(f);
         } catch (IOException e) {
@@ -119,7 +120,9 @@ final class MySqlConnection implements TunnelListener.Connection {
                         + " failed: " + e.getMessage()));
             }
         } finally {
-            close();
+            if (!relayed) {
+                close();
+            }
         }
     }
 

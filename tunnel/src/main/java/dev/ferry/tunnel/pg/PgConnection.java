@@ -2,7 +2,6 @@ package dev.ferry.tunnel.pg;
 
 import dev.ferry.tunnel.TunnelStats;
 import dev.ferry.tunnel.db.Credentials;
-import dev.ferry.tunnel.db.Relay;
 import dev.ferry.tunnel.db.TlsLink;
 import dev.ferry.tunnel.db.TunnelFailure;
 import dev.ferry.tunnel.db.TunnelFailure.Reason;
@@ -26,10 +25,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * connection upstream, authenticates as the tunnel's db user, swaps the backend key and
  * then relays bytes both ways.
  *
- * <p>Blocking I/O with two threads per connection (startup on the first, then one per
- * direction): the startup handshake reads as straight-line code and back-pressure is the
- * blocking write itself. Upstream TLS is a {@link TlsLink}, which decrypts every record a
- * socket read brings, so a bulk result moves up to 64 kB per system call.
+ * <p>The set-up is blocking I/O on a pool thread, so the startup handshake reads as
+ * straight-line code; once the session is ready the connection is handed to the listener's
+ * relay loops ({@link TunnelListener#relay}) and its thread is free. Upstream TLS is a
+ * {@link TlsLink}, whose engine and read-ahead the loop carries on with; a read decrypts every
+ * record it brings, so a bulk result moves up to 64 kB per system call.
  */
 final class PgConnection implements TunnelListener.Connection {
     private static final int MAX_NEGOTIATION_REQUESTS = 4;
@@ -69,6 +69,7 @@ final class PgConnection implements TunnelListener.Connection {
     @Override
     public void run() {
         boolean relaying = false;
+        boolean relayed = false;
         try {
             client.setTcpNoDelay(true);
             client.setSendBufferSize(UpstreamTls.SOCKET_BUFFER);
@@ -116,7 +117,8 @@ final class PgConnection implements TunnelListener.Connection {
             }
             relaying = true;
             stats.upstreamReached();
-            Relay.run(client, upstream, tls, stats, tunnel.listener()::execute, this::close);
+            tunnel.listener().relay(client, tls, this::close);
+            relayed = true; // the relay loop closes the connection when it ends
         } catch (TunnelFailure f) {
             stats.connectionFailed(f);
             sendToClient(PgWire.fatal(PgWire.sqlState(f.reason()), f.getMessage()));
@@ -134,7 +136,9 @@ final class PgConnection implements TunnelListener.Connection {
                 sendToClient(PgWire.fatal(PgWire.sqlState(Reason.CONNECTION), message));
             }
         } finally {
-            close();
+            if (!relayed) {
+                close();
+            }
         }
     }
 

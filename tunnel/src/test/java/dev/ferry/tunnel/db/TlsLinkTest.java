@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ferry.tunnel.ca.LocalCa;
 import dev.ferry.tunnel.pg.TlsMode;
+import dev.ferry.tunnel.testsupport.Wait;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -13,29 +14,20 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
@@ -49,31 +41,18 @@ class TlsLinkTest {
     @TempDir
     Path dir;
 
-    private final ExecutorService server = Executors.newCachedThreadPool();
-    private SSLServerSocket listener;
+    private TestTlsServer server;
     private LocalCa ca;
 
     @BeforeEach
     void listen() throws Exception {
         ca = LocalCa.loadOrCreate(dir.resolve("ca"));
-        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-        g.initialize(256);
-        KeyPair pair = g.generateKeyPair();
-        KeyStore keys = KeyStore.getInstance("PKCS12");
-        keys.load(null, null);
-        keys.setKeyEntry("server", pair.getPrivate(), new char[0], ca.issueLeaf(pair, "127.0.0.1"));
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(keys, new char[0]);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(kmf.getKeyManagers(), null, null);
-        listener = (SSLServerSocket) context.getServerSocketFactory()
-                .createServerSocket(0, 5, InetAddress.getLoopbackAddress());
+        server = new TestTlsServer(ca, 5);
     }
 
     @AfterEach
     void stop() throws IOException {
-        listener.close();
-        server.shutdownNow();
+        server.close();
     }
 
     @Test
@@ -168,7 +147,7 @@ class TlsLinkTest {
                 } catch (IOException e) {
                     return e;
                 }
-            }, server);
+            }, server.threads());
             awaitInSocketRead(reader.get(10, TimeUnit.SECONDS));
             assertThat(read).as("the read waits while the server is silent").isNotDone();
             UpstreamTls.closeQuietly(socket);
@@ -205,7 +184,7 @@ class TlsLinkTest {
             s.getOutputStream().flush();
             s.getInputStream().read();
         });
-        UpstreamTls tls = new UpstreamTls("127.0.0.1", listener.getLocalPort(), TlsMode.VERIFY_FULL,
+        UpstreamTls tls = new UpstreamTls("127.0.0.1", server.port(), TlsMode.VERIFY_FULL,
                 List.of(ca.certificatePemPath()), Duration.ofSeconds(5));
         assertThat(tls.provider()).isEqualTo(SslProvider.OPENSSL_REFCNT); // netty-tcnative loads on this machine
         TlsLink link = tls.startTls(connect());
@@ -229,7 +208,7 @@ class TlsLinkTest {
         other.setCertificateEntry("other", LocalCa.loadOrCreate(dir.resolve("other")).certificate());
         tmf.init(other);
         SSLEngine engine = SslContextBuilder.forClient().sslProvider(SslProvider.OPENSSL_REFCNT)
-                .trustManager(tmf).build().newEngine(ByteBufAllocator.DEFAULT, "127.0.0.1", listener.getLocalPort());
+                .trustManager(tmf).build().newEngine(ByteBufAllocator.DEFAULT, "127.0.0.1", server.port());
         try (Socket socket = connect()) {
             assertThatThrownBy(() -> TlsLink.handshake(socket, engine))
                     .isInstanceOf(SSLException.class)
@@ -242,74 +221,44 @@ class TlsLinkTest {
     void openSslVerificationFailuresKeepTheirPlainWords() throws Exception {
         serve(s -> s.getInputStream().read());
         serve(s -> s.getInputStream().read());
-        UpstreamTls untrusted = new UpstreamTls("127.0.0.1", listener.getLocalPort(), TlsMode.VERIFY_FULL,
+        UpstreamTls untrusted = new UpstreamTls("127.0.0.1", server.port(), TlsMode.VERIFY_FULL,
                 List.of(), Duration.ofSeconds(5));
         assertThatThrownBy(() -> untrusted.startTls(connect()))
-                .hasMessageStartingWith("ferry: TLS verification failed (127.0.0.1:" + listener.getLocalPort() + "): "
+                .hasMessageStartingWith("ferry: TLS verification failed (127.0.0.1:" + server.port() + "): "
                         + "the server certificate is not signed by a trusted CA");
         // the certificate names 127.0.0.1, not localhost
-        UpstreamTls wrongName = new UpstreamTls("localhost", listener.getLocalPort(), TlsMode.VERIFY_FULL,
+        UpstreamTls wrongName = new UpstreamTls("localhost", server.port(), TlsMode.VERIFY_FULL,
                 List.of(ca.certificatePemPath()), Duration.ofSeconds(5));
         assertThatThrownBy(() -> wrongName.startTls(connect()))
-                .hasMessageStartingWith("ferry: TLS verification failed (localhost:" + listener.getLocalPort() + "): "
+                .hasMessageStartingWith("ferry: TLS verification failed (localhost:" + server.port() + "): "
                         + "the server certificate does not match the host name localhost");
     }
 
-    private interface Session {
-        void run(SSLSocket s) throws Exception;
-    }
-
-    private Future<?> serve(Session session) {
-        return server.submit(() -> {
-            try (SSLSocket s = (SSLSocket) listener.accept()) {
-                session.run(s);
-            }
-            return null;
-        });
+    private Future<?> serve(TestTlsServer.Session session) {
+        return server.serve(session);
     }
 
     private Socket connect() throws IOException {
-        Socket socket = SocketChannel.open().socket();
-        socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), listener.getLocalPort()), 5000);
-        socket.setSoTimeout(10_000);
-        return socket;
+        return server.connect();
     }
 
     private SSLEngine trustingEngine() throws Exception {
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("ca", ca.certificate());
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, tmf.getTrustManagers(), null);
-        return engine(context);
+        return server.trustingEngine();
     }
 
     private SSLEngine engine(SSLContext context) {
-        SSLEngine engine = context.createSSLEngine("127.0.0.1", listener.getLocalPort());
-        SSLParameters params = engine.getSSLParameters();
-        params.setEndpointIdentificationAlgorithm("HTTPS");
-        engine.setSSLParameters(params);
-        return engine;
+        return server.engine(context);
     }
 
     /** Waits until the kernel holds at least {@code bytes} of ciphertext for the socket. */
     private static void awaitAvailable(Socket socket, int bytes) throws Exception {
         InputStream raw = socket.getInputStream();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (raw.available() < bytes) {
-            assertThat(System.nanoTime()).as("ciphertext arrived in time").isLessThan(deadline);
-            Thread.sleep(5);
-        }
+        Wait.until("ciphertext arrived", () -> raw.available() >= bytes);
     }
 
     /** Waits until the thread is inside TlsLink's socket read. */
-    private static void awaitInSocketRead(Thread reader) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (Arrays.stream(reader.getStackTrace()).noneMatch(f -> f.getMethodName().equals("fill"))) {
-            assertThat(System.nanoTime()).as("the reader reached the socket read").isLessThan(deadline);
-            Thread.sleep(5);
-        }
+    private static void awaitInSocketRead(Thread reader) {
+        Wait.until("the reader reached the socket read",
+                () -> Arrays.stream(reader.getStackTrace()).anyMatch(f -> f.getMethodName().equals("fill")));
     }
 }

@@ -3,6 +3,7 @@ package dev.ferry.tunnel.pg;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.tunnel.testsupport.PostgresServer;
+import dev.ferry.tunnel.testsupport.Wait;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -163,15 +164,8 @@ class PgTunnelClientsTest {
 
     /** Waits until the query shows up as active in pg_stat_activity. */
     static void awaitRunning(String fragment) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < deadline) {
-            String n = fx.pg.psql("select count(*) from pg_stat_activity where state = 'active' and query like '%"
-                    + fragment + "%' and pid <> pg_backend_pid()");
-            if (!n.equals("0")) {
-                return;
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("query " + fragment + " did not start");
+        Wait.until("query " + fragment + " running", () -> !fx.pg.psql(
+                "select count(*) from pg_stat_activity where state = 'active' and query like '%"
+                        + fragment + "%' and pid <> pg_backend_pid()").equals("0"));
     }
 }

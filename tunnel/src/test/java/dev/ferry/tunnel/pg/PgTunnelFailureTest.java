@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.ferry.tunnel.PortInUseException;
 import dev.ferry.tunnel.testsupport.FreePorts;
 import dev.ferry.tunnel.testsupport.PostgresServer;
+import dev.ferry.tunnel.testsupport.Wait;
 import java.io.DataOutputStream;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -192,10 +193,6 @@ class PgTunnelFailureTest {
     }
 
     private static void awaitOpenConnections(PgTunnel t, long expected) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (t.stats().snapshot().openConnections() != expected && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertThat(t.stats().snapshot().openConnections()).isEqualTo(expected);
+        Wait.until(expected + " open connections", () -> t.stats().snapshot().openConnections() == expected);
     }
 }
