@@ -10,14 +10,16 @@
 # ciphertext and psql decrypts it, the tunnel decrypts it and psql reads plaintext.
 # Also shown: socat relaying plaintext (via_socat, a no-TLS bound), stunnel (protocol =
 # pgsql, client mode: like the tunnel, plaintext from the client and verified TLS upstream)
-# and, when haproxy is installed, haproxy in TCP mode with one thread relaying psql's TLS
-# (via_haproxy_tls: an event-loop relay in C, for the TPS comparison).
+# and, when haproxy is installed, haproxy in TCP mode relaying psql's TLS (via_haproxy_tls: an
+# event-loop relay in C, for the TPS comparison) with as many threads as the tunnel has relay
+# loops (HAPROXY_THREADS; the tunnel's -Dferry.relayLoops default, one per core up to 4).
 #
 # Prerequisite: mvn -B -q -o -DskipTests install   (or: mvn -B -q -o -pl tunnel -am test-compile)
 # Usage: bash bench/db-tunnel.sh      env: SECONDS_PER_RUN (6), TPS_ROUNDS (5), BULK_ROWS (150000), CONNECTS (100),
 #        JAVA (java on PATH; the tunnel's JVM, e.g. /usr/lib/jvm/temurin-25-jdk-amd64/bin/java, the
 #        JDK the packages ship), CONNECT_JDKS (JDKs whose connect latency is measured besides JAVA:
-#        java and temurin 25 where installed)
+#        java and temurin 25 where installed), RELAY_LOOPS (the tunnel's -Dferry.relayLoops),
+#        HAPROXY_THREADS (RELAY_LOOPS)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 T=${SECONDS_PER_RUN:-6}
@@ -25,6 +27,9 @@ ROUNDS=${TPS_ROUNDS:-5}
 ROWS=${BULK_ROWS:-150000}
 CONNECTS=${CONNECTS:-100}
 JAVA=${JAVA:-java}
+# the tunnel's relay loops (its default: one per core, at most 4) and as many haproxy threads
+LOOPS=${RELAY_LOOPS:-$(n=$(nproc); echo $(( n < 4 ? n : 4 )))}
+HAP_THREADS=${HAPROXY_THREADS:-$LOOPS}
 
 for tool in psql pgbench socat stunnel "$JAVA" mvn; do
   command -v "$tool" >/dev/null || { echo "missing: $tool (install it, e.g. apt-get install -y socat stunnel4)"; exit 2; }
@@ -47,7 +52,7 @@ mvn -B -q -o -pl tunnel dependency:build-classpath -Dmdep.outputFile="$WORK/cp" 
 CP="tunnel/target/classes:tunnel/target/test-classes:$(cat "$WORK/cp")"
 
 mkfifo "$WORK/in"
-"$JAVA" -cp "$CP" dev.ferry.tunnel.pg.DbTunnelBenchPeers <"$WORK/in" >"$WORK/peers.out" 2>"$WORK/peers.err" &
+"$JAVA" -Dferry.relayLoops="$LOOPS" -cp "$CP" dev.ferry.tunnel.pg.DbTunnelBenchPeers <"$WORK/in" >"$WORK/peers.out" 2>"$WORK/peers.err" &
 PEERS_PID=$!
 exec 9>"$WORK/in"
 for _ in $(seq 600); do grep -q READY "$WORK/peers.out" 2>/dev/null && break; sleep 0.1; done
@@ -77,8 +82,8 @@ STUNNEL_PID=$!
 HAP=""
 if command -v haproxy >/dev/null; then
   HAP=$(free_port)
-  printf 'global\n  nbthread 1\ndefaults\n  mode tcp\n  timeout connect 5s\n  timeout client 5m\n  timeout server 5m\nfrontend f\n  bind 127.0.0.1:%s\n  default_backend b\nbackend b\n  server pg 127.0.0.1:%s\n' \
-    "$HAP" "$PG" >"$WORK/haproxy.cfg"
+  printf 'global\n  nbthread %s\ndefaults\n  mode tcp\n  timeout connect 5s\n  timeout client 5m\n  timeout server 5m\nfrontend f\n  bind 127.0.0.1:%s\n  default_backend b\nbackend b\n  server pg 127.0.0.1:%s\n' \
+    "$HAP_THREADS" "$HAP" "$PG" >"$WORK/haproxy.cfg"
   haproxy -f "$WORK/haproxy.cfg" 2>"$WORK/haproxy.err" &
   HAPROXY_PID=$!
 fi
@@ -101,7 +106,7 @@ psql -X -At "$via_stunnel" -c 'select 1' >/dev/null || { echo "stunnel relay doe
 echo "PostgreSQL 15 on 127.0.0.1:$PG (ssl=on), tunnel on :$TUN (TLS upstream, VERIFY_FULL),"
 echo "socat on :$SOC (relays psql's TLS as via_socat_tls, plaintext as via_socat),"
 echo "stunnel on :$STN (TLS upstream, pgsql SSLRequest, verified)"
-[ -n "$HAP" ] && echo "haproxy on :$HAP ($(haproxy -v | head -1 | cut -d' ' -f1-3), one thread, TCP mode, relays psql's TLS)"
+[ -n "$HAP" ] && echo "haproxy on :$HAP ($(haproxy -v | head -1 | cut -d' ' -f1-3), $HAP_THREADS threads, TCP mode, relays psql's TLS; the tunnel relays on $LOOPS loop(s))"
 echo "$(stunnel -version 2>&1 | grep -m1 '^.*stunnel [0-9]' | sed 's/^\[.\] //'), $(socat -V | grep -m1 'socat version')"
 echo "machine: $(nproc) cores; tunnel on $("$JAVA" -version 2>&1 | head -1)"
 pgbench -q -i -s 10 "$direct_plain" >/dev/null 2>&1
@@ -123,8 +128,10 @@ echo "== pgbench select-only: -S -c 8 -j 2 -T $T, $ROUNDS interleaved rounds (me
 declare -A RUNS RATIO
 for _ in $(seq "$ROUNDS"); do
   declare -A NOW=()
-  for n in "${NAMES[@]}"; do NOW[$n]=$(tps "${!n}"); RUNS[$n]+="${NOW[$n]} "; done
-  # each round's ratios pair runs made back to back, so the machine's drift over minutes cancels
+  # each round starts with the next path: no path always runs first, or right after the same one
+  k=${#NAMES[@]}; first=$(( ${round:-0} % k ))
+  for i in $(seq 0 $((k - 1))); do n=${NAMES[$(( (first + i) % k ))]}; NOW[$n]=$(tps "${!n}"); RUNS[$n]+="${NOW[$n]} "; done
+  # each round's ratios pair runs made within the same minute, so the machine's drift over minutes cancels
   for n in "${NAMES[@]}"; do RATIO[$n]+="$(r "${NOW[$n]}" "${NOW[direct_tls]}") "; done
   RATIO[tunnel_plain]+="$(r "${NOW[via_tunnel]}" "${NOW[direct_plain]}") "
   best=via_socat_tls

@@ -2,7 +2,8 @@
 # Benchmark of the MySQL tunnel (tunnel/ dev.ferry.tunnel.mysql.MySqlTunnel) against a private
 # MariaDB (Debian's mariadb-server) with TLS, measured in the same run against: direct TLS
 # (the client's own TLS to MariaDB, the same TLS work the tunnel does upstream), socat relaying
-# the client's TLS and haproxy (TCP mode, one thread) relaying the client's TLS.
+# the client's TLS and haproxy (TCP mode) relaying the client's TLS, with as many threads as the
+# tunnel has relay loops (HAPROXY_THREADS; the tunnel's -Dferry.relayLoops default, one per core up to 4).
 #
 # Through socat and haproxy the bytes on the wire to MariaDB are the same as through the
 # tunnel (TLS, one decryption per byte): socat/haproxy copy the ciphertext and the client
@@ -20,7 +21,8 @@
 # Prerequisite: mvn -B -q -o -pl tunnel -am test-compile   (runs as root: the MariaDB test server does)
 # Usage: bash bench/mysql-tunnel.sh      env: QUERIES (200000), ROUNDS (5), BULK_ROWS (150000),
 #        CONNECTS (100), JAVA (java on PATH; the tunnel's JVM, e.g. /usr/lib/jvm/temurin-25-jdk-amd64/bin/java),
-#        CONNECT_JDKS (JDKs whose connect latency is measured besides JAVA: java and temurin 25 where installed)
+#        CONNECT_JDKS (JDKs whose connect latency is measured besides JAVA: java and temurin 25 where installed),
+#        RELAY_LOOPS (the tunnel's -Dferry.relayLoops), HAPROXY_THREADS (RELAY_LOOPS)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 QUERIES=${QUERIES:-200000}
@@ -28,6 +30,9 @@ ROUNDS=${ROUNDS:-5}
 ROWS=${BULK_ROWS:-150000}
 CONNECTS=${CONNECTS:-100}
 JAVA=${JAVA:-java}
+# the tunnel's relay loops (its default: one per core, at most 4) and as many haproxy threads
+LOOPS=${RELAY_LOOPS:-$(n=$(nproc); echo $(( n < 4 ? n : 4 )))}
+HAP_THREADS=${HAPROXY_THREADS:-$LOOPS}
 
 for tool in mariadb mariadb-slap mariadbd socat haproxy "$JAVA" mvn python3; do
   command -v "$tool" >/dev/null || { echo "missing: $tool (apt-get install -y mariadb-server mariadb-client socat haproxy)"; exit 2; }
@@ -49,7 +54,7 @@ mvn -B -q -o -pl tunnel dependency:build-classpath -Dmdep.outputFile="$WORK/cp" 
 CP="tunnel/target/classes:tunnel/target/test-classes:$(cat "$WORK/cp")"
 
 mkfifo "$WORK/in"
-"$JAVA" -cp "$CP" dev.ferry.tunnel.mysql.MySqlTunnelBenchPeers <"$WORK/in" >"$WORK/peers.out" 2>"$WORK/peers.err" &
+"$JAVA" -Dferry.relayLoops="$LOOPS" -cp "$CP" dev.ferry.tunnel.mysql.MySqlTunnelBenchPeers <"$WORK/in" >"$WORK/peers.out" 2>"$WORK/peers.err" &
 PEERS_PID=$!
 exec 9>"$WORK/in"
 for _ in $(seq 900); do grep -q READY "$WORK/peers.out" 2>/dev/null && break; sleep 0.1; done
@@ -63,8 +68,8 @@ SOC=$(free_port)
 socat TCP-LISTEN:"$SOC",bind=127.0.0.1,reuseaddr,fork TCP:127.0.0.1:"$DB" &
 SOCAT_PID=$!
 HAP=$(free_port)
-printf 'global\n  nbthread 1\ndefaults\n  mode tcp\n  timeout connect 5s\n  timeout client 5m\n  timeout server 5m\nfrontend f\n  bind 127.0.0.1:%s\n  default_backend b\nbackend b\n  server db 127.0.0.1:%s\n' \
-  "$HAP" "$DB" >"$WORK/haproxy.cfg"
+printf 'global\n  nbthread %s\ndefaults\n  mode tcp\n  timeout connect 5s\n  timeout client 5m\n  timeout server 5m\nfrontend f\n  bind 127.0.0.1:%s\n  default_backend b\nbackend b\n  server db 127.0.0.1:%s\n' \
+  "$HAP_THREADS" "$HAP" "$DB" >"$WORK/haproxy.cfg"
 haproxy -f "$WORK/haproxy.cfg" 2>"$WORK/haproxy.err" &
 HAPROXY_PID=$!
 
@@ -90,7 +95,7 @@ random.seed(7)
 print(';'.join('SELECT c FROM sbtest WHERE id=%d' % random.randint(1, 100000) for _ in range(20000)))" >"$WORK/queries.sql"
 
 echo "MariaDB $(mariadbd --version | awk '{print $3}') on 127.0.0.1:$DB (TLS), tunnel on :$TUN (TLS upstream, VERIFY_FULL),"
-echo "socat on :$SOC and $(haproxy -v | head -1 | cut -d' ' -f1-3) on :$HAP (one thread, TCP mode), both relaying the client's TLS"
+echo "socat on :$SOC and $(haproxy -v | head -1 | cut -d' ' -f1-3) on :$HAP ($HAP_THREADS threads, TCP mode), both relaying the client's TLS; the tunnel relays on $LOOPS loop(s)"
 echo "$(socat -V | grep -m1 'socat version'); machine: $(nproc) cores; tunnel on $("$JAVA" -version 2>&1 | head -1)"
 
 qps() { # prints queries per second of one mariadb-slap run

@@ -167,14 +167,16 @@ public final class TunnelListener implements AutoCloseable {
     }
 
     /**
-     * Relay loops per listener: one per two processors (at most four). On two cores one loop
-     * used 17-23 us of CPU per pgbench select-only transaction and two loops 20-24 us: a single
-     * loop serves more ready connections per wake-up, and the other core is left to the clients
-     * and the database. {@code -Dferry.relayLoops=N} sets it.
+     * Relay loops per listener: one per processor, at most four, as haproxy's default of one
+     * thread per core: a loop uses one core at most, so with one loop a few busy connections (bulk
+     * reads decrypted by the tunnel) could not use a second core. On two cores with the clients
+     * and the database on the same machine, one and two loops were within the benchmarks' noise
+     * (bench/db-tunnel.sh select-only at -c 8: 26-37k and 27-44k tps; bench/mysql-tunnel.sh:
+     * 33k and 42k qps). {@code -Dferry.relayLoops=N} sets it.
      */
     private static int relayLoops() {
         int cores = Runtime.getRuntime().availableProcessors();
-        return Integer.getInteger("ferry.relayLoops", Math.max(1, Math.min(4, cores / 2)));
+        return Integer.getInteger("ferry.relayLoops", Math.max(1, Math.min(4, cores)));
     }
 
     private static InetAddress loopback() {
