@@ -131,7 +131,7 @@ for _ in $(seq "$ROUNDS"); do
   # each round starts with the next path: no path always runs first, or right after the same one
   k=${#NAMES[@]}; first=$(( ${round:-0} % k ))
   for i in $(seq 0 $((k - 1))); do n=${NAMES[$(( (first + i) % k ))]}; NOW[$n]=$(tps "${!n}"); RUNS[$n]+="${NOW[$n]} "; done
-  # each round's ratios pair runs made within the same minute, so the machine's drift over minutes cancels
+  # each round's ratios pair runs of the same round, so the machine's drift over minutes cancels
   for n in "${NAMES[@]}"; do RATIO[$n]+="$(r "${NOW[$n]}" "${NOW[direct_tls]}") "; done
   RATIO[tunnel_plain]+="$(r "${NOW[via_tunnel]}" "${NOW[direct_plain]}") "
   best=via_socat_tls

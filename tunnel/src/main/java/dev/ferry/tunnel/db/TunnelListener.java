@@ -171,12 +171,12 @@ public final class TunnelListener implements AutoCloseable {
      * thread per core: a loop uses one core at most, so with one loop a few busy connections (bulk
      * reads decrypted by the tunnel) could not use a second core. On two cores with the clients
      * and the database on the same machine, one and two loops were within the benchmarks' noise
-     * (bench/db-tunnel.sh select-only at -c 8: 26-37k and 27-44k tps; bench/mysql-tunnel.sh:
+     * (bench/db-tunnel.sh select-only at -c 8: 26-37k and 26-44k tps; bench/mysql-tunnel.sh:
      * 33k and 42k qps). {@code -Dferry.relayLoops=N} sets it.
      */
     private static int relayLoops() {
         int cores = Runtime.getRuntime().availableProcessors();
-        return Integer.getInteger("ferry.relayLoops", Math.max(1, Math.min(4, cores)));
+        return Integer.getInteger("ferry.relayLoops", Math.min(4, cores));
     }
 
     private static InetAddress loopback() {
